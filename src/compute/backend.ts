@@ -1,0 +1,50 @@
+/**
+ * Chooses the TensorFlow.js backend inside the worker: webgpu, then webgl,
+ * then wasm, then cpu, the first that initialises (or the one the reader forced,
+ * falling back in the same order if it does not start).
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { backendOrder, type BackendName } from './messages.ts';
+
+let webgpuRegistered = false;
+
+async function tryBackend(name: BackendName, baseUrl: string): Promise<string | null> {
+  try {
+    if (name === 'webgpu') {
+      if (!('gpu' in navigator) || !(navigator as Navigator & { gpu?: unknown }).gpu) return 'WebGPU is not available in this browser';
+      if (!webgpuRegistered) {
+        await import('@tensorflow/tfjs-backend-webgpu');
+        webgpuRegistered = true;
+      }
+    }
+    if (name === 'wasm') {
+      // Threads cannot start without cross-origin isolation and gave no speed-up here.
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      setWasmPaths(new URL('tfjs/', baseUrl).href);
+    }
+    const ok = await tf.setBackend(name);
+    if (!ok) return `${name} did not initialise`;
+    await tf.ready();
+    // A first tiny computation read back asynchronously: a backend that starts but cannot compute is refused.
+    const probe = tf.tidy(() => tf.sum(tf.mul(tf.tensor1d([1, 2, 3]), 2)));
+    const value = (await probe.data())[0];
+    probe.dispose();
+    if (value !== 12) return `${name} computed a wrong test sum (${value})`;
+    return null;
+  } catch (e) {
+    return `${name} failed: ${(e as Error).message}`;
+  }
+}
+
+export async function chooseBackend(baseUrl: string, forced: BackendName | null): Promise<{ backend: BackendName; notes: string[] }> {
+  const notes: string[] = [];
+  const order = forced ? [forced, ...backendOrder.filter((b) => b !== forced)] : [...backendOrder];
+  for (const name of order) {
+    const problem = await tryBackend(name, baseUrl);
+    if (problem === null) return { backend: name, notes };
+    notes.push(problem);
+  }
+  throw new Error(`no TensorFlow.js backend started: ${notes.join('; ')}`);
+}

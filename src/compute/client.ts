@@ -1,0 +1,74 @@
+/**
+ * The page's side of the compute worker. The worker (and with it TensorFlow.js)
+ * is created on the first request, never at first paint. Requests are typed;
+ * results come back as plain typed arrays.
+ */
+import { isBackendName, type BackendName, type ComputeErrorInfo, type InitResult, type Request, type Response, type ResultOf } from './messages.ts';
+
+export class ComputeRequestError extends Error {
+  info: ComputeErrorInfo;
+  constructor(info: ComputeErrorInfo) {
+    super(info.message);
+    this.info = info;
+  }
+}
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
+
+let worker: Worker | null = null;
+let started: Promise<InitResult> | null = null;
+let nextId = 1;
+const pending = new Map<number, Pending>();
+const listeners = new Set<(info: InitResult) => void>();
+
+function post<T extends Request>(request: T): Promise<ResultOf[T['type']]> {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+    worker!.postMessage({ id, request });
+  });
+}
+
+/** The backend the reader forced with ?backend=, if any (an unknown name is reported by the page). */
+export function forcedBackend(search = typeof location === 'undefined' ? '' : location.search): BackendName | null {
+  const v = new URLSearchParams(search).get('backend');
+  return isBackendName(v) ? v : null;
+}
+
+function siteBase(): string {
+  return new URL(import.meta.env.BASE_URL, location.href).href;
+}
+
+/** Starts the worker if it has not started; resolves with the backend that runs. */
+export function startCompute(): Promise<InitResult> {
+  if (!started) {
+    worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'compute' });
+    worker.onmessage = (event: MessageEvent<Response>) => {
+      const message = event.data;
+      const p = pending.get(message.id);
+      if (!p) return;
+      pending.delete(message.id);
+      if (message.ok) p.resolve(message.result);
+      else p.reject(new ComputeRequestError(message.error));
+    };
+    worker.onerror = (event) => {
+      const error = new ComputeRequestError({ kind: 'internal', message: `the compute worker failed: ${event.message}` });
+      for (const p of pending.values()) p.reject(error);
+      pending.clear();
+    };
+    started = post({ type: 'init', baseUrl: siteBase(), backend: forcedBackend() });
+    started.then((info) => listeners.forEach((l) => l(info))).catch(() => {});
+  }
+  return started;
+}
+
+export function onBackend(listener: (info: InitResult) => void): () => void {
+  listeners.add(listener);
+  started?.then(listener).catch(() => {});
+  return () => listeners.delete(listener);
+}
+
+export async function compute<T extends Request>(request: T): Promise<ResultOf[T['type']]> {
+  await startCompute();
+  return post(request);
+}

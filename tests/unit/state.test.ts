@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { parseState, serializeState, defaults } from '../../src/islands/state.ts';
+import { fgsmHero } from '../../src/islands/fgsmHero.state.ts';
+import { pageMessages } from '../../src/islands/pageMessages.ts';
+
+describe('a figure state table', () => {
+  it('reads good values, clamps out-of-range ones and refuses bad ones with a message', () => {
+    expect(parseState(fgsmHero, new URLSearchParams('eps=0.3&digit=12')).state).toEqual({ eps: 0.3, digit: 12, model: 'softmax' });
+    const clamped = parseState(fgsmHero, new URLSearchParams('eps=7'));
+    expect(clamped.state.eps).toBe(0.5);
+    expect(clamped.messages[0]).toMatch(/outside 0 to 0.5/);
+    const refused = parseState(fgsmHero, new URLSearchParams('eps=banana&digit=3.7&model=<script>'));
+    expect(refused.state).toEqual({ eps: 0.2, digit: 4, model: 'softmax' });
+    expect(refused.messages).toHaveLength(3);
+    expect(refused.messages[0]).toBe('eps="banana" is not a number; using 0.2.');
+  });
+  it('flags unknown and repeated keys, and ignores page parameters', () => {
+    const r = parseState(fgsmHero, new URLSearchParams('foo=1&eps=0.1&eps=0.4&theme=dark&backend=wasm'));
+    expect(r.state.eps).toBe(0.1);
+    expect(r.messages).toEqual(['Unknown parameter "foo" ignored.', 'eps is given more than once; using the first value.']);
+  });
+  it('round-trips through the URL, leaving defaults out', () => {
+    const s = { ...defaults(fgsmHero), eps: 0.35 };
+    const q = serializeState(fgsmHero, s);
+    expect(q.toString()).toBe('eps=0.35');
+    expect(parseState(fgsmHero, q).state).toEqual(s);
+  });
+  it('reports an unknown backend name', () => {
+    expect(pageMessages('?backend=tpu')[0]).toMatch(/not one of webgpu, webgl, wasm, cpu/);
+    expect(pageMessages('?backend=wasm')).toEqual([]);
+  });
+});
