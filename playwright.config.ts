@@ -10,17 +10,17 @@ export default defineConfig({
   workers: 1,
   reporter: [['list']],
   use: {
-    baseURL: 'http://127.0.0.1:4321/',
+    baseURL: 'http://127.0.0.1:4391/',
     launchOptions: {
       executablePath: chrome,
       args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     },
   },
   webServer: [
-    { command: 'node scripts/serve.mjs --dir dist --base / --port 4321', url: 'http://127.0.0.1:4321/', reuseExistingServer: false },
+    { command: 'node scripts/serve.mjs --dir dist --base / --port 4391', url: 'http://127.0.0.1:4391/', reuseExistingServer: false },
     {
-      command: 'node scripts/serve.mjs --dir dist-sub --base /harnessing/ --port 4322',
-      url: 'http://127.0.0.1:4322/harnessing/',
+      command: 'node scripts/serve.mjs --dir dist-sub --base /harnessing/ --port 4392',
+      url: 'http://127.0.0.1:4392/harnessing/',
       reuseExistingServer: false,
     },
   ],

@@ -13,7 +13,10 @@ let webgpuRegistered = false;
 async function tryBackend(name: BackendName, baseUrl: string): Promise<string | null> {
   try {
     if (name === 'webgpu') {
-      if (!('gpu' in navigator) || !(navigator as Navigator & { gpu?: unknown }).gpu) return 'WebGPU is not available in this browser';
+      const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+      if (!gpu) return 'WebGPU is not available in this browser';
+      // Ask for an adapter first: tfjs logs a warning when there is none.
+      if (!(await gpu.requestAdapter().catch(() => null))) return 'WebGPU has no adapter here';
       if (!webgpuRegistered) {
         await import('@tensorflow/tfjs-backend-webgpu');
         webgpuRegistered = true;

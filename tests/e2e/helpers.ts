@@ -1,0 +1,44 @@
+import { expect, type Page } from '@playwright/test';
+
+/** Records console errors, page errors and every request that leaves the site's origin. */
+export function watch(page: Page, origin: string) {
+  const errors: string[] = [];
+  const foreign: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.protocol === 'data:' || u.protocol === 'blob:') return;
+    if (u.origin !== origin) foreign.push(r.url());
+  });
+  return { errors, foreign };
+}
+
+export interface HeroResult {
+  label: number;
+  clean: number[];
+  adversarial: number[];
+  eps: number;
+  backend: string;
+}
+
+/** Waits for the hero to have computed at ε = eps and returns its numbers. */
+export async function heroResult(page: Page, eps?: number): Promise<HeroResult> {
+  const hero = page.locator('.fgsm-hero').first();
+  await expect
+    .poll(async () => {
+      const raw = await hero.getAttribute('data-result');
+      if (!raw) return false;
+      return eps === undefined || Math.abs(JSON.parse(raw).eps - eps) < 1e-9;
+    }, { timeout: 90_000 })
+    .toBe(true);
+  return JSON.parse((await hero.getAttribute('data-result'))!);
+}
+
+export const argmax = (v: number[]) => v.indexOf(Math.max(...v));
+
+export async function setSlider(page: Page, testId: string, value: number) {
+  await page.getByTestId(testId).first().fill(String(value));
+}
