@@ -1,0 +1,312 @@
+/**
+ * Trains one recipe into a models folder, resumably: after every epoch the
+ * parameters and the optimiser state go to a checkpoint; a run that finds a
+ * checkpoint continues from it and ends where an uninterrupted run ends.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { modelFunctions, parameterCount, type Architecture, type Params } from '../../src/lib/models/architectures.ts';
+import { decodeHalf, encodeHalf } from '../../src/lib/models/float16.ts';
+import { sha256Hex } from '../../src/lib/models/loader.ts';
+import type { Manifest, ModelEntry, WeightDtype, WeightFile } from '../../src/lib/models/manifest.ts';
+import { train, type TrainingSet } from '../../src/lib/train/loop.ts';
+import { fgsmEvaluation, type FgsmEvaluation } from '../../src/lib/analysis/fgsm-evaluation.ts';
+import { seeded } from '../../src/lib/random.ts';
+import type { Recipe } from './recipes.ts';
+
+export interface DataSets {
+  train: TrainingSet;
+  test: TrainingSet;
+  describe: string;
+}
+
+export interface TrainerOptions {
+  outDir: string;
+  checkpointDir: string;
+  /** Order of models in the manifest. */
+  order: string[];
+  log?: (line: string) => void;
+  progress?: (line: string) => void;
+  /** Stop after this many epochs in this run (tests interrupt a run with it). */
+  maxEpochsThisRun?: number;
+}
+
+type Values = Record<string, Float32Array>;
+
+export function initialParams(arch: Architecture, seed: number): Values {
+  const random = seeded(seed);
+  const out: Values = {};
+  for (const [name, shape] of Object.entries(modelFunctions(arch).shapes())) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const values = new Float32Array(size);
+    if (arch.kind === 'rbf') {
+      // centres in the middle of the pixel range, precisions small: every class starts unsure
+      values.fill(name === 'mu' ? 0.5 : 0.1);
+    } else if (shape.length > 1) {
+      const scale = Math.sqrt(2 / (shape[0] + shape[shape.length - 1]));
+      for (let i = 0; i < size; i++) values[i] = random.normal() * scale;
+    }
+    out[name] = values;
+  }
+  return out;
+}
+
+interface CheckpointMeta {
+  epoch: number;
+  seconds: number;
+  done: boolean;
+  tensors: { name: string; shape: number[] }[];
+}
+
+async function saveCheckpoint(dir: string, meta: Omit<CheckpointMeta, 'tensors'>, tensors: { name: string; tensor: tf.Tensor }[]) {
+  mkdirSync(dir, { recursive: true });
+  const parts: Float32Array[] = [];
+  for (const t of tensors) parts.push((await t.tensor.data()) as Float32Array);
+  const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    all.set(p, o);
+    o += p.length;
+  }
+  writeFileSync(join(dir, 'data.bin.tmp'), new Uint8Array(all.buffer));
+  writeFileSync(join(dir, 'meta.json.tmp'), JSON.stringify({ ...meta, tensors: tensors.map((t) => ({ name: t.name, shape: t.tensor.shape })) }));
+  renameSync(join(dir, 'data.bin.tmp'), join(dir, 'data.bin'));
+  renameSync(join(dir, 'meta.json.tmp'), join(dir, 'meta.json'));
+}
+
+function readCheckpoint(dir: string): { meta: CheckpointMeta; values: Values } | null {
+  if (!existsSync(join(dir, 'meta.json')) || !existsSync(join(dir, 'data.bin'))) return null;
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as CheckpointMeta;
+  const buf = readFileSync(join(dir, 'data.bin'));
+  const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  const values: Values = {};
+  let o = 0;
+  for (const t of meta.tensors) {
+    const size = t.shape.reduce((a, b) => a * b, 1);
+    values[t.name] = all.slice(o, o + size);
+    o += size;
+  }
+  return { meta, values };
+}
+
+const bar = (f: number, w = 20) => '[' + '#'.repeat(Math.round(f * w)) + '.'.repeat(w - Math.round(f * w)) + ']';
+
+/** Trains one network (or one ensemble member); returns its parameters, or null if stopped early. */
+async function trainNetwork(
+  label: string,
+  recipe: Recipe,
+  arch: Architecture,
+  seed: number,
+  data: TrainingSet,
+  dir: string,
+  options: TrainerOptions,
+): Promise<{ values: Values; seconds: number } | null> {
+  const model = modelFunctions(arch);
+  const shapes = model.shapes();
+  const checkpoint = readCheckpoint(dir);
+  if (checkpoint?.meta.done) {
+    const values: Values = {};
+    for (const name of Object.keys(shapes)) values[name] = checkpoint.values[name];
+    return { values, seconds: checkpoint.meta.seconds };
+  }
+  const start = checkpoint?.meta.epoch ?? 0;
+  const init = checkpoint ? checkpoint.values : initialParams(arch, seed);
+  const variables: Record<string, tf.Variable> = {};
+  for (const [name, shape] of Object.entries(shapes)) variables[name] = tf.variable(tf.tensor(init[name], shape), true);
+  const optimizer = tf.train.adam(recipe.learningRate);
+  if (checkpoint && start > 0) {
+    const saved = checkpoint.meta.tensors.filter((t) => t.name.startsWith('adam:'));
+    // Adam matches its slots to variables by name; ours are renamed to the new variables in order.
+    const names = Object.values(variables).map((v) => v.name);
+    await optimizer.setWeights(
+      saved.map((t) => {
+        const raw = t.name.slice(5);
+        let name = raw;
+        const m = raw.match(/^(.*)\/(m|v)$/);
+        if (m) {
+          const idx = checkpoint.meta.tensors.filter((u) => !u.name.startsWith('adam:')).findIndex((u) => u.name === m[1]);
+          name = `${names[idx]}/${m[2]}`;
+        }
+        return { name, tensor: tf.tensor(checkpoint.values[t.name], t.shape) };
+      }),
+    );
+    options.log?.(`  ${label}: resuming at epoch ${start} of ${recipe.epochs}`);
+  }
+  let seconds = checkpoint?.meta.seconds ?? 0;
+  let epochStarted = performance.now();
+  let epochsThisRun = 0;
+  const paramNames = Object.keys(variables);
+  const objective = recipe.objective(model);
+  await train(variables, objective, data, {
+    epochs: recipe.epochs,
+    batchSize: recipe.batchSize,
+    seed,
+    optimizer,
+    startEpoch: start,
+    shouldStop: () => options.maxEpochsThisRun !== undefined && epochsThisRun >= options.maxEpochsThisRun,
+    onBatch: (epoch, b, batches, loss) => {
+      if (b % 25 === 0 || b === batches - 1) {
+        options.progress?.(`  ${label} epoch ${epoch + 1}/${recipe.epochs} ${bar((b + 1) / batches)} loss ${loss.toFixed(4)}`);
+      }
+    },
+    onEpoch: async (epoch, meanLoss) => {
+      seconds += (performance.now() - epochStarted) / 1000;
+      epochStarted = performance.now();
+      epochsThisRun++;
+      options.log?.(`  ${label} epoch ${epoch + 1}/${recipe.epochs}: mean loss ${meanLoss.toFixed(4)}, ${seconds.toFixed(0)} s so far`);
+      const adam = await optimizer.getWeights();
+      const varNameToParam = new Map(paramNames.map((p) => [variables[p].name, p]));
+      await saveCheckpoint(dir, { epoch: epoch + 1, seconds, done: epoch + 1 === recipe.epochs }, [
+        ...paramNames.map((name) => ({ name, tensor: variables[name] as tf.Tensor })),
+        ...adam.map((w) => {
+          const m = w.name.match(/^(.*)\/(m|v)$/);
+          const name = m && varNameToParam.has(m[1]) ? `${varNameToParam.get(m[1])}/${m[2]}` : w.name;
+          return { name: `adam:${name}`, tensor: w.tensor };
+        }),
+      ]);
+    },
+  });
+  const finished = readCheckpoint(dir)?.meta.done ?? false;
+  const values: Values = {};
+  for (const [name, v] of Object.entries(variables)) values[name] = (await v.data()) as Float32Array;
+  tf.dispose(Object.values(variables));
+  optimizer.dispose();
+  return finished ? { values, seconds } : null;
+}
+
+async function evaluate(arch: Architecture, values: Values, test: TrainingSet): Promise<FgsmEvaluation> {
+  const model = modelFunctions(arch);
+  const params: Params = {};
+  for (const [name, shape] of Object.entries(model.shapes())) params[name] = tf.tensor(values[name], shape);
+  const result = await fgsmEvaluation(model, params, test.pixels, test.labels, 0.25);
+  tf.dispose(Object.values(params));
+  return result;
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+function readManifest(outDir: string): Manifest {
+  const path = join(outDir, 'manifest.json');
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Manifest) : { format: 1, models: [] };
+}
+
+/** Two trainers may finish at once: the manifest is rewritten under a lock file. */
+function withLock(path: string, f: () => void) {
+  const lock = `${path}.lock`;
+  const until = Date.now() + 30_000;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      break;
+    } catch {
+      if (Date.now() > until) rmSync(lock, { force: true });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+  }
+  try {
+    f();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+export function writeManifestEntry(outDir: string, entry: ModelEntry, order: string[]) {
+  withLock(join(outDir, 'manifest.json'), () => writeEntry(outDir, entry, order));
+}
+
+function writeEntry(outDir: string, entry: ModelEntry, order: string[]) {
+  const manifest = readManifest(outDir);
+  manifest.models = manifest.models.filter((m) => m.name !== entry.name);
+  manifest.models.push(entry);
+  const rank = (n: string) => (order.indexOf(n) < 0 ? order.length : order.indexOf(n));
+  manifest.models.sort((a, b) => rank(a.name) - rank(b.name));
+  writeFileSync(join(outDir, 'manifest.json.tmp'), JSON.stringify(manifest, null, 2) + '\n');
+  renameSync(join(outDir, 'manifest.json.tmp'), join(outDir, 'manifest.json'));
+}
+
+/** Trains a recipe to the end (or as far as maxEpochsThisRun allows) and writes it. Returns false if stopped early. */
+export async function trainRecipe(recipe: Recipe, data: DataSets, options: TrainerOptions): Promise<boolean> {
+  const arch = recipe.architecture;
+  const dir = join(options.checkpointDir, recipe.name);
+  let values: Values = {};
+  let seconds = 0;
+  if (arch.kind === 'ensemble') {
+    for (let i = 0; i < arch.members; i++) {
+      const r = await trainNetwork(`${recipe.name} member ${i + 1}/${arch.members}`, recipe, arch.member, recipe.seed + i, data.train, join(dir, `m${i + 1}`), options);
+      if (!r) return false;
+      for (const [k, v] of Object.entries(r.values)) values[`m${i + 1}.${k}`] = v;
+      seconds += r.seconds;
+    }
+  } else {
+    const r = await trainNetwork(recipe.name, recipe, arch, recipe.seed, data.train, dir, options);
+    if (!r) return false;
+    values = r.values;
+    seconds = r.seconds;
+  }
+
+  const full = await evaluate(arch, values, data.test);
+  let dtype: WeightDtype = 'float32';
+  let halfNote = '';
+  if (recipe.allowHalf) {
+    const halfValues: Values = {};
+    for (const [k, v] of Object.entries(values)) halfValues[k] = decodeHalf(encodeHalf(v));
+    const half = await evaluate(arch, halfValues, data.test);
+    const keys = ['cleanError', 'fgsmError', 'fgsmConfidence', 'fgsmErrorUnclipped', 'fgsmConfidenceUnclipped'] as const;
+    const worst = Math.max(...keys.map((k) => Math.abs(half[k] - full[k])));
+    if (worst <= 0.1) dtype = 'float16';
+    halfNote = `float16 moves the reported numbers by at most ${worst.toFixed(3)} points`;
+  }
+  const shapes = modelFunctions(arch).shapes();
+  const groups: string[][] =
+    arch.kind === 'ensemble'
+      ? Array.from({ length: arch.members }, (_, i) => Object.keys(shapes).filter((k) => k.startsWith(`m${i + 1}.`)))
+      : [Object.keys(shapes)];
+  mkdirSync(options.outDir, { recursive: true });
+  const weights: WeightFile[] = [];
+  for (let g = 0; g < groups.length; g++) {
+    const names = groups[g];
+    const parts = names.map((n) => (dtype === 'float16' ? new Uint8Array(encodeHalf(values[n]).buffer) : new Uint8Array(values[n].buffer.slice(0))));
+    const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      bytes.set(p, o);
+      o += p.length;
+    }
+    const file = groups.length > 1 ? `${recipe.name}-m${g + 1}.bin` : `${recipe.name}.bin`;
+    writeFileSync(join(options.outDir, file), bytes);
+    weights.push({ path: file, dtype, bytes: bytes.length, sha256: await sha256Hex(bytes), tensors: names.map((name) => ({ name, shape: shapes[name] })) });
+  }
+  const entry: ModelEntry = {
+    name: recipe.name,
+    title: recipe.title,
+    architecture: arch,
+    parameterCount: parameterCount(arch),
+    data: data.describe,
+    seed: recipe.seed,
+    epochs: recipe.epochs,
+    optimiser: `Adam, learning rate ${recipe.learningRate}, batch ${recipe.batchSize}; objective: ${recipe.objectiveText}`,
+    trainingSeconds: Math.round(seconds * 10) / 10,
+    deviations: halfNote ? [...recipe.deviations, `Weights stored as ${dtype}: ${halfNote}.`] : recipe.deviations,
+    metrics: {
+      testDigits: full.digits,
+      epsilon: full.epsilon,
+      cleanError: round(full.cleanError),
+      cleanConfidence: round(full.cleanConfidence),
+      fgsmError: round(full.fgsmError),
+      fgsmConfidence: round(full.fgsmConfidence),
+      fgsmErrorUnclipped: round(full.fgsmErrorUnclipped),
+      fgsmConfidenceUnclipped: round(full.fgsmConfidenceUnclipped),
+    },
+    weights,
+    trainedAt: new Date().toISOString().slice(0, 10),
+  };
+  writeManifestEntry(options.outDir, entry, options.order);
+  rmSync(dir, { recursive: true, force: true });
+  options.log?.(
+    `  ${recipe.name}: ${seconds.toFixed(0)} s of training; clean error ${full.cleanError.toFixed(2)} %, ` +
+      `FGSM ε = 0.25 error ${full.fgsmError.toFixed(1)} % clipped / ${full.fgsmErrorUnclipped.toFixed(1)} % unclipped ` +
+      `(confidence on mistakes ${full.fgsmConfidence.toFixed(1)} %), stored as ${dtype}`,
+  );
+  return true;
+}

@@ -1,0 +1,90 @@
+/**
+ * The training objectives of the paper, each as a function that, given the
+ * parameters and a batch, returns the loss closure the optimiser minimises.
+ * Work that must not be differentiated (the adversarial example itself, noise)
+ * is done before the closure, so the gradient treats it as a constant.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ModelFunctions, Params } from '../models/architectures.ts';
+import { exactSign, inputGradient } from '../attacks/fgsm.ts';
+
+export interface Step {
+  /** A seed for this step's dropout masks and noise (the run's seed, epoch and batch). */
+  seed: number;
+}
+
+export type Objective = (params: Params, x: tf.Tensor2D, y: tf.Tensor1D, step: Step) => () => tf.Scalar;
+
+/** The ordinary objective: mean J(θ, x, y). */
+export function ordinaryObjective(model: ModelFunctions): Objective {
+  return (params, x, y, step) => () => tf.div(model.loss(params, x, y, { seed: step.seed }), x.shape[0]) as tf.Scalar;
+}
+
+function mixed(model: ModelFunctions, alpha: number, perturbed: (params: Params, x: tf.Tensor2D, y: tf.Tensor1D, step: Step) => tf.Tensor2D): Objective {
+  return (params, x, y, step) => {
+    const other = perturbed(params, x, y, step);
+    const n = x.shape[0];
+    return () =>
+      tf.div(
+        tf.add(tf.mul(model.loss(params, x, y, { seed: step.seed }), alpha), tf.mul(model.loss(params, other, y, { seed: step.seed + 1 }), 1 - alpha)),
+        n,
+      ) as tf.Scalar;
+  };
+}
+
+/**
+ * §6: J̃(θ, x, y) = α J(θ, x, y) + (1 − α) J(θ, x + ε sign(∇ₓJ(θ, x, y)), y),
+ * the adversarial example clipped to [0, 1] (a valid image).
+ */
+export function adversarialObjective(model: ModelFunctions, alpha: number, epsilon: number): Objective {
+  return mixed(model, alpha, (params, x, y) =>
+    tf.tidy(() => tf.clipByValue(tf.add(x, tf.mul(exactSign(inputGradient(model, params, x, y)), epsilon)), 0, 1) as tf.Tensor2D),
+  );
+}
+
+/** §6's control: the same mixture with random ±ε per pixel instead of the gradient's sign. */
+export function signNoiseObjective(model: ModelFunctions, alpha: number, epsilon: number): Objective {
+  return mixed(model, alpha, (_params, x, _y, step) =>
+    tf.tidy(() => {
+      const s = tf.sub(tf.mul(tf.cast(tf.less(tf.randomUniform(x.shape, 0, 1, 'float32', step.seed + 17), 0.5), 'float32'), 2), 1);
+      return tf.clipByValue(tf.add(x, tf.mul(s, epsilon)), 0, 1) as tf.Tensor2D;
+    }),
+  );
+}
+
+/** §6's other control: the same mixture with uniform noise U(−ε, ε) per pixel. */
+export function uniformNoiseObjective(model: ModelFunctions, alpha: number, epsilon: number): Objective {
+  return mixed(model, alpha, (_params, x, _y, step) =>
+    tf.tidy(() => tf.clipByValue(tf.add(x, tf.randomUniform(x.shape, -epsilon, epsilon, 'float32', step.seed + 17)), 0, 1) as tf.Tensor2D),
+  );
+}
+
+/** ζ(z) = log(1 + exp(z)), stable for large |z|. */
+export function softplus(z: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.add(tf.relu(z), tf.log1p(tf.exp(tf.neg(tf.abs(z))))));
+}
+
+/** y ∈ {−1, 1} from a logistic model's class index (0 = negative digit, 1 = positive digit). */
+function signedLabels(y: tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => tf.sub(tf.mul(tf.cast(y, 'float32'), 2), 1) as tf.Tensor1D);
+}
+
+function logisticMargin(params: Params, x: tf.Tensor2D, y: tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => tf.mul(signedLabels(y), tf.reshape(tf.add(tf.matMul(x, params.w as tf.Tensor2D), params.b), [-1])) as tf.Tensor1D);
+}
+
+/**
+ * §5, in its correct form (shared/paper facts): E ζ(ε‖w‖₁ − y(wᵀx + b)). This
+ * is exactly the loss at the worst-case perturbation η = −ε y sign(w), without
+ * clipping to [0, 1]; the paper's printed form is right only for y = 1.
+ */
+export function logisticAdversarialObjective(epsilon: number): Objective {
+  return (params, x, y) => () =>
+    tf.tidy(() => tf.mean(softplus(tf.sub(tf.mul(tf.sum(tf.abs(params.w)), epsilon), logisticMargin(params, x, y)))) as tf.Scalar);
+}
+
+/** L¹ weight decay: E ζ(−y(wᵀx + b)) + λ‖w‖₁, the penalty paid outside ζ, even where the margin is large. */
+export function logisticL1Objective(lambda: number): Objective {
+  return (params, x, y) => () =>
+    tf.tidy(() => tf.add(tf.mean(softplus(tf.neg(logisticMargin(params, x, y)))), tf.mul(tf.sum(tf.abs(params.w)), lambda)) as tf.Scalar);
+}
