@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 
 export function maxoutLayer(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D, pieces: number): tf.Tensor2D {
   const units = W.shape[1] / pieces;
-  const op = tf.customGrad((xi: tf.Tensor, Wi: tf.Tensor, bi: tf.Tensor, save: tf.GradSaveFunc) => {
+  const op = tf.customGrad(((xi: tf.Tensor, Wi: tf.Tensor, bi: tf.Tensor, save: tf.GradSaveFunc) => {
     const n = xi.shape[0]!;
     const z = tf.reshape(tf.add(tf.matMul(xi as tf.Tensor2D, Wi as tf.Tensor2D), bi), [n, units, pieces]);
     const winner = tf.argMax(z, 2);
@@ -31,7 +31,7 @@ export function maxoutLayer(x: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D, piec
         return [dx, dW, db];
       },
     };
-  });
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(x, W, b) as tf.Tensor2D;
 }
 
