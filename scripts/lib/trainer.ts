@@ -131,6 +131,13 @@ async function trainNetwork(
         return { name, tensor: tf.tensor(checkpoint.values[t.name], t.shape) };
       }),
     );
+    // setWeights recomputes Adam's β powers as β^(t+1); an uninterrupted run multiplies them up step by
+    // step, which differs in the last float32 bit. Restore the exact accumulated values.
+    const betas = optimizer as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
+    for (const k of ['accBeta1', 'accBeta2'] as const) {
+      const v = checkpoint.values[`adamBeta:${k}`];
+      if (v) betas[k].assign(tf.scalar(v[0]));
+    }
     options.log?.(`  ${label}: resuming at epoch ${start} of ${recipe.epochs}`);
   }
   let seconds = checkpoint?.meta.seconds ?? 0;
@@ -164,6 +171,10 @@ async function trainNetwork(
           const name = m && varNameToParam.has(m[1]) ? `${varNameToParam.get(m[1])}/${m[2]}` : w.name;
           return { name: `adam:${name}`, tensor: w.tensor };
         }),
+        ...(['accBeta1', 'accBeta2'] as const).map((k) => ({
+          name: `adamBeta:${k}`,
+          tensor: (optimizer as unknown as Record<string, tf.Variable>)[k] as tf.Tensor,
+        })),
       ]);
     },
   });

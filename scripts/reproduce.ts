@@ -1,0 +1,74 @@
+/**
+ * `npm run reproduce`: the paper's MNIST results table recomputed from the
+ * shipped models on the official test digits (Node, wasm backend).
+ *   --sample N   the first N test digits (default: all 10,000)
+ *   --json       one object per row and metric instead of the table
+ *   --models DIR another models folder (the tests use models-quick/)
+ *   --rows 1,2   only these rows
+ */
+import { initTf } from './lib/tf-node.ts';
+import { nodeModels } from './lib/node-models.ts';
+import { loadMnist } from '../src/lib/data/mnist-node.ts';
+import { toFloat } from '../src/lib/data/idx.ts';
+import { reproduceTable, type RowResult } from '../src/lib/analysis/reproduce.ts';
+
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const sample = Number(option('--sample') ?? 10000);
+if (!Number.isInteger(sample) || sample < 1 || sample > 10000) {
+  console.error(`--sample must be a whole number from 1 to 10000, got ${option('--sample')}`);
+  process.exit(2);
+}
+const json = args.includes('--json');
+const only = option('--rows')?.split(',').map(Number);
+
+await initTf('wasm');
+const models = await nodeModels(option('--models') ?? 'models');
+const test = loadMnist('test');
+const started = performance.now();
+const tty = process.stderr.isTTY;
+let lastLine = '';
+const results = await reproduceTable(
+  {
+    model: models.model,
+    test: { pixels: toFloat(test, 0, sample), labels: test.labels.slice(0, sample) },
+    onProgress: (f, label) => {
+      const width = 30;
+      const line = `[${'#'.repeat(Math.round(f * width))}${'.'.repeat(width - Math.round(f * width))}] ${(100 * f).toFixed(0).padStart(3)} % ${label}`;
+      if (tty) process.stderr.write(`\r\x1b[K${line}`);
+      else if (label !== lastLine) process.stderr.write(`${line}\n`);
+      lastLine = label;
+    },
+  },
+  only,
+);
+if (tty) process.stderr.write('\r\x1b[K');
+process.stderr.write(`computed on ${sample.toLocaleString('en-US')} test digits in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+
+const round = (x: number) => Math.round(x * 100) / 100;
+if (json) {
+  console.log(JSON.stringify(results.map((r) => ({ ...r, site: round(r.site), siteUnclipped: round(r.siteUnclipped) })), null, 2));
+} else {
+  printTable(results);
+}
+
+function printTable(rows: RowResult[]) {
+  const head = ['row', 'metric', 'setting', 'paper', 'ours (clipped)', 'ours (unclipped)', 'tolerance', 'holds'];
+  const fmt = (x: number | null) => (x === null ? '–' : `${x.toFixed(2)} %`);
+  const body = rows.map((r) => [String(r.row), r.metric, r.setting, fmt(r.paper), fmt(r.site), fmt(r.siteUnclipped), r.tolerance, r.holds === null ? '' : r.holds ? 'yes' : 'NO']);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 3 && i <= 5 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+  console.log(line(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  let last = -1;
+  for (let i = 0; i < rows.length; i++) {
+    if (rows[i].row !== last && last !== -1) console.log('');
+    last = rows[i].row;
+    console.log(line(body[i]));
+  }
+  const judged = rows.filter((r) => r.holds !== null);
+  console.log(`\n${judged.filter((r) => r.holds).length} of ${judged.length} claims hold on our models (judged on the clipped numbers).`);
+}

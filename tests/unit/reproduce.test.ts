@@ -1,0 +1,189 @@
+/**
+ * Each row of the reproduction against a slow reference written independently
+ * here: one digit at a time, the gradient of a cross-entropy written out from
+ * the logits, the sign and the clipping in plain JavaScript, the counts in
+ * plain loops.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { initTf } from './setup-tf.ts';
+import { ensureQuickModels, QUICK } from './quick-models.ts';
+import { nodeModels } from '../../scripts/lib/node-models.ts';
+import { loadMnist } from '../../src/lib/data/mnist-node.ts';
+import { toFloat } from '../../src/lib/data/idx.ts';
+import { reproduceTable, rubbishInputs, type RowResult } from '../../src/lib/analysis/reproduce.ts';
+import type { Model } from '../../src/lib/analysis/batch.ts';
+import { memberParams, modelFunctions } from '../../src/lib/models/architectures.ts';
+
+const N = 150;
+let table: RowResult[];
+let get: (name: string) => Promise<Model>;
+const test = loadMnist('test');
+const pixels = toFloat(test, 0, N);
+const labels = test.labels.slice(0, N);
+
+beforeAll(async () => {
+  ensureQuickModels();
+  await initTf('wasm');
+  const models = await nodeModels(QUICK);
+  const cache = new Map<string, Promise<Model>>();
+  get = (name) => {
+    if (!cache.has(name)) cache.set(name, models.model(name));
+    return cache.get(name)!;
+  };
+  table = await reproduceTable({ model: get, test: { pixels, labels }, rubbishCount: 300 });
+}, 300_000);
+
+/** Probabilities of one digit. */
+async function probs(m: Model, x: number[]): Promise<number[]> {
+  const p = tf.tidy(() => m.fns.probabilities(m.params, tf.tensor2d(x, [1, 784])));
+  const v = Array.from(await p.data());
+  p.dispose();
+  return v;
+}
+
+/** The reference FGSM for one digit: ∇ₓ of −log softmax(z)[y], or of the RBF's one-vs-rest cost. */
+async function referenceFgsm(m: Model, x: number[], y: number, clip: boolean): Promise<number[]> {
+  const g = tf.tidy(() =>
+    tf.grad((xi: tf.Tensor) => {
+      const z = m.fns.logits(m.params, xi as tf.Tensor2D);
+      if (m.fns.output === 'independent') {
+        // p = exp(z), z = −d: cost = −log p_y − Σ_{k≠y} log(1 − p_k)
+        const zs = tf.unstack(z, 1);
+        let cost: tf.Tensor = tf.neg(zs[y]);
+        zs.forEach((zk, k) => {
+          if (k !== y) cost = tf.sub(cost, tf.log(tf.maximum(tf.sub(1, tf.exp(zk)), 1e-30)));
+        });
+        return tf.sum(cost);
+      }
+      const lse = tf.logSumExp(z, 1);
+      return tf.sum(tf.sub(lse, tf.sum(tf.mul(z, tf.oneHot([y], z.shape[1])), 1)));
+    })(tf.tensor2d(x, [1, 784])),
+  );
+  const grad = Array.from(await g.data());
+  g.dispose();
+  return x.map((v, i) => {
+    const moved = v + 0.25 * Math.sign(grad[i]);
+    return clip ? Math.min(1, Math.max(0, moved)) : moved;
+  });
+}
+
+const argmax = (v: number[]) => v.indexOf(Math.max(...v));
+const digit = (i: number) => Array.from(pixels.subarray(i * 784, (i + 1) * 784));
+const find = (row: number, metric: string) => {
+  const r = table.find((t) => t.row === row && t.metric.startsWith(metric));
+  if (!r) throw new Error(`no row ${row} metric ${metric}`);
+  return r;
+};
+/** One digit in N may differ at a gradient that is zero up to rounding. */
+const close = (a: number, b: number, n = N) => expect(Math.abs(a - b)).toBeLessThanOrEqual(100 / n + 1e-6);
+
+async function attack(name: string, madeOn: string, clip: boolean, sample?: { idx: number[]; labels: number[] }) {
+  const target = await get(name);
+  const source = await get(madeOn);
+  const idx = sample?.idx ?? Array.from({ length: N }, (_, i) => i);
+  const ys = sample?.labels ?? Array.from(labels);
+  const pred: number[] = [];
+  const conf: number[] = [];
+  for (let j = 0; j < idx.length; j++) {
+    const adv = await referenceFgsm(source, digit(idx[j]), ys[j], clip);
+    const p = await probs(target, adv);
+    pred.push(argmax(p));
+    conf.push(Math.max(...p));
+  }
+  const wrong = pred.map((p, j) => p !== ys[j]);
+  const nWrong = wrong.filter(Boolean).length;
+  return {
+    pred,
+    error: (100 * nWrong) / idx.length,
+    confidenceOnMistakes: nWrong ? (100 * conf.filter((_, j) => wrong[j]).reduce((a, b) => a + b, 0)) / nWrong : 0,
+  };
+}
+
+describe('the reproduction matches a per-digit reference on the quick models', () => {
+  it('row 1 and row 2: FGSM error and confidence, clipped and unclipped', async () => {
+    for (const [row, name] of [[1, 'softmax'], [2, 'maxout']] as const) {
+      const c = await attack(name, name, true);
+      const u = await attack(name, name, false);
+      close(find(row, 'FGSM error').site, c.error);
+      close(find(row, 'FGSM error').siteUnclipped, u.error);
+      expect(Math.abs(find(row, 'mean confidence').site - c.confidenceOnMistakes)).toBeLessThan(1.5);
+    }
+  });
+
+  it('row 5: logistic regression on the 3s and 7s', async () => {
+    const idx = Array.from(labels.keys()).filter((i) => labels[i] === 3 || labels[i] === 7);
+    const ys = idx.map((i) => (labels[i] === 7 ? 1 : 0));
+    const m = await get('logistic-3v7');
+    let wrong = 0;
+    for (let j = 0; j < idx.length; j++) if (argmax(await probs(m, digit(idx[j]))) !== ys[j]) wrong++;
+    close(find(5, 'clean error').site, (100 * wrong) / idx.length, idx.length);
+    const a = await attack('logistic-3v7', 'logistic-3v7', true, { idx, labels: ys });
+    close(find(5, 'FGSM error').site, a.error, idx.length);
+  });
+
+  it('rows 10, 11 and 12: adversarial training, transfer and noise controls', async () => {
+    const adv = await attack('maxout-adv', 'maxout-adv', true);
+    close(find(10, 'FGSM error').site, adv.error);
+    const toAdv = await attack('maxout-adv', 'maxout', true);
+    close(find(11, 'maxout’s examples').site, toAdv.error);
+    const toPlain = await attack('maxout', 'maxout-adv', true);
+    close(find(11, 'maxout-adv’s examples').site, toPlain.error);
+    expect(find(11, 'maxout-adv’s examples').holds).toBe(toPlain.error > toAdv.error);
+    const noise = await attack('maxout-noise-uniform', 'maxout-noise-uniform', true);
+    close(find(12, 'FGSM error, maxout-noise-uniform').site, noise.error);
+  });
+
+  it('row 14: the RBF network', async () => {
+    const a = await attack('rbf', 'rbf', true);
+    close(find(14, 'FGSM error').site, a.error);
+  });
+
+  it('row 15: agreement with maxout’s wrong class', async () => {
+    const mx = await attack('maxout', 'maxout', true);
+    const sm = await attack('softmax', 'maxout', true);
+    const rb = await attack('rbf', 'maxout', true);
+    let errs = 0, rbfPicks = 0, smPicks = 0;
+    for (let i = 0; i < N; i++) {
+      if (mx.pred[i] !== labels[i]) {
+        errs++;
+        if (rb.pred[i] === mx.pred[i]) rbfPicks++;
+        if (sm.pred[i] === mx.pred[i]) smPicks++;
+      }
+    }
+    close(find(15, 'when maxout errs: RBF').site, (100 * rbfPicks) / errs, errs);
+    close(find(15, 'when maxout errs: softmax').site, (100 * smPicks) / errs, errs);
+  });
+
+  it('row 17: the ensemble averages its members, attacked whole and through one member', async () => {
+    const ens = await get('ensemble');
+    if (ens.architecture.kind !== 'ensemble') throw new Error('not an ensemble');
+    // the ensemble's probabilities are the mean of its members' softmax outputs
+    const x = digit(0);
+    const member = ens.architecture.member;
+    const memberProbs = await Promise.all(
+      Array.from({ length: ens.architecture.members }, (_, i) => probs({ name: `m${i}`, architecture: member, fns: modelFunctions(member), params: memberParams(ens.params, i) }, x)),
+    );
+    const mean = memberProbs[0].map((_, k) => memberProbs.reduce((s, p) => s + p[k], 0) / memberProbs.length);
+    const got = await probs(ens, x);
+    for (let k = 0; k < 10; k++) expect(got[k]).toBeCloseTo(mean[k], 5);
+    const whole = await attack('ensemble', 'ensemble', true);
+    close(find(17, 'ensemble error, FGSM on the whole').site, whole.error);
+  });
+
+  it('row 18: confident answers on seeded Gaussian rubbish', async () => {
+    const x = rubbishInputs(300);
+    expect(x.length).toBe(300 * 784);
+    // N(0, 1): mean about 0, variance about 1
+    const mean = x.reduce((a, b) => a + b, 0) / x.length;
+    const variance = x.reduce((a, b) => a + (b - mean) ** 2, 0) / x.length;
+    expect(Math.abs(mean)).toBeLessThan(0.01);
+    expect(Math.abs(variance - 1)).toBeLessThan(0.01);
+    for (const [name, metric] of [['maxout', 'confident answers, maxout'], ['softmax', 'confident answers, softmax'], ['rbf', 'confident answers, RBF']] as const) {
+      const m = await get(name);
+      let confident = 0;
+      for (let i = 0; i < 300; i++) if (Math.max(...(await probs(m, Array.from(x.subarray(i * 784, (i + 1) * 784))))) > 0.5) confident++;
+      close(find(18, metric).site, (100 * confident) / 300, 300);
+    }
+  });
+});
