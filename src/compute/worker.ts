@@ -9,7 +9,10 @@ import { chooseBackend } from './backend.ts';
 import type { BackendName, ComputeErrorInfo, Request, ResultOf } from './messages.ts';
 import { fetchManifest, loadModel, ModelLoadError } from '../lib/models/loader.ts';
 import type { Manifest } from '../lib/models/manifest.ts';
-import { modelFunctions, type ModelFunctions, type Params } from '../lib/models/architectures.ts';
+import { modelFunctions } from '../lib/models/architectures.ts';
+import type { Model } from '../lib/analysis/batch.ts';
+import { CancelledError } from '../lib/analysis/batch.ts';
+import { reproduceTable } from '../lib/analysis/reproduce.ts';
 import { toParams } from '../lib/models/params.ts';
 import { unpackDigits } from '../lib/data/packed.ts';
 import { PIXELS, toFloat, type DigitSet } from '../lib/data/idx.ts';
@@ -28,20 +31,32 @@ class ComputeError extends Error {
 let baseUrl = '';
 let backend: BackendName | null = null;
 let manifest: Promise<Manifest> | null = null;
-const models = new Map<string, Promise<{ fns: ModelFunctions; params: Params }>>();
-let testDigits: Promise<DigitSet> | null = null;
+const models = new Map<string, Promise<Model>>();
+const digitFiles = new Map<string, Promise<DigitSet>>();
+const cancelled = new Set<number>();
+
+/** The packed test digits: the first 1,000 in a small file, all 10,000 in a larger one. */
+export const TEST_FILES = [
+  { sample: 1000, file: 'data/mnist-test-1000.bin' },
+  { sample: 10000, file: 'data/mnist-test.bin' },
+];
 
 function modelsUrl() {
   return new URL('models/', baseUrl).href;
 }
 
-function getModel(name: string) {
+function getManifest() {
+  manifest ??= fetchManifest(modelsUrl());
+  manifest.catch(() => (manifest = null));
+  return manifest;
+}
+
+function getModel(name: string): Promise<Model> {
   let p = models.get(name);
   if (!p) {
     p = (async () => {
-      manifest ??= fetchManifest(modelsUrl());
-      const loaded = await loadModel(modelsUrl(), name, { manifest: await manifest });
-      return { fns: modelFunctions(loaded.entry.architecture), params: toParams(loaded.tensors) };
+      const loaded = await loadModel(modelsUrl(), name, { manifest: await getManifest() });
+      return { name, architecture: loaded.entry.architecture, fns: modelFunctions(loaded.entry.architecture), params: toParams(loaded.tensors) };
     })();
     // A failed load is not cached: the figure's retry fetches again.
     p.catch(() => {
@@ -53,9 +68,11 @@ function getModel(name: string) {
   return p;
 }
 
-function getTestDigits() {
+/** The first `count` test digits (at least), from the smallest file that holds them. */
+function getTestDigits(count = 1) {
+  const file = (TEST_FILES.find((f) => f.sample >= count) ?? TEST_FILES[TEST_FILES.length - 1]).file;
+  let testDigits = digitFiles.get(file);
   if (!testDigits) {
-    const file = 'data/mnist-test.bin';
     testDigits = (async () => {
       let response: Response;
       try {
@@ -70,12 +87,13 @@ function getTestDigits() {
         throw new ComputeError({ kind: 'data', file, message: `${file}: ${(e as Error).message}` });
       }
     })();
-    testDigits.catch(() => (testDigits = null));
+    testDigits.catch(() => digitFiles.delete(file));
+    digitFiles.set(file, testDigits);
   }
   return testDigits;
 }
 
-async function handle(request: Request): Promise<ResultOf[keyof ResultOf]> {
+async function handle(id: number, request: Request): Promise<ResultOf[keyof ResultOf]> {
   switch (request.type) {
     case 'init': {
       baseUrl = request.baseUrl;
@@ -86,6 +104,39 @@ async function handle(request: Request): Promise<ResultOf[keyof ResultOf]> {
     case 'memory': {
       const m = tf.memory();
       return { numTensors: m.numTensors, numBytes: m.numBytes };
+    }
+    case 'cancel':
+      cancelled.add(request.target);
+      return { cancelled: true };
+    case 'catalogue': {
+      const m = await getManifest();
+      const sizes = await Promise.all(
+        TEST_FILES.map(async (f) => {
+          const r = await fetch(new URL(f.file, baseUrl), { method: 'HEAD' }).catch(() => null);
+          return { ...f, bytes: Number(r?.headers.get('content-length') ?? 8 + f.sample * 785) };
+        }),
+      );
+      return {
+        models: m.models.map((e) => ({ name: e.name, title: e.title, bytes: e.weights.reduce((n, w) => n + w.bytes, 0), metrics: { ...e.metrics } })),
+        digitFiles: sizes,
+      };
+    }
+    case 'reproduce': {
+      if (!backend) throw new ComputeError({ kind: 'internal', message: 'the worker was asked to compute before it started' });
+      const n = request.sample;
+      if (!Number.isInteger(n) || n < 1 || n > 10000) throw new ComputeError({ kind: 'input', message: `the sample must be 1 to 10,000 digits, got ${n}` });
+      const started = performance.now();
+      const set = await getTestDigits(n);
+      const rows = await reproduceTable(
+        {
+          model: getModel,
+          test: { pixels: toFloat(set, 0, n), labels: set.labels.slice(0, n) },
+          onProgress: (fraction, label) => self.postMessage({ id, progress: { fraction, label } }),
+          cancelled: () => cancelled.has(id),
+        },
+        request.rows,
+      );
+      return { rows, sample: n, backend, seconds: (performance.now() - started) / 1000 };
     }
     case 'fgsmExample': {
       if (!backend) throw new ComputeError({ kind: 'internal', message: 'the worker was asked to compute before it started' });
@@ -99,8 +150,8 @@ async function handle(request: Request): Promise<ResultOf[keyof ResultOf]> {
         pixels = request.input.pixels;
         if (pixels.length !== PIXELS) throw new ComputeError({ kind: 'input', message: `a digit has ${PIXELS} pixels, got ${pixels.length}` });
       } else {
-        const set = await getTestDigits();
         const i = request.input.testDigit;
+        const set = await getTestDigits(i + 1);
         if (!Number.isInteger(i) || i < 0 || i >= set.count) {
           throw new ComputeError({ kind: 'input', message: `test digit ${i} does not exist (0 to ${set.count - 1})` });
         }
@@ -116,15 +167,18 @@ async function handle(request: Request): Promise<ResultOf[keyof ResultOf]> {
 function errorInfo(e: unknown): ComputeErrorInfo {
   if (e instanceof ComputeError) return e.info;
   if (e instanceof ModelLoadError) return { kind: 'model', file: e.file, message: e.message };
+  if (e instanceof CancelledError) return { kind: 'cancelled', message: 'cancelled' };
   return { kind: 'internal', message: e instanceof Error ? e.message : String(e) };
 }
 
 self.onmessage = async (event: MessageEvent<{ id: number; request: Request }>) => {
   const { id, request } = event.data;
   try {
-    const result = await handle(request);
+    const result = await handle(id, request);
     self.postMessage({ id, ok: true, result });
   } catch (e) {
     self.postMessage({ id, ok: false, error: errorInfo(e) });
+  } finally {
+    cancelled.delete(id);
   }
 };

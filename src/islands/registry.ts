@@ -12,6 +12,7 @@ export interface FigureInfo {
 
 export const figures: FigureInfo[] = [
   { name: 'fgsm-hero', title: 'An adversarial digit: x + ε·sign(∇ₓJ)', chapter: '1', live: true },
+  { name: 'reproduce-table', title: 'The paper’s MNIST results, recomputed', chapter: '10', live: true },
 ];
 
 export const liveFigures = figures.filter((f) => f.live);

@@ -366,7 +366,9 @@ export const row17: RowFunction = async (r) => {
   const labels = r.options.test.labels;
   const whole = await attackSummaries(r, 'ensemble');
   const [c, u] = await Promise.all(CLIPS.map(async (clip) => summarise(await r.predictions('ensemble', { madeOn: 'ensemble-member-1', clip }), labels)));
-  const setting = 'ensemble of 12 maxout networks, FGSM ε = 0.25';
+  const ens = await r.model('ensemble');
+  const members = ens.architecture.kind === 'ensemble' ? ens.architecture.members : 0;
+  const setting = `ensemble of ${members} maxout networks, FGSM ε = 0.25 (the paper: 12)`;
   return [
     metric(17, 'ensemble error, FGSM on the whole ensemble', setting, 91.1, whole.clipped.error, whole.unclipped.error, 'above 50 %', whole.clipped.error > 50),
     metric(17, 'ensemble error, FGSM on one member', setting, 87.9, c.error, u.error, 'above 50 %', c.error > 50),

@@ -1,0 +1,17 @@
+import { chromium } from '@playwright/test';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-background-networking','--disable-component-update','--disable-sync','--no-first-run'] });
+const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+page.on('console', (m) => m.type() !== 'log' && console.log('console', m.type(), m.text()));
+page.on('pageerror', (e) => console.log('pageerror', e.message));
+await page.goto('http://127.0.0.1:4399/reproduce/');
+await page.getByTestId('compute').waitFor();
+await page.waitForTimeout(1500);
+console.log(await page.getByTestId('compute').textContent());
+const t0 = Date.now();
+await page.getByTestId('compute').click();
+await page.waitForSelector('.reproduce-table[data-rows]', { timeout: 300000 });
+console.log('seconds', (Date.now() - t0) / 1000);
+const rows = JSON.parse(await page.locator('.reproduce-table').getAttribute('data-rows'));
+console.log(rows.slice(0, 4).map((r) => `${r.row} ${r.metric} ${r.site.toFixed(2)} ${r.siteUnclipped.toFixed(2)}`).join('\n'));
+await page.screenshot({ path: '/tmp/repro.png', fullPage: true });
+await browser.close();

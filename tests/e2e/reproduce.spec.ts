@@ -1,0 +1,47 @@
+import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { watch } from './helpers.ts';
+import type { RowResult } from '../../src/lib/analysis/reproduce.ts';
+
+test('the /reproduce/ page computes the 1,000-digit table in the browser and agrees with npm run reproduce', async ({ page }) => {
+  test.setTimeout(900_000);
+  const w = watch(page, 'http://127.0.0.1:4391');
+  await page.goto('/reproduce/');
+  const button = page.getByTestId('compute');
+  // the page says how much it loads before it loads it
+  await expect(button).toContainText(/loads \d+(\.\d)? MB/);
+  await expect(page.locator('.reproduce-table .intro')).toContainText('MB of models');
+  await button.click();
+  await expect(page.getByRole('progressbar')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Cancel' })).toBeVisible();
+  const table = page.locator('.reproduce-table[data-rows]');
+  await expect(table).toHaveCount(1, { timeout: 600_000 });
+  const browser: RowResult[] = JSON.parse((await table.getAttribute('data-rows'))!);
+
+  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'scripts/reproduce.ts', '--json', '--sample', '1000'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const node: RowResult[] = JSON.parse(out);
+  expect(browser.length).toBe(node.length);
+  for (let i = 0; i < node.length; i++) {
+    expect(browser[i].row).toBe(node[i].row);
+    expect(browser[i].metric).toBe(node[i].metric);
+    expect(browser[i].paper).toBe(node[i].paper);
+    expect(Math.abs(browser[i].site - node[i].site), `${node[i].row} ${node[i].metric}`).toBeLessThanOrEqual(0.2);
+    expect(Math.abs(browser[i].siteUnclipped - node[i].siteUnclipped), `${node[i].row} ${node[i].metric} unclipped`).toBeLessThanOrEqual(0.2);
+  }
+  await expect(page.locator('.reproduce-table tbody tr')).toHaveCount(node.length);
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('the table can be cancelled, and started again', async ({ page }) => {
+  await page.goto('/embed/reproduce-table/?sample=1000');
+  await page.getByTestId('compute').click();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('compute')).toBeVisible();
+  await expect(page.locator('.figure-error')).toHaveCount(0);
+  await expect(page.locator('.reproduce-table')).not.toHaveAttribute('data-rows');
+});
