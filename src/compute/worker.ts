@@ -6,99 +6,22 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from './backend.ts';
-import type { BackendName, ComputeErrorInfo, Request, ResultOf } from './messages.ts';
-import { fetchManifest, loadModel, ModelLoadError } from '../lib/models/loader.ts';
-import type { Manifest } from '../lib/models/manifest.ts';
-import { modelFunctions } from '../lib/models/architectures.ts';
-import type { Model } from '../lib/analysis/batch.ts';
+import type { ComputeErrorInfo, Request, ResultOf } from './messages.ts';
+import { ModelLoadError } from '../lib/models/loader.ts';
 import { CancelledError } from '../lib/analysis/batch.ts';
 import { reproduceTable } from '../lib/analysis/reproduce.ts';
-import { toParams } from '../lib/models/params.ts';
-import { unpackDigits } from '../lib/data/packed.ts';
-import { PIXELS, toFloat, type DigitSet } from '../lib/data/idx.ts';
+import { PIXELS, toFloat } from '../lib/data/idx.ts';
+import { ComputeError, context, getManifest, getModel, getTestDigits, requireBackend, TEST_FILES } from './context.ts';
 import { fgsmExample } from '../lib/attacks/fgsm.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-class ComputeError extends Error {
-  info: ComputeErrorInfo;
-  constructor(info: ComputeErrorInfo) {
-    super(info.message);
-    this.info = info;
-  }
-}
-
-let baseUrl = '';
-let backend: BackendName | null = null;
-let manifest: Promise<Manifest> | null = null;
-const models = new Map<string, Promise<Model>>();
-const digitFiles = new Map<string, Promise<DigitSet>>();
-const cancelled = new Set<number>();
-
-/** The packed test digits: the first 1,000 in a small file, all 10,000 in a larger one. */
-export const TEST_FILES = [
-  { sample: 1000, file: 'data/mnist-test-1000.bin' },
-  { sample: 10000, file: 'data/mnist-test.bin' },
-];
-
-function modelsUrl() {
-  return new URL('models/', baseUrl).href;
-}
-
-function getManifest() {
-  manifest ??= fetchManifest(modelsUrl());
-  manifest.catch(() => (manifest = null));
-  return manifest;
-}
-
-function getModel(name: string): Promise<Model> {
-  let p = models.get(name);
-  if (!p) {
-    p = (async () => {
-      const loaded = await loadModel(modelsUrl(), name, { manifest: await getManifest() });
-      return { name, architecture: loaded.entry.architecture, fns: modelFunctions(loaded.entry.architecture), params: toParams(loaded.tensors) };
-    })();
-    // A failed load is not cached: the figure's retry fetches again.
-    p.catch(() => {
-      models.delete(name);
-      manifest = null;
-    });
-    models.set(name, p);
-  }
-  return p;
-}
-
-/** The first `count` test digits (at least), from the smallest file that holds them. */
-function getTestDigits(count = 1) {
-  const file = (TEST_FILES.find((f) => f.sample >= count) ?? TEST_FILES[TEST_FILES.length - 1]).file;
-  let testDigits = digitFiles.get(file);
-  if (!testDigits) {
-    testDigits = (async () => {
-      let response: Response;
-      try {
-        response = await fetch(new URL(file, baseUrl));
-      } catch (e) {
-        throw new ComputeError({ kind: 'data', file, message: `${file} could not be fetched (${(e as Error).message})` });
-      }
-      if (!response.ok) throw new ComputeError({ kind: 'data', file, message: `${file}: the server answered ${response.status}` });
-      try {
-        return unpackDigits(await response.arrayBuffer());
-      } catch (e) {
-        throw new ComputeError({ kind: 'data', file, message: `${file}: ${(e as Error).message}` });
-      }
-    })();
-    testDigits.catch(() => digitFiles.delete(file));
-    digitFiles.set(file, testDigits);
-  }
-  return testDigits;
-}
-
 async function handle(id: number, request: Request): Promise<ResultOf[keyof ResultOf]> {
   switch (request.type) {
     case 'init': {
-      baseUrl = request.baseUrl;
-      const chosen = await chooseBackend(baseUrl, request.backend);
-      backend = chosen.backend;
+      context.baseUrl = request.baseUrl;
+      const chosen = await chooseBackend(context.baseUrl, request.backend);
+      context.backend = chosen.backend;
       return chosen;
     }
     case 'memory': {
@@ -106,13 +29,13 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       return { numTensors: m.numTensors, numBytes: m.numBytes };
     }
     case 'cancel':
-      cancelled.add(request.target);
+      context.cancelled.add(request.target);
       return { cancelled: true };
     case 'catalogue': {
       const m = await getManifest();
       const sizes = await Promise.all(
         TEST_FILES.map(async (f) => {
-          const r = await fetch(new URL(f.file, baseUrl), { method: 'HEAD' }).catch(() => null);
+          const r = await fetch(new URL(f.file, context.baseUrl), { method: 'HEAD' }).catch(() => null);
           return { ...f, bytes: Number(r?.headers.get('content-length') ?? 8 + f.sample * 785) };
         }),
       );
@@ -122,7 +45,7 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       };
     }
     case 'reproduce': {
-      if (!backend) throw new ComputeError({ kind: 'internal', message: 'the worker was asked to compute before it started' });
+      const backend = requireBackend();
       const n = request.sample;
       if (!Number.isInteger(n) || n < 1 || n > 10000) throw new ComputeError({ kind: 'input', message: `the sample must be 1 to 10,000 digits, got ${n}` });
       const started = performance.now();
@@ -132,14 +55,14 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
           model: getModel,
           test: { pixels: toFloat(set, 0, n), labels: set.labels.slice(0, n) },
           onProgress: (fraction, label) => self.postMessage({ id, progress: { fraction, label } }),
-          cancelled: () => cancelled.has(id),
+          cancelled: () => context.cancelled.has(id),
         },
         request.rows,
       );
       return { rows, sample: n, backend, seconds: (performance.now() - started) / 1000 };
     }
     case 'fgsmExample': {
-      if (!backend) throw new ComputeError({ kind: 'internal', message: 'the worker was asked to compute before it started' });
+      const backend = requireBackend();
       if (!Number.isFinite(request.epsilon) || request.epsilon < 0) {
         throw new ComputeError({ kind: 'input', message: `ε must be a non-negative number, got ${request.epsilon}` });
       }
@@ -179,6 +102,6 @@ self.onmessage = async (event: MessageEvent<{ id: number; request: Request }>) =
   } catch (e) {
     self.postMessage({ id, ok: false, error: errorInfo(e) });
   } finally {
-    cancelled.delete(id);
+    context.cancelled.delete(id);
   }
 };
