@@ -27,6 +27,8 @@ export interface HeroResult {
 /** Waits for the hero to have computed at ε = eps and returns its numbers. */
 export async function heroResult(page: Page, eps?: number): Promise<HeroResult> {
   const hero = page.locator('.fgsm-hero').first();
+  // figures compute only near the viewport
+  await hero.scrollIntoViewIfNeeded();
   await expect
     .poll(async () => {
       const raw = await hero.getAttribute('data-result');
