@@ -1,8 +1,21 @@
-/** The hero figure's state (§1, the paper's Fig. 1 on an MNIST digit). */
-import type { StateTable } from './state.ts';
+/** The hero figure's state (§1, the paper's Fig. 1 on an MNIST digit), and the state of each scroll step. */
+import type { StateOf, StateTable } from './state.ts';
 
 export const fgsmHero = {
   eps: { type: 'number', label: 'ε', symbol: 'ε', default: 0.2, min: 0, max: 0.5, step: 0.01 },
   digit: { type: 'integer', label: 'test digit', default: 0, min: 0, max: 9999 },
-  model: { type: 'choice', label: 'model', default: 'softmax', options: ['softmax'] as const },
+  model: { type: 'choice', label: 'model', default: 'softmax', options: ['softmax', 'maxout', 'maxout-adv'] as const },
 } satisfies StateTable;
+
+export const fgsmHeroModels: Record<StateOf<typeof fgsmHero>['model'], string> = {
+  softmax: 'softmax regression (linear)',
+  maxout: 'maxout network',
+  'maxout-adv': 'maxout network, adversarially trained',
+};
+
+/** §1's three ideas: a linear model is fooled; one gradient step fools a deep net; adversarial training resists. */
+export const fgsmHeroSteps: Partial<StateOf<typeof fgsmHero>>[] = [
+  { model: 'softmax', eps: 0.1, digit: 0 },
+  { model: 'maxout', eps: 0.25, digit: 0 },
+  { model: 'maxout-adv', eps: 0.25, digit: 0 },
+];

@@ -153,3 +153,36 @@ test('a corrupt model file fails its integrity check', async ({ page }) => {
   await expect(page.locator('.figure-error')).toContainText('integrity');
   await expect(page.locator('.figure-error')).toContainText('softmax.bin');
 });
+
+test('the hero’s scroll steps walk through §1’s three ideas', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto('/');
+  const steps = page.locator('[data-scrolly="fgsm-hero"] .step');
+  await expect(steps).toHaveCount(3);
+  const expected = [
+    { model: 'softmax', eps: 0.1 },
+    { model: 'maxout', eps: 0.25 },
+    { model: 'maxout-adv', eps: 0.25 },
+  ];
+  const results = [];
+  for (let i = 0; i < 3; i++) {
+    await steps.nth(i).evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await expect(steps.nth(i)).toHaveAttribute('data-active', '');
+    await expect(page.getByTestId('model')).toHaveValue(expected[i].model);
+    results.push(await heroResult(page, expected[i].eps));
+  }
+  // a linear model and a maxout network are fooled; the adversarially trained one is far more confident in the truth
+  expect(argmax(results[0].adversarial)).not.toBe(7);
+  expect(argmax(results[1].adversarial)).not.toBe(7);
+  expect(results[2].adversarial[7]).toBeGreaterThan(results[1].adversarial[7]);
+});
+
+test('?step=N on the embed page shows that step; a bad step is refused with a message', async ({ page }) => {
+  await page.goto('/embed/fgsm-hero/?step=2');
+  await expect(page.getByTestId('model')).toHaveValue('maxout');
+  await heroResult(page, 0.25);
+  await page.goto('/embed/fgsm-hero/?step=9');
+  await expect(page.locator('.figure-messages')).toContainText('step="9" is not a step of this figure (1 to 3)');
+  await heroResult(page, 0.2);
+});
