@@ -26,7 +26,9 @@ export default defineConfig({
       ],
     }),
   },
-  integrations: [svelte(), mdx(), siteAssets()],
+  // Component CSS travels inside each island's JavaScript: Astro 7's CSS splitting under Rolldown drops the
+  // styles of Svelte components shared by several islands (README, development notes).
+  integrations: [svelte({ emitCss: false }), mdx(), siteAssets()],
   vite: {
     worker: { format: 'es' },
   },
