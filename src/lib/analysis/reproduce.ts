@@ -129,11 +129,11 @@ export class Reproduction {
   }
 
   sampleFor(model: Model): DigitSample {
-    return model.architecture.kind === 'logistic' ? this.once_sync('3v7', () => this.threesAndSevens()) : this.options.test;
+    return model.architecture.kind === 'logistic' ? this.onceSync('3v7', () => this.threesAndSevens()) : this.options.test;
   }
 
   private sync = new Map<string, unknown>();
-  private once_sync<T>(key: string, make: () => T): T {
+  private onceSync<T>(key: string, make: () => T): T {
     if (!this.sync.has(key)) this.sync.set(key, make());
     return this.sync.get(key) as T;
   }
