@@ -1,0 +1,112 @@
+/**
+ * Exports a figure in its current state, with its title, caption and source
+ * line: PNG at any scale (the figure as drawn, through modern-screenshot), and
+ * SVG — true vector for figures drawn as SVG charts (`svg[data-chart]`), a PNG
+ * inside an SVG for canvas figures (said so in the file's description).
+ */
+import { domToPng } from 'modern-screenshot';
+
+const LEAVE_OUT = '.figure-controls, .embed-menu, .export-menu, .live, .figure-messages, .figure-error button';
+
+function background(el: Element): string {
+  const c = getComputedStyle(el).backgroundColor;
+  return c && c !== 'rgba(0, 0, 0, 0)' ? c : '#ffffff';
+}
+
+export function figurePng(figure: HTMLElement, scale: number): Promise<string> {
+  return domToPng(figure, {
+    scale,
+    backgroundColor: background(figure),
+    filter: (n) => !(n instanceof Element && n.matches(LEAVE_OUT)),
+    style: { margin: '0' },
+    onCloneNode: (clone) => {
+      // the clone carries the computed display: none of the hidden source line
+      const s = (clone as HTMLElement).querySelector<HTMLElement>('.figure-source');
+      if (s) {
+        s.removeAttribute('hidden');
+        s.style.display = 'block';
+      }
+    },
+  });
+}
+
+const STYLE_PROPS = [
+  'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'stroke-linecap', 'opacity',
+  'font-family', 'font-size', 'font-weight', 'font-style', 'text-anchor', 'dominant-baseline', 'visibility',
+] as const;
+
+/** A copy of an SVG chart with every presentation property written on its elements (no stylesheet needed). */
+function inlinedCopy(svg: SVGSVGElement): SVGSVGElement {
+  const copy = svg.cloneNode(true) as SVGSVGElement;
+  const originals = [svg, ...svg.querySelectorAll('*')];
+  const copies = [copy, ...copy.querySelectorAll('*')];
+  originals.forEach((o, i) => {
+    const cs = getComputedStyle(o);
+    const target = copies[i] as SVGElement;
+    if (cs.display === 'none') {
+      target.remove();
+      return;
+    }
+    for (const p of STYLE_PROPS) {
+      const v = cs.getPropertyValue(p);
+      if (v) target.setAttribute(p, v);
+    }
+    target.removeAttribute('class');
+  });
+  return copy;
+}
+
+const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export async function figureSvg(figure: HTMLElement, meta: { title: string; caption: string; source: string }): Promise<{ svg: string; vector: boolean }> {
+  const body = figure.querySelector<HTMLElement>('.figure-body') ?? figure;
+  const charts = [...body.querySelectorAll<SVGSVGElement>('svg[data-chart]')].filter((s) => s.getBoundingClientRect().width > 0);
+  const box = body.getBoundingClientRect();
+  const width = Math.ceil(box.width) + 32;
+  const font = getComputedStyle(figure).fontFamily;
+  const fg = getComputedStyle(figure).color;
+  const bg = background(figure);
+  const top = 40;
+  const parts: string[] = [];
+  let height: number;
+  let vector = charts.length > 0;
+  if (vector) {
+    for (const chart of charts) {
+      const r = chart.getBoundingClientRect();
+      const copy = inlinedCopy(chart);
+      copy.setAttribute('x', String(Math.round(r.left - box.left) + 16));
+      copy.setAttribute('y', String(Math.round(r.top - box.top) + top));
+      copy.setAttribute('width', String(r.width));
+      copy.setAttribute('height', String(r.height));
+      parts.push(new XMLSerializer().serializeToString(copy));
+    }
+    height = Math.ceil(Math.max(...charts.map((c) => c.getBoundingClientRect().bottom - box.top))) + top;
+  } else {
+    const png = await figurePng(body, 2);
+    parts.push(`<image x="16" y="${top}" width="${box.width}" height="${box.height}" href="${png}"/>`);
+    height = Math.ceil(box.height) + top;
+  }
+  const text = (y: number, s: string, size: number, weight = 400) =>
+    `<text x="16" y="${y}" font-family="${escapeXml(font)}" font-size="${size}" font-weight="${weight}" fill="${fg}">${escapeXml(s)}</text>`;
+  const svg = [
+    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height + 56}" viewBox="0 0 ${width} ${height + 56}">`,
+    `<title>${escapeXml(meta.title)}</title>`,
+    `<desc>${escapeXml(vector ? meta.caption : `${meta.caption} (The figure is drawn on a canvas: this SVG holds it as a raster image.)`)}</desc>`,
+    `<rect width="100%" height="100%" fill="${bg}"/>`,
+    text(26, meta.title, 16, 600),
+    ...parts,
+    text(height + 22, meta.caption, 12),
+    text(height + 42, meta.source, 11),
+    '</svg>',
+  ].join('\n');
+  return { svg, vector };
+}
+
+export function download(name: string, href: string) {
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
