@@ -111,6 +111,9 @@ async function trainNetwork(
     return { values, seconds: checkpoint.meta.seconds };
   }
   const start = checkpoint?.meta.epoch ?? 0;
+  if (checkpoint && start >= recipe.epochs) {
+    throw new Error(`${label}: the checkpoint in ${dir} is at epoch ${start}, past the recipe's ${recipe.epochs}; delete it to retrain`);
+  }
   const init = checkpoint ? checkpoint.values : initialParams(arch, seed);
   const variables: Record<string, tf.Variable> = {};
   for (const [name, shape] of Object.entries(shapes)) variables[name] = tf.variable(tf.tensor(init[name], shape), true);
