@@ -1,0 +1,67 @@
+/**
+ * `npm run figures`: renders every figure in every named state (its default
+ * and each scroll step) through the browser, as PNG and SVG, into figures-out/,
+ * for people who build slides offline; and refreshes the gallery's thumbnails
+ * (public/thumbnails/NAME.png, committed, so that `npm start` needs no browser).
+ *   --no-build      use the existing dist/
+ *   --only NAME     one figure
+ *   --out DIR       another output folder
+ * Runs without a GPU (the software WebGL of headless Chromium, or wasm).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium } from '@playwright/test';
+import { ensureChromium } from './find-chromium.mjs';
+import { liveFigures } from '../src/islands/registry.ts';
+
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const out = resolve(option('--out') ?? 'figures-out');
+const only = option('--only');
+const port = 4471;
+
+if (!args.includes('--no-build')) {
+  console.log('building the site…');
+  const r = spawnSync('npx', ['astro', 'build'], { stdio: 'inherit', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', BASE_PATH: '/' } });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+const server = spawn(process.execPath, ['scripts/serve.mjs', '--dir', 'dist', '--port', String(port)], { stdio: 'ignore' });
+await new Promise((r) => setTimeout(r, 800));
+const browser = await chromium.launch({
+  executablePath: ensureChromium(),
+  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+mkdirSync(out, { recursive: true });
+mkdirSync('public/thumbnails', { recursive: true });
+const figures = liveFigures.filter((f) => !only || f.name === only);
+const jobs = figures.flatMap((f) => [null, ...Array.from({ length: f.steps ?? 0 }, (_, i) => i + 1)].map((step) => ({ f, step })));
+let done = 0;
+try {
+  const page = await browser.newPage({ viewport: { width: 960, height: 800 }, acceptDownloads: true });
+  for (const { f, step } of jobs) {
+    const label = step === null ? f.name : `${f.name}-step-${step}`;
+    process.stdout.write(`[${++done}/${jobs.length}] ${label} `);
+    // run=1: a figure that computes on request (the results table) computes at once
+    await page.goto(`http://127.0.0.1:${port}/embed/${f.name}/?controls=0${f.name === 'reproduce-table' ? '&run=1' : ''}${step === null ? '' : `&step=${step}`}`);
+    const root = page.locator('figure.figure').first();
+    await root.waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-result], [data-rows]') !== null, null, { timeout: 600_000 });
+    await page.waitForFunction(() => document.querySelector('figure.figure')?.getAttribute('aria-busy') !== 'true', null, { timeout: 600_000 });
+    await page.waitForTimeout(300);
+    const png = join(out, `${label}.png`);
+    await root.screenshot({ path: png });
+    if (step === null) copyFileSync(png, join('public/thumbnails', `${f.name}.png`));
+    await page.getByRole('button', { name: 'Export' }).click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'SVG' }).click()]);
+    await download.saveAs(join(out, `${label}.svg`));
+    console.log('✓');
+  }
+} finally {
+  await browser.close();
+  server.kill();
+}
+console.log(`wrote ${jobs.length} PNG and ${jobs.length} SVG files to ${out}; thumbnails in public/thumbnails/`);

@@ -1,0 +1,41 @@
+import { expect, test } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import { liveFigures } from '../../src/islands/registry.ts';
+import { watch } from './helpers.ts';
+
+test('every live figure has a committed thumbnail for the gallery and the no-JavaScript page', () => {
+  for (const f of liveFigures) expect(existsSync(`public/thumbnails/${f.name}.png`), `public/thumbnails/${f.name}.png (run npm run figures)`).toBe(true);
+});
+
+test('the gallery lists every figure with its picture, embed code and links', async ({ page }) => {
+  const w = watch(page, 'http://127.0.0.1:4391');
+  await page.goto('/figures/');
+  for (const f of liveFigures) {
+    const card = page.locator(`[data-card="${f.name}"]`);
+    await expect(card).toBeVisible();
+    await expect(card.locator('img')).toHaveJSProperty('complete', true);
+    expect(await card.locator('img').evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(100);
+    await expect(card.locator('input')).toHaveValue(new RegExp(`<iframe src=".*embed/${f.name}/"`));
+    await expect(card.getByRole('link', { name: 'Open alone' })).toHaveAttribute('href', `/embed/${f.name}/`);
+  }
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('the slide deck: ?figures= picks and orders, keys and clickers move, each slide is the live figure', async ({ page }) => {
+  await page.goto('/slides/?figures=reproduce-table,fgsm-hero,nonsense');
+  await expect(page.locator('.deck-message')).toContainText('No figure named "nonsense"');
+  const slides = page.locator('.slide');
+  await expect(slides).toHaveCount(2);
+  await expect(page.locator('.counter')).toHaveText('1 / 2');
+  await expect(slides.nth(0).locator('iframe')).toHaveAttribute('src', '/embed/reproduce-table/');
+  await page.keyboard.press('PageDown');
+  await expect(page.locator('.counter')).toHaveText('2 / 2');
+  await expect(slides.nth(1)).toBeVisible();
+  const frame = page.frameLocator('.slide:not([hidden]) iframe');
+  await expect(frame.locator('.fgsm-hero[data-result]')).toHaveCount(1, { timeout: 90_000 });
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.locator('.counter')).toHaveText('1 / 2');
+  await page.goto('/slides/');
+  await expect(page.locator('.slide')).toHaveCount(liveFigures.length);
+});
