@@ -23,5 +23,7 @@ export default defineConfig({
       url: 'http://127.0.0.1:4392/harnessing/',
       reuseExistingServer: false,
     },
+    // the build served with its _headers file: the Content-Security-Policy a host would send
+    { command: 'node scripts/serve.mjs --dir dist --base / --port 4393 --headers dist/_headers', url: 'http://127.0.0.1:4393/', reuseExistingServer: false },
   ],
 });

@@ -5,7 +5,7 @@
  * Serves DIR under the base path, index.html for folders, 404 otherwise.
  */
 import { createServer } from 'node:http';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -19,6 +19,28 @@ if (!base.startsWith('/')) base = '/' + base;
 if (!base.endsWith('/')) base += '/';
 const port = Number(opt('--port', process.env.PORT ?? 4321));
 const host = opt('--host', '127.0.0.1');
+// --headers FILE: apply a Netlify/Cloudflare-style _headers file ("PATH*" lines, then indented "Name: value")
+const headerRules = [];
+const headersFile = opt('--headers', null);
+if (headersFile) {
+  let rule = null;
+  for (const line of readFileSync(headersFile, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    if (!/^\s/.test(line)) headerRules.push((rule = { pattern: line.trim(), headers: {} }));
+    else if (rule) {
+      const i = line.indexOf(':');
+      rule.headers[line.slice(0, i).trim()] = line.slice(i + 1).trim();
+    }
+  }
+}
+function headersFor(pathname) {
+  const out = {};
+  for (const r of headerRules) {
+    const match = r.pattern.endsWith('*') ? pathname.startsWith(r.pattern.slice(0, -1)) : pathname === r.pattern;
+    if (match) Object.assign(out, r.headers);
+  }
+  return out;
+}
 
 const types = {
   '.html': 'text/html; charset=utf-8',
@@ -67,6 +89,7 @@ const server = createServer((req, res) => {
     return res.end('not found');
   }
   res.writeHead(200, {
+    ...headersFor(url.pathname),
     'content-type': types[extname(file)] ?? 'application/octet-stream',
     'content-length': statSync(file).size,
     'cache-control': 'no-cache',

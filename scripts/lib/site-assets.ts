@@ -54,13 +54,21 @@ export function writeSiteAssets(log: (message: string) => void = console.log): v
 }
 
 export function siteAssets(): AstroIntegration {
+  let base = '/';
   return {
     name: 'harnessing-site-assets',
     hooks: {
+      'astro:config:done': ({ config }) => {
+        base = config.base.endsWith('/') ? config.base : `${config.base}/`;
+      },
       'astro:config:setup': async ({ logger }) => {
         writeSiteAssets((m) => logger.info(m));
         const { writePosters } = await import('./posters.ts');
         await writePosters(join(root, 'public', 'posters'), (m) => logger.info(m));
+      },
+      'astro:build:done': async ({ dir, logger }) => {
+        const { writeBuildExtras } = await import('./build-done.ts');
+        writeBuildExtras(fileURLToPath(dir), base, (m) => logger.info(m));
       },
     },
   };

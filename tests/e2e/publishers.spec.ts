@@ -1,0 +1,55 @@
+import { expect, test } from '@playwright/test';
+import { heroResult, watch } from './helpers.ts';
+
+const STRICT = 'http://127.0.0.1:4393';
+
+test('under the site’s strict Content-Security-Policy nothing is refused while the figures run', async ({ page }) => {
+  const w = watch(page, STRICT);
+  const violations: string[] = [];
+  await page.exposeFunction('reportViolation', (v: string) => violations.push(v));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (window as unknown as { reportViolation: (v: string) => void }).reportViolation(`${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
+  const response = await page.goto(`${STRICT}/`);
+  const csp = response!.headers()['content-security-policy'];
+  expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
+  expect(csp).not.toContain('unsafe-eval\'; ');
+  expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+  await heroResult(page);
+  await page.getByRole('button', { name: /theme/i }).click();
+  for (const path of ['/embed/fgsm-hero/?backend=wasm&eps=0.3', '/embed/fgsm-hero/?backend=cpu', '/reproduce/', '/figures/', '/slides/']) {
+    await page.goto(`${STRICT}${path}`);
+    if (path.includes('fgsm-hero')) await heroResult(page, path.includes('0.3') ? 0.3 : 0.2);
+  }
+  expect(violations).toEqual([]);
+  expect(w.errors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
+});
+
+test('after a first visit the article and the figures seen work offline', async ({ page, context }) => {
+  await page.goto('/');
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  // the page is controlled once the worker has claimed it
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await heroResult(page);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await context.setOffline(true);
+  try {
+    await page.reload();
+    await expect(page.locator('h1')).toContainText('Explaining and Harnessing');
+    await expect(page.locator('.katex').first()).toBeVisible();
+    const r = await heroResult(page);
+    expect(r.clean.length).toBe(10);
+    await page.goto('/embed/fgsm-hero/?eps=0.35');
+    await heroResult(page, 0.35);
+  } finally {
+    await context.setOffline(false);
+  }
+});
+
+test('the sub-path build registers its service worker under the sub-path', async ({ page }) => {
+  await page.goto('http://127.0.0.1:4392/harnessing/');
+  const scope = await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.scope));
+  expect(scope).toBe('http://127.0.0.1:4392/harnessing/');
+});
