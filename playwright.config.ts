@@ -11,6 +11,8 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: 'http://127.0.0.1:4391/',
+    // page.route cannot see what a service worker fetches: the offline tests allow it, the rest block it
+    serviceWorkers: 'block',
     launchOptions: {
       executablePath: chrome,
       args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

@@ -27,29 +27,33 @@ test('under the site’s strict Content-Security-Policy nothing is refused while
   expect(w.errors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
 });
 
-test('after a first visit the article and the figures seen work offline', async ({ page, context }) => {
-  await page.goto('/');
-  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
-  // the page is controlled once the worker has claimed it
-  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
-  await heroResult(page);
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await context.setOffline(true);
-  try {
-    await page.reload();
-    await expect(page.locator('h1')).toContainText('Explaining and Harnessing');
-    await expect(page.locator('.katex').first()).toBeVisible();
-    const r = await heroResult(page);
-    expect(r.clean.length).toBe(10);
-    await page.goto('/embed/fgsm-hero/?eps=0.35');
-    await heroResult(page, 0.35);
-  } finally {
-    await context.setOffline(false);
-  }
+test.describe('offline', () => {
+test.use({ serviceWorkers: 'allow' });
+
+  test('after a first visit the article and the figures seen work offline', async ({ page, context }) => {
+    await page.goto('/');
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    // the page is controlled once the worker has claimed it
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    await heroResult(page);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await context.setOffline(true);
+    try {
+      await page.reload();
+      await expect(page.locator('h1')).toContainText('Explaining and Harnessing');
+      await expect(page.locator('.katex').first()).toBeVisible();
+      const r = await heroResult(page);
+      expect(r.clean.length).toBe(10);
+      await page.goto('/embed/fgsm-hero/?eps=0.35');
+      await heroResult(page, 0.35);
+    } finally {
+      await context.setOffline(false);
+    }
 });
 
-test('the sub-path build registers its service worker under the sub-path', async ({ page }) => {
-  await page.goto('http://127.0.0.1:4392/harnessing/');
-  const scope = await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.scope));
-  expect(scope).toBe('http://127.0.0.1:4392/harnessing/');
+  test('the sub-path build registers its service worker under the sub-path', async ({ page }) => {
+    await page.goto('http://127.0.0.1:4392/harnessing/');
+    const scope = await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.scope));
+    expect(scope).toBe('http://127.0.0.1:4392/harnessing/');
+});
 });
