@@ -13,21 +13,20 @@ function background(el: Element): string {
   return c && c !== 'rgba(0, 0, 0, 0)' ? c : '#ffffff';
 }
 
-export function figurePng(figure: HTMLElement, scale: number): Promise<string> {
-  return domToPng(figure, {
-    scale,
-    backgroundColor: background(figure),
-    filter: (n) => !(n instanceof Element && n.matches(LEAVE_OUT)),
-    style: { margin: '0' },
-    onCloneNode: (clone) => {
-      // the clone carries the computed display: none of the hidden source line
-      const s = (clone as HTMLElement).querySelector<HTMLElement>('.figure-source');
-      if (s) {
-        s.removeAttribute('hidden');
-        s.style.display = 'block';
-      }
-    },
-  });
+export async function figurePng(figure: HTMLElement, scale: number): Promise<string> {
+  // The source line shows while the picture is taken, so that the picture's height includes it.
+  const source = figure.querySelector<HTMLElement>('.figure-source');
+  source?.removeAttribute('hidden');
+  try {
+    return await domToPng(figure, {
+      scale,
+      backgroundColor: background(figure),
+      filter: (n) => !(n instanceof Element && n.matches(LEAVE_OUT)),
+      style: { margin: '0' },
+    });
+  } finally {
+    source?.setAttribute('hidden', '');
+  }
 }
 
 const STYLE_PROPS = [

@@ -1,5 +1,8 @@
 /** The typed messages between the page and the compute worker. */
 import type { RowResult } from '../lib/analysis/reproduce.ts';
+import type { SweepPoint } from '../lib/analysis/fgsm-sweep.ts';
+import type { RotationExample } from '../lib/attacks/rotation.ts';
+import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
 
 export const backendOrder = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof backendOrder)[number];
@@ -46,7 +49,66 @@ export interface CancelRequest {
   target: number;
 }
 
-export type Request = InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest;
+/**
+ * §3's linear growth: wᵀη for η = ε·sign(w) over a sweep of n (w seeded, wᵢ ~ N(0, 1)),
+ * and the shipped softmax model's logit shifts under one test digit's FGSM η.
+ */
+export interface LinearGrowthRequest {
+  type: 'linearGrowth';
+  epsilon: number;
+  /** Measure wᵀη at `n`, and from n = 10 to 10⁷ when `grid`, with w drawn from `seed`. */
+  sweep?: { n: number; seed: number; grid: boolean };
+  /** The softmax model's logit shifts under this test digit's FGSM η. */
+  digit?: { testDigit: number };
+}
+
+export interface LinearGrowthResult {
+  epsilon: number;
+  sweep: (GrowthSweep & { seconds: number }) | null;
+  digit: (LogitShift & { testDigit: number; pixels: Float32Array }) | null;
+  backend: BackendName;
+  /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
+  numTensors: number;
+}
+
+/** §4: FGSM error and mean confidence against ε on the first `sample` test digits, clipped and unclipped. */
+export interface FgsmSweepRequest {
+  type: 'fgsmSweep';
+  model: string;
+  sample: number;
+  epsilons: number[];
+}
+
+/**
+ * §4: one ε of the sweep: the first `grid` digits attacked and, with `summary`, the whole sample's
+ * error and confidence at exactly that ε (without it, the figure reads them off its curve).
+ */
+export interface FgsmSweepPointRequest {
+  type: 'fgsmSweepPoint';
+  model: string;
+  sample: number;
+  epsilon: number;
+  grid: number;
+  summary: boolean;
+}
+
+/** §4: one test digit rotated by `angle` degrees toward its gradient (or by its smallest flipping angle, `atFlip`), and that angle. */
+export interface RotationExampleRequest {
+  type: 'rotationExample';
+  model: string;
+  digit: number;
+  angle: number;
+  atFlip?: boolean;
+}
+
+/** §4: the smallest flipping rotation of each of the first `sample` test digits. */
+export interface RotationSweepRequest {
+  type: 'rotationSweep';
+  model: string;
+  sample: number;
+}
+
+export type Request = InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest;
 
 export interface InitResult {
   backend: BackendName;
@@ -84,6 +146,55 @@ export interface ReproduceResult {
   seconds: number;
 }
 
+export interface FgsmSweepResult {
+  model: string;
+  sample: number;
+  clipped: SweepPoint[];
+  unclipped: SweepPoint[];
+  backend: BackendName;
+  seconds: number;
+}
+
+/** The first digits of the sample after FGSM at one ε: images, predicted classes and their probabilities. */
+export interface FgsmGrid {
+  images: Float32Array;
+  predicted: Int32Array;
+  confidence: Float32Array;
+}
+
+export interface FgsmSweepPointResult {
+  model: string;
+  sample: number;
+  epsilon: number;
+  /** The whole sample at this ε; null when not asked for. */
+  clipped: SweepPoint | null;
+  unclipped: SweepPoint | null;
+  grid: { labels: Uint8Array; clipped: FgsmGrid; unclipped: FgsmGrid };
+  backend: BackendName;
+}
+
+export interface RotationExampleResult extends RotationExample {
+  digit: number;
+  /** The angle x was rotated by, degrees. */
+  angle: number;
+  trueLabel: number;
+  clean: Float32Array;
+  /** The smallest rotation that flips this digit, degrees (0: wrong already; Infinity: none up to 90°). */
+  flipAngle: number;
+  backend: BackendName;
+}
+
+export interface RotationSweepResult {
+  model: string;
+  sample: number;
+  /** Per digit, degrees: 0 when the model is wrong already, Infinity when no angle up to `maxDegrees` flips it. */
+  angles: Float32Array;
+  maxDegrees: number;
+  resolution: number;
+  backend: BackendName;
+  seconds: number;
+}
+
 export interface ResultOf {
   init: InitResult;
   fgsmExample: FgsmExampleResult;
@@ -91,6 +202,11 @@ export interface ResultOf {
   catalogue: CatalogueResult;
   reproduce: ReproduceResult;
   cancel: { cancelled: boolean };
+  fgsmSweep: FgsmSweepResult;
+  fgsmSweepPoint: FgsmSweepPointResult;
+  rotationExample: RotationExampleResult;
+  rotationSweep: RotationSweepResult;
+  linearGrowth: LinearGrowthResult;
 }
 
 export interface Progress {

@@ -13,8 +13,22 @@ import { reproduceTable } from '../lib/analysis/reproduce.ts';
 import { PIXELS, toFloat } from '../lib/data/idx.ts';
 import { ComputeError, context, getManifest, getModel, getTestDigits, requireBackend, TEST_FILES } from './context.ts';
 import { fgsmExample } from '../lib/attacks/fgsm.ts';
+import { DirectionCache, fgsmDirections, fgsmSweep, predictAt, sweepPoint } from '../lib/analysis/fgsm-sweep.ts';
+import { summarise } from '../lib/analysis/batch.ts';
+import type { DigitSample } from '../lib/analysis/reproduce.ts';
+import { rotationExample, smallestFlippingAngles } from '../lib/attacks/rotation.ts';
+import { growthSweep, logitShift } from '../lib/analysis/linear-growth.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
+
+/** The first n test digits (fgsm-sweep, rotation). */
+async function testSample(n: number): Promise<DigitSample> {
+  if (!Number.isInteger(n) || n < 1 || n > 10000) throw new ComputeError({ kind: 'input', message: `the sample must be 1 to 10,000 digits, got ${n}` });
+  const set = await getTestDigits(n);
+  return { pixels: toFloat(set, 0, n), labels: set.labels.slice(0, n) };
+}
+/** FGSM directions per model and sample: moving ε in the fgsm-sweep figure costs forward passes only. */
+const sweepDirections = new DirectionCache();
 
 async function handle(id: number, request: Request): Promise<ResultOf[keyof ResultOf]> {
   switch (request.type) {
@@ -60,6 +74,101 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
         request.rows,
       );
       return { rows, sample: n, backend, seconds: (performance.now() - started) / 1000 };
+    }
+    case 'linearGrowth': {
+      const backend = requireBackend();
+      const epsilon = request.epsilon;
+      if (!Number.isFinite(epsilon) || epsilon < 0 || epsilon > 1) {
+        throw new ComputeError({ kind: 'input', message: `ε must be a number from 0 to 1, got ${epsilon}` });
+      }
+      const started = performance.now();
+      let sweep = null;
+      if (request.sweep) {
+        const { n, seed, grid } = request.sweep;
+        const measured = await growthSweep(n, epsilon, seed, {
+          grid,
+          cancelled: () => context.cancelled.has(id),
+          onProgress: (fraction) => self.postMessage({ id, progress: { fraction, label: 'drawing w and summing wᵀη' } }),
+        }).catch((e) => {
+          throw e instanceof RangeError ? new ComputeError({ kind: 'input', message: e.message }) : e;
+        });
+        sweep = { ...measured, seconds: (performance.now() - started) / 1000 };
+      }
+      let digit = null;
+      if (request.digit) {
+        const i = request.digit.testDigit;
+        if (!Number.isInteger(i) || i < 0 || i >= 10000) throw new ComputeError({ kind: 'input', message: `test digit ${i} does not exist (0 to 9999)` });
+        const [set, model] = await Promise.all([getTestDigits(i + 1), getModel('softmax')]);
+        const pixels = toFloat(set, i, i + 1);
+        digit = { ...(await logitShift(model.fns, model.params, pixels, set.labels[i], epsilon)), testDigit: i, pixels };
+      }
+      return { epsilon, sweep, digit, backend, numTensors: tf.memory().numTensors };
+    }
+    case 'fgsmSweep':
+    case 'fgsmSweepPoint': {
+      const backend = requireBackend();
+      const started = performance.now();
+      const epsilons = request.type === 'fgsmSweep' ? request.epsilons : [request.epsilon];
+      if (!Array.isArray(epsilons) || epsilons.length < 1 || epsilons.length > 201 || !epsilons.every((e) => Number.isFinite(e) && e >= 0 && e <= 1)) {
+        throw new ComputeError({ kind: 'input', message: `ε must be 1 to 201 numbers from 0 to 1, got ${String(epsilons).slice(0, 40)}` });
+      }
+      const model = await getModel(request.model);
+      const sample = await testSample(request.sample);
+      const progress = (fraction: number, label: string) => self.postMessage({ id, progress: { fraction, label } });
+      const direction = await sweepDirections.get(`${request.model}:${request.sample}`, () =>
+        fgsmDirections(model, sample, { onBatch: (done) => progress((0.15 * done) / request.sample, `${request.model}: ∇ₓJ on ${request.sample} digits`) }),
+      );
+      if (request.type === 'fgsmSweep') {
+        const curve = await fgsmSweep(model, sample, epsilons, { direction, onProgress: (f, label) => progress(0.15 + 0.85 * f, label), cancelled: () => context.cancelled.has(id) });
+        return { model: request.model, sample: request.sample, clipped: curve.clipped, unclipped: curve.unclipped, backend, seconds: (performance.now() - started) / 1000 };
+      }
+      const g = Math.max(0, Math.min(request.grid, 100, request.sample));
+      // without the summary only the grid's digits go through the model
+      const part = request.summary ? sample : { pixels: sample.pixels.subarray(0, g * PIXELS), labels: sample.labels.subarray(0, g) };
+      const at = async (clip: boolean) => {
+        const { images, predictions } = await predictAt(model, part, direction.subarray(0, part.labels.length * PIXELS), request.epsilon, clip);
+        const grid = { images: images.slice(0, g * PIXELS), predicted: predictions.predicted.slice(0, g), confidence: predictions.confidence.slice(0, g) };
+        return { point: request.summary ? sweepPoint(request.epsilon, summarise(predictions, sample.labels)) : null, grid };
+      };
+      const clipped = await at(true);
+      const unclipped = await at(false);
+      return {
+        model: request.model,
+        sample: request.sample,
+        epsilon: request.epsilon,
+        clipped: clipped.point,
+        unclipped: unclipped.point,
+        grid: { labels: sample.labels.slice(0, g), clipped: clipped.grid, unclipped: unclipped.grid },
+        backend,
+      };
+    }
+    case 'rotationExample': {
+      const backend = requireBackend();
+      const i = request.digit;
+      if (!Number.isInteger(i) || i < 0 || i > 9999) throw new ComputeError({ kind: 'input', message: `test digit ${i} does not exist (0 to 9999)` });
+      if (!Number.isFinite(request.angle) || request.angle < 0 || request.angle > 90) {
+        throw new ComputeError({ kind: 'input', message: `the angle must be 0° to 90°, got ${request.angle}` });
+      }
+      const model = await getModel(request.model);
+      const set = await getTestDigits(i + 1);
+      const pixels = toFloat(set, i, i + 1);
+      const trueLabel = set.labels[i];
+      const flipAngle = (await smallestFlippingAngles(model, pixels, [trueLabel])).angles[0];
+      // at the flip: the first hundredth of a degree past it (the flipping angle is known to 0.0005°)
+      const angle = request.atFlip && flipAngle > 0 && Number.isFinite(flipAngle) ? Math.ceil((flipAngle + 0.001) * 100) / 100 : request.angle;
+      const ex = await rotationExample(model, pixels, trueLabel, angle);
+      return { ...ex, digit: i, angle, trueLabel, clean: pixels, flipAngle, backend };
+    }
+    case 'rotationSweep': {
+      const backend = requireBackend();
+      const started = performance.now();
+      const model = await getModel(request.model);
+      const sample = await testSample(request.sample);
+      const r = await smallestFlippingAngles(model, sample.pixels, sample.labels, {
+        onProgress: (fraction, label) => self.postMessage({ id, progress: { fraction, label } }),
+        cancelled: () => context.cancelled.has(id),
+      });
+      return { model: request.model, sample: request.sample, ...r, backend, seconds: (performance.now() - started) / 1000 };
     }
     case 'fgsmExample': {
       const backend = requireBackend();

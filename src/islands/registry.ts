@@ -8,10 +8,15 @@ export interface FigureInfo {
   chapter: string;
   /** Has a live island (and an embed page). */
   live: boolean;
+  /** How many scroll steps the figure has (its embed page takes ?step=1 … steps). */
+  steps?: number;
 }
 
 export const figures: FigureInfo[] = [
-  { name: 'fgsm-hero', title: 'An adversarial digit: x + ε·sign(∇ₓJ)', chapter: '1', live: true },
+  { name: 'fgsm-hero', title: 'An adversarial digit: x + ε·sign(∇ₓJ)', chapter: '1', live: true, steps: 3 },
+  { name: 'linear-growth', title: 'The linear explanation as an experiment: wᵀη against n', chapter: '3', live: true, steps: 5 },
+  { name: 'fgsm-sweep', title: 'FGSM error and confidence against ε, softmax and maxout', chapter: '4', live: true },
+  { name: 'rotation', title: 'Rotating x toward its gradient', chapter: '4', live: true },
   { name: 'reproduce-table', title: 'The paper’s MNIST results, recomputed', chapter: '10', live: true },
 ];
 

@@ -65,8 +65,11 @@ test('the article has every chapter, in order, with rendered math and citations'
 
 test('the first paint loads no TensorFlow.js, and the hero shows its build-time poster', async ({ page }) => {
   const scripts: string[] = [];
-  page.on('request', (r) => {
-    if (r.resourceType() === 'script') scripts.push(r.url());
+  const bodies: Promise<{ url: string; text: string }>[] = [];
+  page.on('response', (r) => {
+    if (r.request().resourceType() !== 'script' || /worker/.test(r.url())) return;
+    scripts.push(r.url());
+    bodies.push(r.text().then((text) => ({ url: r.url(), text })));
   });
   await page.route('**/_astro/worker*', async (route) => {
     // hold the worker back to look at the page before it starts
@@ -79,6 +82,8 @@ test('the first paint loads no TensorFlow.js, and the hero shows its build-time 
   const mainThreadTf = await page.evaluate(() => 'tf' in window || performance.getEntriesByType('resource').some((e) => /tfjs|tf-core/.test(e.name)));
   expect(mainThreadTf).toBe(false);
   for (const s of scripts) expect(s).not.toMatch(/tfjs/);
+  // and none of the page's own scripts carries TensorFlow.js code (a stray import would bundle it)
+  for (const b of await Promise.all(bodies)) expect(b.text.includes('not registered for backend'), b.url).toBe(false);
 });
 
 test('the hero computes, and moving ε changes the adversarial prediction', async ({ page }) => {

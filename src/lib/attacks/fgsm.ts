@@ -9,6 +9,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelFunctions, Params } from '../models/architectures.ts';
+import { argMax } from '../argmax.ts';
+
+export { argMax };
 
 /** sign(g) ∈ {−1, 0, 1}, exact for every magnitude on every backend. */
 export function exactSign(g: tf.Tensor): tf.Tensor {
@@ -83,8 +86,3 @@ export async function fgsmExample(
   };
 }
 
-export function argMax(values: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
-}
