@@ -50,14 +50,14 @@ process.stderr.write(`computed on ${sample.toLocaleString('en-US')} test digits 
 
 const round = (x: number) => Math.round(x * 100) / 100;
 if (json) {
-  console.log(JSON.stringify(results.map((r) => ({ ...r, site: round(r.site), siteUnclipped: round(r.siteUnclipped) })), null, 2));
+  console.log(JSON.stringify(results.map((r) => ({ ...r, site: Number.isNaN(r.site) ? null : round(r.site), siteUnclipped: Number.isNaN(r.siteUnclipped) ? null : round(r.siteUnclipped) })), null, 2));
 } else {
   printTable(results);
 }
 
 function printTable(rows: RowResult[]) {
   const head = ['row', 'metric', 'setting', 'paper', 'ours (clipped)', 'ours (unclipped)', 'tolerance', 'holds'];
-  const fmt = (x: number | null) => (x === null ? '–' : `${x.toFixed(2)} %`);
+  const fmt = (x: number | null) => (x === null || Number.isNaN(x) ? '–' : `${x.toFixed(2)} %`);
   const body = rows.map((r) => [String(r.row), r.metric, r.setting, fmt(r.paper), fmt(r.site), fmt(r.siteUnclipped), r.tolerance, r.holds === null ? '' : r.holds ? 'yes' : 'NO']);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i >= 3 && i <= 5 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');

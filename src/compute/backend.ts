@@ -51,3 +51,43 @@ export async function chooseBackend(baseUrl: string, forced: BackendName | null)
   }
   throw new Error(`no TensorFlow.js backend started: ${notes.join('; ')}`);
 }
+
+/** The webgl backend's rendering context, when webgl runs. */
+function webglContext(): WebGL2RenderingContext | WebGLRenderingContext | null {
+  if (tf.getBackend() !== 'webgl') return null;
+  const b = tf.backend() as unknown as { gpgpu?: { gl?: WebGL2RenderingContext | WebGLRenderingContext } };
+  return b.gpgpu?.gl ?? null;
+}
+
+/** True when the running backend is webgl and its context is lost (a GPU reset, a driver crash, a test). */
+export function webglContextLost(): boolean {
+  return webglContext()?.isContextLost() ?? false;
+}
+
+/** Debug (tests): makes the webgl context lose itself, as a GPU reset would. False when webgl does not run. */
+export function loseWebglContext(): boolean {
+  const gl = webglContext();
+  const ext = gl?.getExtension('WEBGL_lose_context');
+  if (!ext) return false;
+  ext.loseContext();
+  return true;
+}
+
+/**
+ * After the webgl context was lost: the next backend in order that starts (wasm, then cpu).
+ * webgl is removed so that nothing computes on the dead context again.
+ */
+export async function fallBackFromLostContext(baseUrl: string): Promise<{ backend: BackendName; notes: string[] }> {
+  const notes = ['the webgl context was lost'];
+  try {
+    tf.removeBackend('webgl');
+  } catch {
+    // it may already be gone
+  }
+  for (const name of backendOrder.slice(backendOrder.indexOf('webgl') + 1)) {
+    const problem = await tryBackend(name, baseUrl);
+    if (problem === null) return { backend: name, notes };
+    notes.push(problem);
+  }
+  throw new Error(`no TensorFlow.js backend started after the webgl context was lost: ${notes.join('; ')}`);
+}

@@ -44,6 +44,13 @@ export function startCompute(): Promise<InitResult> {
     worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'compute' });
     worker.onmessage = (event: MessageEvent<Response>) => {
       const message = event.data;
+      if ('backendChanged' in message) {
+        // the webgl context was lost and the worker went on with another backend
+        const info = message.backendChanged;
+        started = Promise.resolve(info);
+        listeners.forEach((l) => l(info));
+        return;
+      }
       const p = pending.get(message.id);
       if (!p) return;
       if ('progress' in message) {
@@ -86,4 +93,9 @@ export async function computeWithProgress<T extends Request>(
   const id = nextId++;
   signal?.addEventListener('abort', () => void post({ type: 'cancel', target: id }), { once: true });
   return post(request, onProgress, id);
+}
+
+// ?debug=1: the compute client on window, for the robustness tests and `npm run bench`
+if (typeof window !== 'undefined' && new URLSearchParams(location.search).get('debug') === '1') {
+  (window as unknown as { __harnessingCompute?: unknown }).__harnessingCompute = { compute, startCompute };
 }

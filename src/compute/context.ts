@@ -69,6 +69,11 @@ export function getModel(name: string): Promise<Model> {
   return p;
 }
 
+/** Forgets the loaded models (their tensors lived on a backend that is gone: a lost webgl context). */
+export function forgetModels(): void {
+  models.clear();
+}
+
 /** A packed digit file of the site's, fetched once. */
 export function getDigitFile(file: string): Promise<DigitSet> {
   let set = digitFiles.get(file);

@@ -108,7 +108,47 @@ export interface RotationSweepRequest {
   sample: number;
 }
 
-export type Request = InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest;
+/** Debug (tests): the webgl backend loses its context, as a GPU reset would; the worker then falls back to the next backend. */
+export interface LoseContextRequest {
+  type: 'loseContext';
+}
+
+/** `npm run bench`: batched against per-digit FGSM and the backend's matMul peak, in the worker. */
+export interface BenchRequest {
+  type: 'bench';
+  model: string;
+  /** Test digits attacked in the batched run. */
+  sample: number;
+  /** Digits attacked one at a time. */
+  perDigit: number;
+  /** Runs of each measurement (the median is reported). */
+  repeats: number;
+  /** Side of the square matMul that measures the backend's peak. */
+  peakSize: number;
+}
+
+export type Request = InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest;
+
+export interface BenchResult {
+  backend: BackendName;
+  model: string;
+  sample: number;
+  repeats: number;
+  batchedSeconds: number;
+  batchedRuns: number[];
+  batchedDigitsPerSecond: number;
+  perDigitCount: number;
+  perDigitSeconds: number;
+  perDigitDigitsPerSecond: number;
+  /** Batched digits per second over per-digit digits per second. */
+  speedup: number;
+  peakSize: number;
+  peakGflops: number;
+  flopsPerDigit: number;
+  achievedGflops: number;
+  fractionOfPeak: number;
+  numTensors: number;
+}
 
 export interface InitResult {
   backend: BackendName;
@@ -207,6 +247,8 @@ export interface ResultOf {
   rotationExample: RotationExampleResult;
   rotationSweep: RotationSweepResult;
   linearGrowth: LinearGrowthResult;
+  loseContext: { lost: boolean; backend: BackendName };
+  bench: BenchResult;
 }
 
 export interface Progress {
@@ -224,4 +266,6 @@ export interface ComputeErrorInfo {
 export type Response =
   | { id: number; ok: true; result: ResultOf[keyof ResultOf] }
   | { id: number; ok: false; error: ComputeErrorInfo }
-  | { id: number; progress: Progress };
+  | { id: number; progress: Progress }
+  /** The worker moved to another backend (its webgl context was lost); id is 0. */
+  | { id: number; backendChanged: InitResult };

@@ -5,13 +5,14 @@
  * arrays. Every tensor a request allocates is freed by its end.
  */
 import * as tf from '@tensorflow/tfjs';
-import { chooseBackend } from './backend.ts';
+import { chooseBackend, fallBackFromLostContext, loseWebglContext, webglContextLost } from './backend.ts';
+import { bench } from './bench.ts';
 import type { ComputeErrorInfo, Request, ResultOf } from './messages.ts';
 import { ModelLoadError } from '../lib/models/loader.ts';
 import { CancelledError } from '../lib/analysis/batch.ts';
 import { reproduceTable } from '../lib/analysis/reproduce.ts';
 import { PIXELS, toFloat } from '../lib/data/idx.ts';
-import { ComputeError, context, getManifest, getModel, getTestDigits, requireBackend, TEST_FILES } from './context.ts';
+import { ComputeError, context, forgetModels, getManifest, getModel, getTestDigits, requireBackend, TEST_FILES } from './context.ts';
 import { fgsmExample } from '../lib/attacks/fgsm.ts';
 import { DirectionCache, fgsmDirections, fgsmSweep, predictAt, sweepPoint } from '../lib/analysis/fgsm-sweep.ts';
 import { summarise } from '../lib/analysis/batch.ts';
@@ -45,6 +46,12 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
     case 'cancel':
       context.cancelled.add(request.target);
       return { cancelled: true };
+    case 'loseContext': {
+      const lost = loseWebglContext();
+      return { lost, backend: requireBackend() };
+    }
+    case 'bench':
+      return bench(request);
     case 'catalogue': {
       const m = await getManifest();
       const sizes = await Promise.all(
@@ -203,10 +210,51 @@ function errorInfo(e: unknown): ComputeErrorInfo {
   return { kind: 'internal', message: e instanceof Error ? e.message : String(e) };
 }
 
+const LOST = Symbol('webgl context lost');
+let fallingBack: Promise<void> | null = null;
+/** The webgl context is gone: forget what lived on it and go on with the next backend (once, however many requests notice). */
+function recoverFromLostContext(): Promise<void> {
+  fallingBack ??= (async () => {
+    const chosen = await fallBackFromLostContext(context.baseUrl);
+    forgetModels();
+    context.backend = chosen.backend;
+    self.postMessage({ id: 0, backendChanged: chosen });
+  })().finally(() => (fallingBack = null));
+  return fallingBack;
+}
+
+/**
+ * A request, redone on the next backend when the webgl context was lost before or while it computed
+ * (results read from a lost context cannot be trusted, so a request that finished on one is redone too).
+ */
+async function handleRecovering(id: number, request: Request): Promise<ResultOf[keyof ResultOf]> {
+  const exempt = request.type === 'init' || request.type === 'loseContext' || request.type === 'cancel' || request.type === 'memory';
+  for (let attempt = 0; ; attempt++) {
+    if (!exempt && (webglContextLost() || fallingBack)) await recoverFromLostContext();
+    try {
+      // a read-back from a lost context may never resolve: stop waiting for it as soon as the context is gone
+      let poll: ReturnType<typeof setInterval> | undefined;
+      const lost = new Promise<typeof LOST>((resolve) => {
+        if (!exempt) poll = setInterval(() => webglContextLost() && resolve(LOST), 100);
+      });
+      const result = exempt ? await handle(id, request) : await Promise.race([handle(id, request), lost]).finally(() => clearInterval(poll));
+      if (result === LOST) {
+        if (attempt < 2) continue;
+        throw new ComputeError({ kind: 'backend', message: 'the webgl context was lost' });
+      }
+      if (!exempt && attempt < 2 && webglContextLost()) continue;
+      return result;
+    } catch (e) {
+      if (!exempt && attempt < 2 && (webglContextLost() || fallingBack)) continue;
+      throw e;
+    }
+  }
+}
+
 self.onmessage = async (event: MessageEvent<{ id: number; request: Request }>) => {
   const { id, request } = event.data;
   try {
-    const result = await handle(id, request);
+    const result = await handleRecovering(id, request);
     self.postMessage({ id, ok: true, result });
   } catch (e) {
     self.postMessage({ id, ok: false, error: errorInfo(e) });

@@ -44,7 +44,7 @@ export type StateOf<T extends StateTable> = {
 };
 
 /** Parameters every page understands, beside a figure's own. */
-export const pageParameters = ['backend', 'theme', 'controls', 'step'] as const;
+export const pageParameters = ['backend', 'theme', 'controls', 'step', 'debug'] as const;
 
 export function defaults<T extends StateTable>(table: T): StateOf<T> {
   const out: Record<string, unknown> = {};
@@ -106,7 +106,7 @@ export function parseState<T extends StateTable>(table: T, params: URLSearchPara
   const messages: string[] = [];
   const seen = new Set<string>();
   for (const [key, raw] of params) {
-    if (!(key in table)) {
+    if (!Object.hasOwn(table, key)) {
       if (!(pageParameters as readonly string[]).includes(key) && !seen.has(key)) {
         messages.push(`Unknown parameter ${shown(key)} ignored.`);
       }

@@ -29,6 +29,11 @@ test('the /reproduce/ page computes the 1,000-digit table in the browser and agr
     expect(browser[i].row).toBe(node[i].row);
     expect(browser[i].metric).toBe(node[i].metric);
     expect(browser[i].paper).toBe(node[i].paper);
+    if (node[i].site === null) {
+      // a row whose model is not shipped is left uncomputed on both sides (JSON writes NaN as null)
+      expect(browser[i].site).toBeNull();
+      continue;
+    }
     expect(Math.abs(browser[i].site - node[i].site), `${node[i].row} ${node[i].metric}`).toBeLessThanOrEqual(0.2);
     expect(Math.abs(browser[i].siteUnclipped - node[i].siteUnclipped), `${node[i].row} ${node[i].metric} unclipped`).toBeLessThanOrEqual(0.2);
   }

@@ -1,0 +1,191 @@
+import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { setSlider, watch } from './helpers.ts';
+import type { RowResult } from '../../src/lib/analysis/reproduce.ts';
+
+const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
+
+interface Point {
+  epsilon: number;
+  error: number;
+  confidence: number | null;
+  wrong: number;
+}
+interface SweepResult {
+  eps: number;
+  sample: number;
+  model: string;
+  clip: string;
+  curves: Record<string, { sample: number; clipped: Point[]; unclipped: Point[] }>;
+  points: Record<string, { epsilon: number; sample: number; clipped: Point; unclipped: Point }>;
+  grid: { model: string; epsilon: number; labels: number[]; predicted: number[] } | null;
+  errors: string[];
+  backend: string;
+}
+
+/** Waits until the figure has its softmax curve and the chosen model's point at ε = eps, and returns its numbers. */
+async function sweepResult(page: Page, eps?: number, model = 'softmax'): Promise<SweepResult> {
+  const root = page.locator('.fgsm-sweep').first();
+  let last: SweepResult | null = null;
+  await expect
+    .poll(
+      async () => {
+        const raw = await root.getAttribute('data-result');
+        if (!raw) return false;
+        last = JSON.parse(raw) as SweepResult;
+        const p = last.points[model];
+        const at = (e: number | undefined) => eps === undefined || (e !== undefined && Math.abs(e - eps) < 1e-9);
+        return !!last.curves.softmax && !!p && at(p.epsilon) && last.grid?.model === model && at(last.grid.epsilon);
+      },
+      { timeout: 150_000 },
+    )
+    .toBe(true);
+  return last!;
+}
+
+async function shipsMaxout(page: Page): Promise<boolean> {
+  const r = await page.request.get('models/manifest.json');
+  const m = (await r.json()) as { models: { name: string }[] };
+  return m.models.some((e) => e.name === 'maxout');
+}
+
+test('the sweep computes in the article once scrolled to, and its scroll steps set ε', async ({ page }) => {
+  test.setTimeout(300_000);
+  const w = watch(page, origin());
+  await page.goto('/');
+  const scrolly = page.locator('[data-scrolly="fgsm-sweep"]');
+  await scrolly.locator('.step[data-step="1"]').scrollIntoViewIfNeeded();
+  await page.evaluate(() => document.querySelector('[data-scrolly="fgsm-sweep"] .step[data-step="1"]')!.scrollIntoView({ block: 'center' }));
+  const first = await sweepResult(page, 0);
+  expect(first.eps).toBe(0);
+  expect(first.sample).toBe(1000);
+  expect(first.curves.softmax.clipped.map((p) => p.epsilon)).toContain(0.25);
+  await page.evaluate(() => document.querySelector('[data-scrolly="fgsm-sweep"] .step[data-step="2"]')!.scrollIntoView({ block: 'center' }));
+  const second = await sweepResult(page, 0.1);
+  expect(second.points.softmax.clipped.error).toBeGreaterThan(first.points.softmax.clipped.error);
+  await expect(page.locator('.fgsm-sweep .live')).toContainText('ε = 0.10');
+  await expect(page.locator('[data-scrolly="fgsm-sweep"] .step[data-step="2"]')).toHaveAttribute('data-active', '');
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('moving ε moves the error as FGSM says, and ε = 0.25 equals row 1 of the reproduction', async ({ page }) => {
+  test.setTimeout(400_000);
+  const w = watch(page, origin());
+  await page.goto('/embed/fgsm-sweep/');
+  const start = await sweepResult(page, 0.25);
+  const curve = start.curves.softmax;
+  expect(curve.clipped).toHaveLength(21);
+
+  // ε = 0: the clean error, the same clipped or not, equal to the curve's first point
+  await setSlider(page, 'eps', 0);
+  const clean = await sweepResult(page, 0);
+  expect(clean.points.softmax.clipped.error).toBe(clean.points.softmax.unclipped.error);
+  expect(clean.points.softmax.clipped.error).toBe(curve.clipped[0].error);
+  expect(clean.points.softmax.clipped.error).toBeLessThan(15);
+  const wrongInGrid = clean.grid!.predicted.filter((p, i) => p !== clean.grid!.labels[i]).length;
+  expect(wrongInGrid).toBeLessThanOrEqual(4);
+
+  // ε = 0.1: far more errors, and the cursor point equals the curve's point at the same ε
+  await setSlider(page, 'eps', 0.1);
+  const mid = await sweepResult(page, 0.1);
+  expect(mid.points.softmax.clipped.error).toBeGreaterThan(clean.points.softmax.clipped.error + 50);
+  const at01 = curve.clipped.find((p) => Math.abs(p.epsilon - 0.1) < 1e-9)!;
+  expect(mid.points.softmax.clipped.error).toBe(at01.error);
+  await expect(page.locator('.fgsm-sweep .live')).toContainText('ε = 0.10, clipped');
+  expect(await page.locator('.fgsm-sweep .digits li.wrong').count()).toBeGreaterThan(wrongInGrid);
+
+  // the unclipped convention, by its control
+  await page.getByTestId('clip-unclipped').check();
+  await expect(page.locator('.fgsm-sweep .live')).toContainText('ε = 0.10, unclipped');
+
+  // the paper's points are drawn as hollow markers labelled "paper"
+  await expect(page.locator('.fgsm-sweep .paper text', { hasText: 'paper, softmax: 99.9 %' })).toHaveCount(1);
+  await expect(page.locator('.fgsm-sweep .paper text', { hasText: 'paper, maxout: 97.6 %' })).toHaveCount(1);
+
+  // ε = 0.25 on the curve against `npm run reproduce` (Node, wasm) on the same 1,000 digits
+  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'scripts/reproduce.ts', '--json', '--sample', '1000', '--rows', '1'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const rows: RowResult[] = JSON.parse(out);
+  const error = rows.find((r) => r.row === 1 && r.metric === 'FGSM error')!;
+  const confidence = rows.find((r) => r.row === 1 && r.metric.startsWith('mean confidence'))!;
+  const at025 = (c: Point[]) => c.find((p) => Math.abs(p.epsilon - 0.25) < 1e-9)!;
+  expect(Math.abs(at025(curve.clipped).error - error.site)).toBeLessThanOrEqual(0.2);
+  expect(Math.abs(at025(curve.unclipped).error - error.siteUnclipped)).toBeLessThanOrEqual(0.2);
+  expect(Math.abs(at025(curve.clipped).confidence! - confidence.site)).toBeLessThanOrEqual(0.2);
+  expect(Math.abs(at025(curve.unclipped).confidence! - confidence.siteUnclipped)).toBeLessThanOrEqual(0.2);
+
+  if (await shipsMaxout(page)) {
+    await page.getByTestId('model-maxout').check();
+    const mx = await sweepResult(page, 0.1, 'maxout');
+    await expect.poll(async () => JSON.parse((await page.locator('.fgsm-sweep').getAttribute('data-result'))!).curves.maxout?.clipped.length ?? 0, { timeout: 200_000 }).toBe(21);
+    expect(mx.points.maxout.clipped.error).toBeGreaterThan(0);
+    await expect(page.locator('.fgsm-sweep .figure-error')).toHaveCount(0);
+  }
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('at ε = 0 on all 10,000 test digits the error is the clean error the training script measured', async ({ page }) => {
+  test.setTimeout(300_000);
+  const manifest = (await (await page.request.get('models/manifest.json')).json()) as { models: { name: string; metrics: { cleanError: number; testDigits: number } }[] };
+  const softmax = manifest.models.find((m) => m.name === 'softmax')!;
+  expect(softmax.metrics.testDigits).toBe(10000);
+  await page.goto('/embed/fgsm-sweep/?sample=10000&eps=0');
+  const r = await sweepResult(page, 0);
+  expect(r.sample).toBe(10000);
+  expect(Math.abs(r.points.softmax.clipped.error - softmax.metrics.cleanError)).toBeLessThan(0.011);
+  expect(r.points.softmax.unclipped.error).toBe(r.points.softmax.clipped.error);
+  await expect(page.locator('.fgsm-sweep .live')).toContainText('of the first 10,000 test digits');
+});
+
+test('a bad URL value is refused or clamped with a message; ?step=N gives that step', async ({ page }) => {
+  await page.goto('/embed/fgsm-sweep/?eps=banana&sample=7&clip=%3Cb%3Eboth%3C%2Fb%3E');
+  const messages = page.locator('.figure-messages');
+  await expect(messages).toContainText('eps="banana" is not a number; using 0.25.');
+  await expect(messages).toContainText('sample="7" is not one of 100, 1000, 10000; using 1000.');
+  await expect(messages).toContainText('clip="<b>both</b>" is not one of clipped, unclipped; using clipped.');
+  expect(await messages.locator('b').count()).toBe(0);
+  await sweepResult(page, 0.25);
+
+  await page.goto('/embed/fgsm-sweep/?eps=2');
+  await expect(messages).toContainText('eps="2" is outside 0 to 0.5; using 0.5.');
+  await expect(page.getByTestId('eps')).toHaveValue('0.5');
+
+  await page.goto('/embed/fgsm-sweep/?step=9');
+  await expect(messages).toContainText('step="9" is not a step of this figure (1 to 4)');
+
+  await page.goto('/embed/fgsm-sweep/?step=1');
+  await expect(page.getByTestId('eps')).toHaveValue('0');
+  const one = await sweepResult(page, 0);
+  expect(one.clip).toBe('clipped');
+
+  await page.goto('/embed/fgsm-sweep/?step=4');
+  await expect(page.getByTestId('eps')).toHaveValue('0.25');
+  await expect(page.getByTestId('clip-unclipped')).toBeChecked();
+  await expect(page.getByTestId('model-maxout')).toBeChecked();
+  await expect(page.locator('.fgsm-sweep .paper')).toHaveCount(4);
+  // a value named beside the step wins
+  await page.goto('/embed/fgsm-sweep/?step=4&eps=0.3');
+  await expect(page.getByTestId('eps')).toHaveValue('0.3');
+  await expect(page.getByTestId('clip-unclipped')).toBeChecked();
+});
+
+test('a model missing from the build is named, and the other model’s curves stay', async ({ page }) => {
+  await page.route('**/models/manifest.json', async (route) => {
+    const response = await route.fetch();
+    const m = await response.json();
+    m.models = m.models.filter((e: { name: string }) => e.name !== 'maxout');
+    await route.fulfill({ response, json: m });
+  });
+  await page.goto('/embed/fgsm-sweep/');
+  await expect(page.locator('.fgsm-sweep .figure-error')).toContainText('The maxout model is not part of this build yet');
+  const r = await sweepResult(page, 0.25);
+  expect(r.curves.softmax.clipped).toHaveLength(21);
+  expect(r.curves.maxout).toBeUndefined();
+  await expect.poll(async () => JSON.parse((await page.locator('.fgsm-sweep').getAttribute('data-result'))!).errors).toContain('maxout');
+  await expect(page.locator('.fgsm-sweep .figure-error').getByRole('button', { name: 'Retry' })).toBeVisible();
+});

@@ -1,0 +1,136 @@
+import { expect, test, type Page } from '@playwright/test';
+import { setSlider, watch } from './helpers.ts';
+
+const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
+
+interface RotationResult {
+  digit: number;
+  label: number;
+  angle: number;
+  atFlip: boolean;
+  model: string;
+  clean: { predicted: number; confidence: number };
+  rotated: { predicted: number; confidence: number };
+  flipAngle: number | null;
+  norm: number;
+  rotatedNorm: number;
+  changeNorm: number;
+  sweep: { model: string; sample: number; wrongAtZero: number; notFlipped: number; median: number | null; errorAtAngle: number | null; angles: (number | null)[] } | null;
+  backend: string;
+}
+
+/** Waits until the figure shows digit `digit` rotated by `angle` (or at its flipping angle) and has its sample's angles. */
+async function rotationResult(page: Page, want: { angle?: number; atFlip?: boolean; digit?: number } = {}): Promise<RotationResult> {
+  const root = page.locator('.rotation').first();
+  let last: RotationResult | null = null;
+  await expect
+    .poll(
+      async () => {
+        const raw = await root.getAttribute('data-result');
+        if (!raw) return false;
+        last = JSON.parse(raw) as RotationResult;
+        if (!last.rotated || !last.sweep) return false;
+        if (want.digit !== undefined && last.digit !== want.digit) return false;
+        if (want.atFlip !== undefined && last.atFlip !== want.atFlip) return false;
+        if (want.angle !== undefined && Math.abs(last.angle - want.angle) > 1e-9) return false;
+        if (want.atFlip && last.flipAngle !== null && Math.abs(last.angle - last.flipAngle) > 0.02) return false;
+        return true;
+      },
+      { timeout: 150_000 },
+    )
+    .toBe(true);
+  return last!;
+}
+
+test('the rotation figure computes in the article, and its third step goes to the flipping angle', async ({ page }) => {
+  test.setTimeout(300_000);
+  const w = watch(page, origin());
+  await page.goto('/');
+  await page.evaluate(() => document.querySelector('[data-scrolly="rotation"] .step[data-step="1"]')!.scrollIntoView({ block: 'center' }));
+  const zero = await rotationResult(page, { angle: 0 });
+  expect(zero.rotated.predicted).toBe(zero.clean.predicted);
+  await page.evaluate(() => document.querySelector('[data-scrolly="rotation"] .step[data-step="3"]')!.scrollIntoView({ block: 'center' }));
+  const flip = await rotationResult(page, { atFlip: true });
+  expect(flip.flipAngle).not.toBeNull();
+  expect(flip.rotated.predicted).not.toBe(flip.label);
+  expect(flip.angle).toBeGreaterThanOrEqual(flip.flipAngle!);
+  await expect(page.locator('.rotation .live')).toContainText('fooled');
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('turning θ keeps ‖x‖ and flips the digit past its flipping angle; the histogram agrees with the digit', async ({ page }) => {
+  test.setTimeout(300_000);
+  const w = watch(page, origin());
+  await page.goto('/embed/rotation/');
+  const start = await rotationResult(page, { angle: 2 });
+  expect(start.digit).toBe(0);
+  expect(start.label).toBe(7);
+  expect(start.sweep!.sample).toBe(1000);
+  // the sample's flipping angle of digit 0 is this digit's
+  expect(Math.abs(start.sweep!.angles[0]! - start.flipAngle!)).toBeLessThan(1e-3);
+
+  await setSlider(page, 'angle', 0);
+  const zero = await rotationResult(page, { angle: 0 });
+  expect(zero.rotated.predicted).toBe(zero.clean.predicted);
+  expect(zero.rotated.confidence).toBeCloseTo(zero.clean.confidence, 5);
+  expect(zero.changeNorm).toBeLessThan(1e-5);
+  expect(zero.sweep!.errorAtAngle).toBeCloseTo((100 * zero.sweep!.wrongAtZero) / zero.sweep!.sample, 6);
+
+  const past = Math.min(30, Math.ceil(start.flipAngle! + 1));
+  await setSlider(page, 'angle', past);
+  const turned = await rotationResult(page, { angle: past });
+  expect(turned.rotated.predicted).not.toBe(turned.label);
+  expect(Math.abs(turned.rotatedNorm - turned.norm) / turned.norm).toBeLessThan(1e-4);
+  // a chord of the circle: ‖x′ − x‖ = 2‖x‖ sin(θ/2)
+  expect(turned.changeNorm).toBeCloseTo(2 * turned.norm * Math.sin((past * Math.PI) / 360), 3);
+  expect(turned.sweep!.errorAtAngle!).toBeGreaterThan(zero.sweep!.errorAtAngle!);
+  await expect(page.locator('.rotation .live')).toContainText(`θ = ${past.toFixed(2)}°`);
+
+  await page.getByTestId('to-flip').click();
+  const flip = await rotationResult(page, { atFlip: true });
+  expect(flip.rotated.predicted).not.toBe(flip.label);
+  await expect(page.getByTestId('to-flip')).toBeDisabled();
+
+  // another digit, by its control
+  await page.getByTestId('digit').fill('1');
+  await page.getByTestId('digit').press('Enter');
+  const other = await rotationResult(page, { digit: 1 });
+  expect(other.label).toBe(2);
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('a bad URL value is refused with a message; ?step=N gives that step', async ({ page }) => {
+  await page.goto('/embed/rotation/?angle=99&digit=two&model=%3Cimg%20src%3Dx%3E');
+  const messages = page.locator('.figure-messages');
+  await expect(messages).toContainText('angle="99" is outside 0 to 30; using 30.');
+  await expect(messages).toContainText('digit="two" is not a number; using 0.');
+  await expect(messages).toContainText('model="<img src=x>" is not one of softmax, maxout; using softmax.');
+  expect(await messages.locator('img').count()).toBe(0);
+  await rotationResult(page, { angle: 30 });
+
+  await page.goto('/embed/rotation/?step=0');
+  await expect(messages).toContainText('step="0" is not a step of this figure (1 to 4)');
+
+  await page.goto('/embed/rotation/?step=1');
+  await expect(page.getByTestId('angle')).toHaveValue('0');
+  const one = await rotationResult(page, { angle: 0 });
+  expect(one.rotated.predicted).toBe(one.clean.predicted);
+
+  await page.goto('/embed/rotation/?step=3');
+  const three = await rotationResult(page, { atFlip: true });
+  expect(three.rotated.predicted).not.toBe(three.label);
+  expect(new URL(page.url()).searchParams.get('step')).toBe('3');
+});
+
+test('a model missing from the build is named', async ({ page }) => {
+  await page.route('**/models/manifest.json', async (route) => {
+    const response = await route.fetch();
+    const m = await response.json();
+    m.models = m.models.filter((e: { name: string }) => e.name !== 'maxout');
+    await route.fulfill({ response, json: m });
+  });
+  await page.goto('/embed/rotation/?model=maxout');
+  await expect(page.locator('.rotation .figure-error')).toContainText('The maxout model is not part of this build yet');
+});
