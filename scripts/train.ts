@@ -6,13 +6,15 @@
  *   npm run train -- --only NAME  one model (repeatable: --only a --only b)
  *   npm run train -- --quick      tiny versions in seconds, into models-quick/
  *   --out DIR                     another output folder
+ *   --remeasure                   measure the shipped models again (weights as stored) and rewrite their metrics
  */
 import { resolve, join } from 'node:path';
 import { initTf } from './lib/tf-node.ts';
 import { loadMnist } from '../src/lib/data/mnist-node.ts';
 import { toFloat, type DigitSet } from '../src/lib/data/idx.ts';
 import { recipes } from './lib/recipes.ts';
-import { trainRecipe, type DataSets } from './lib/trainer.ts';
+import { remeasure, trainRecipe, type DataSets } from './lib/trainer.ts';
+import { nodeModels } from './lib/node-models.ts';
 import type { TrainingSet } from '../src/lib/train/loop.ts';
 
 const args = process.argv.slice(2);
@@ -70,6 +72,21 @@ const sets: Record<'all' | '3v7', DataSets> = {
 };
 
 const tty = process.stdout.isTTY;
+if (args.includes('--remeasure')) {
+  const shipped = await nodeModels(outDir);
+  for (const recipe of chosen) {
+    const entry = shipped.manifest.models.find((m) => m.name === recipe.name);
+    if (!entry) {
+      console.log(`  ${recipe.name}: not in ${outDir}/manifest.json, skipped`);
+      continue;
+    }
+    const model = await shipped.model(recipe.name);
+    const values: Record<string, Float32Array> = {};
+    for (const [k, t] of Object.entries(model.params)) values[k] = (await t.data()) as Float32Array;
+    await remeasure(entry, values, sets[recipe.data], { outDir, checkpointDir, order: all.map((r) => r.name), log: console.log });
+  }
+  process.exit(0);
+}
 console.log(`Training ${chosen.map((r) => r.name).join(', ')} (${tf.getBackend()} backend), writing ${outDir}`);
 const order = all.map((r) => r.name);
 for (const recipe of chosen) {

@@ -200,6 +200,30 @@ async function evaluate(arch: Architecture, values: Values, test: TrainingSet): 
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
+function metricsOf(e: FgsmEvaluation): ModelEntry['metrics'] {
+  return {
+    testDigits: e.digits,
+    epsilon: e.epsilon,
+    cleanError: round(e.cleanError),
+    cleanConfidence: round(e.cleanConfidence),
+    fgsmError: round(e.fgsmError),
+    fgsmConfidence: round(e.fgsmConfidence),
+    fgsmErrorUnclipped: round(e.fgsmErrorUnclipped),
+    fgsmConfidenceUnclipped: round(e.fgsmConfidenceUnclipped),
+  };
+}
+
+/** Measures a shipped model again (weights as stored) and rewrites its manifest metrics. */
+export async function remeasure(entry: ModelEntry, values: Values, data: DataSets, options: TrainerOptions): Promise<ModelEntry> {
+  const measured = await evaluate(entry.architecture, values, data.test);
+  const updated = { ...entry, metrics: metricsOf(measured) };
+  writeManifestEntry(options.outDir, updated, options.order);
+  options.log?.(
+    `  ${entry.name}: clean error ${measured.cleanError.toFixed(2)} %, FGSM ε = 0.25 error ${measured.fgsmError.toFixed(1)} % clipped / ${measured.fgsmErrorUnclipped.toFixed(1)} % unclipped (confidence on mistakes ${measured.fgsmConfidence.toFixed(1)} %)`,
+  );
+  return updated;
+}
+
 function readManifest(outDir: string): Manifest {
   const path = join(outDir, 'manifest.json');
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Manifest) : { format: 1, models: [] };
@@ -302,16 +326,7 @@ export async function trainRecipe(recipe: Recipe, data: DataSets, options: Train
     optimiser: `Adam, learning rate ${recipe.learningRate}, batch ${recipe.batchSize}; objective: ${recipe.objectiveText}`,
     trainingSeconds: Math.round(seconds * 10) / 10,
     deviations: halfNote ? [...recipe.deviations, `Weights stored as ${dtype}: ${halfNote}.`] : recipe.deviations,
-    metrics: {
-      testDigits: full.digits,
-      epsilon: full.epsilon,
-      cleanError: round(full.cleanError),
-      cleanConfidence: round(full.cleanConfidence),
-      fgsmError: round(full.fgsmError),
-      fgsmConfidence: round(full.fgsmConfidence),
-      fgsmErrorUnclipped: round(full.fgsmErrorUnclipped),
-      fgsmConfidenceUnclipped: round(full.fgsmConfidenceUnclipped),
-    },
+    metrics: metricsOf(full),
     weights,
     trainedAt: new Date().toISOString().slice(0, 10),
   };

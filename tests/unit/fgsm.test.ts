@@ -124,3 +124,29 @@ for (const backend of ['wasm', 'cpu'] as const) {
     });
   });
 }
+
+describe('the cross-entropy gradient of a model sure of its answer', () => {
+  it('keeps the true class’s term when pᵧ rounds to 1 in float32', async () => {
+    await initTf('wasm');
+    // p = softmax([30, 0, 0]): pᵧ = 1 in float32, the others exp(−30) ≈ 9.4e−14
+    const z = tf.tensor2d([[30, 0, 0]]);
+    const g = tf.grad((zi: tf.Tensor) => softmaxCrossEntropySum(zi as tf.Tensor2D, tf.tensor1d([0], 'int32')))(z);
+    const got = Array.from(await g.data());
+    const small = Math.exp(-30) / (1 + 2 * Math.exp(-30));
+    expect(got[0]).toBeLessThan(0);
+    expect(got[0] / (-2 * small)).toBeCloseTo(1, 4);
+    expect(got[1] / small).toBeCloseTo(1, 4);
+    // a linear model sure of class 0: FGSM must lower class 0's logit, not only raise the others
+    const W = tf.tensor2d([[3, 0, 0], [0, 1, 0], [0, 0, 1], [2, 2, 2]]);
+    const params = { W, b: tf.tensor1d([20, 0, 0]) };
+    const fns = modelFunctions({ kind: 'softmax', inputs: 4, classes: 3 });
+    const x = tf.tensor2d([[0.5, 0.5, 0.5, 0.5]]);
+    const dir = Array.from(await (await fgsm(fns, params, x, tf.tensor1d([0], 'int32'), 0.1)).direction.data());
+    // ∂J/∂x₀ = Σₖ (∂J/∂zₖ)·W₀ₖ = −3·Σ_{k≠0} pₖ < 0; x₃ moves all logits alike: its gradient is 0 exactly
+    expect(dir[0]).toBe(-1);
+    expect(dir[1]).toBe(1);
+    expect(dir[2]).toBe(1);
+    expect(dir[3]).toBe(0);
+    tf.dispose([z, g, W, params.b, x]);
+  });
+});

@@ -37,13 +37,33 @@ export interface ModelFunctions {
   output: 'softmax' | 'independent';
 }
 
-/** Σᵢ −log softmax(zᵢ)[yᵢ], computed stably from logits. */
+/**
+ * Σᵢ −log softmax(zᵢ)[yᵢ], computed stably from logits, with its gradient
+ * written out: ∂/∂zₖ = pₖ for k ≠ y and −Σ_{k≠y} pₖ for the true class.
+ * Autodiff through logSoftmax computes the true class's term as pᵧ − 1, which
+ * is exactly 0 in float32 once the model is sure of a digit (pᵧ rounds to 1):
+ * FGSM then only raises the wrong classes and never lowers the true one.
+ * Summing the small probabilities keeps the term (down to pₖ ≈ 1e-38).
+ */
 export function softmaxCrossEntropySum(logits: tf.Tensor2D, y: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => {
-    const logp = tf.logSoftmax(logits);
-    const oneHot = tf.oneHot(tf.cast(y, 'int32'), logits.shape[1]);
-    return tf.neg(tf.sum(tf.mul(oneHot, logp)));
-  });
+  const oneHot = tf.tidy(() => tf.oneHot(tf.cast(y, 'int32'), logits.shape[1]) as tf.Tensor2D);
+  const loss = tf.customGrad(((z: tf.Tensor, target: tf.Tensor, save: tf.GradSaveFunc) => {
+    // saved tensors are kept by the tape until the gradient has been taken
+    save([z, target]);
+    return {
+      value: tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(z as tf.Tensor2D)))),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [zs, t] = saved;
+        const p = tf.softmax(zs as tf.Tensor2D);
+        const others = tf.mul(p, tf.sub(1, t));
+        const rest = tf.sum(others, 1, true);
+        return [tf.mul(tf.sub(others, tf.mul(t, rest)), dy as tf.Tensor), tf.zerosLike(t)];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  const value = loss(logits, oneHot) as tf.Scalar;
+  oneHot.dispose();
+  return value;
 }
 
 function softmaxOutput(
