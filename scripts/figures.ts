@@ -6,6 +6,7 @@
  *   --no-build      use the existing dist/
  *   --only NAME     one figure
  *   --out DIR       another output folder
+ *   --thumbnails    only each figure's default state (the gallery's pictures)
  * Runs without a GPU (the software WebGL of headless Chromium, or wasm).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -38,7 +39,10 @@ const browser = await chromium.launch({
 mkdirSync(out, { recursive: true });
 mkdirSync('public/thumbnails', { recursive: true });
 const figures = liveFigures.filter((f) => !only || f.name === only);
-const jobs = figures.flatMap((f) => [null, ...Array.from({ length: f.steps ?? 0 }, (_, i) => i + 1)].map((step) => ({ f, step })));
+const thumbnailsOnly = args.includes('--thumbnails');
+const jobs = figures.flatMap((f) =>
+  [null, ...(thumbnailsOnly ? [] : Array.from({ length: f.steps ?? 0 }, (_, i) => i + 1))].map((step) => ({ f, step })),
+);
 let done = 0;
 try {
   const page = await browser.newPage({ viewport: { width: 960, height: 800 }, acceptDownloads: true });
@@ -46,7 +50,8 @@ try {
     const label = step === null ? f.name : `${f.name}-step-${step}`;
     process.stdout.write(`[${++done}/${jobs.length}] ${label} `);
     // run=1: a figure that computes on request (the results table) computes at once
-    await page.goto(`http://127.0.0.1:${port}/embed/${f.name}/?controls=0${f.name === 'reproduce-table' ? '&run=1' : ''}${step === null ? '' : `&step=${step}`}`);
+    // wasm: the fastest backend of a machine without a GPU (software WebGL is slower)
+    await page.goto(`http://127.0.0.1:${port}/embed/${f.name}/?controls=0&backend=wasm${f.name === 'reproduce-table' ? '&run=1' : ''}${step === null ? '' : `&step=${step}`}`);
     const root = page.locator('figure.figure').first();
     await root.waitFor();
     await page.waitForFunction(() => document.querySelector('[data-result], [data-rows]') !== null, null, { timeout: 600_000 });

@@ -15,8 +15,8 @@ export interface FigureInfo {
 export const figures: FigureInfo[] = [
   { name: 'fgsm-hero', title: 'An adversarial digit: x + ε·sign(∇ₓJ)', chapter: '1', live: true, steps: 3 },
   { name: 'linear-growth', title: 'The linear explanation as an experiment: wᵀη against n', chapter: '3', live: true, steps: 5 },
-  { name: 'fgsm-sweep', title: 'FGSM error and confidence against ε, softmax and maxout', chapter: '4', live: true },
-  { name: 'rotation', title: 'Rotating x toward its gradient', chapter: '4', live: true },
+  { name: 'fgsm-sweep', title: 'FGSM error and confidence against ε, softmax and maxout', chapter: '4', live: true, steps: 4 },
+  { name: 'rotation', title: 'Rotating x toward its gradient', chapter: '4', live: true, steps: 4 },
   { name: 'reproduce-table', title: 'The paper’s MNIST results, recomputed', chapter: '10', live: true },
 ];
 

@@ -30,3 +30,21 @@ describe('a figure state table', () => {
     expect(pageMessages('?backend=wasm')).toEqual([]);
   });
 });
+
+import { figures } from '../../src/islands/registry.ts';
+import { fgsmHeroSteps } from '../../src/islands/fgsmHero.state.ts';
+import { linearGrowthSteps } from '../../src/islands/linearGrowth.state.ts';
+import { fgsmSweepSteps } from '../../src/islands/fgsmSweep.state.ts';
+import { rotationSteps } from '../../src/islands/rotation.state.ts';
+
+describe('the figure registry', () => {
+  it('gives each figure the number of scroll steps its state table lists', () => {
+    const steps: Record<string, unknown[]> = {
+      'fgsm-hero': fgsmHeroSteps,
+      'linear-growth': linearGrowthSteps,
+      'fgsm-sweep': fgsmSweepSteps,
+      rotation: rotationSteps,
+    };
+    for (const f of figures.filter((x) => x.live)) expect(f.steps ?? 0, f.name).toBe(steps[f.name]?.length ?? 0);
+  });
+});
