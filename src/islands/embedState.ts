@@ -1,0 +1,30 @@
+/**
+ * A figure's first state: its defaults in the article; on its embed page the
+ * URL's values (refused or clamped with a message), and with ?step=N that
+ * step's state, where a value named in the URL beside it wins. Read at
+ * initialisation, before any effect writes the state back into the URL.
+ */
+import { defaults, parseState, type StateOf, type StateTable } from './state.ts';
+import { stepFromUrl } from './steps.ts';
+import { pageMessages } from './pageMessages.ts';
+
+export function initialFigureState<T extends StateTable>(
+  table: T,
+  steps: Partial<StateOf<T>>[],
+  embed: boolean,
+): { state: StateOf<T>; messages: string[]; step: number | null } {
+  if (!embed || typeof location === 'undefined') return { state: defaults(table), messages: [], step: null };
+  const search = location.search;
+  const given = new URLSearchParams(search);
+  const parsed = parseState(table, given);
+  const urlStep = stepFromUrl(search, steps.length);
+  const state = parsed.state as Record<string, unknown>;
+  if (urlStep.step !== null) {
+    for (const [k, v] of Object.entries(steps[urlStep.step - 1])) if (!given.has(k)) state[k] = v;
+  }
+  return {
+    state: state as StateOf<T>,
+    messages: [...parsed.messages, ...(urlStep.message ? [urlStep.message] : []), ...pageMessages(search)],
+    step: urlStep.step,
+  };
+}
