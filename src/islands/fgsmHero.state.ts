@@ -15,7 +15,7 @@ export const fgsmHeroModels: Record<StateOf<typeof fgsmHero>['model'], string> =
 
 /** §1's three ideas: a linear model is fooled; one gradient step fools a deep net; adversarial training resists. */
 export const fgsmHeroSteps: Partial<StateOf<typeof fgsmHero>>[] = [
-  { model: 'softmax', eps: 0.1, digit: 18 },
-  { model: 'maxout', eps: 0.25, digit: 18 },
-  { model: 'maxout-adv', eps: 0.25, digit: 18 },
+  { model: 'softmax', eps: 0.1, digit: 0 },
+  { model: 'maxout', eps: 0.25, digit: 0 },
+  { model: 'maxout-adv', eps: 0.25, digit: 0 },
 ];

@@ -88,7 +88,8 @@ test('the first paint loads no TensorFlow.js, and the hero shows its build-time 
 
 test('the hero computes, and moving ε changes the adversarial prediction', async ({ page }) => {
   const w = watch(page, ORIGIN);
-  await page.goto('/');
+  // on its own page: in the article its scroll steps would move it
+  await page.goto('/embed/fgsm-hero/');
   const first = await heroResult(page, 0.2);
   expect(first.label).toBe(7);
   expect(argmax(first.clean)).toBe(7);
@@ -174,7 +175,7 @@ test('the hero’s scroll steps walk through §1’s three ideas', async ({ page
   for (let i = 0; i < 3; i++) {
     await steps.nth(i).evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await expect(steps.nth(i)).toHaveAttribute('data-active', '');
-    await expect(page.getByTestId('model')).toHaveValue(expected[i].model);
+    await expect(page.locator('.fgsm-hero').getByTestId('model')).toHaveValue(expected[i].model);
     results.push(await heroResult(page, expected[i].eps));
   }
   // the same test digit throughout; a linear model and a maxout network are fooled, the adversarially trained one is not

@@ -41,6 +41,6 @@ export async function heroResult(page: Page, eps?: number): Promise<HeroResult> 
 
 export const argmax = (v: number[]) => v.indexOf(Math.max(...v));
 
-export async function setSlider(page: Page, testId: string, value: number) {
-  await page.getByTestId(testId).first().fill(String(value));
+export async function setSlider(page: Page, testId: string, value: number, within = '.fgsm-hero') {
+  await page.locator(within).getByTestId(testId).fill(String(value));
 }
