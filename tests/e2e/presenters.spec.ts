@@ -39,3 +39,22 @@ test('the slide deck: ?figures= picks and orders, keys and clickers move, each s
   await page.goto('/slides/');
   await expect(page.locator('.slide')).toHaveCount(liveFigures.length);
 });
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+  test('the article still reads: prose, math, and a picture of each live figure with its caption', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.locator('#introduction h2')).toBeVisible();
+    await expect(page.locator('.katex').first()).toBeVisible();
+    // with scripting off, the noscript content is part of the page
+    for (const f of liveFigures) await expect(page.locator(`#figure-${f.name} .static-figure img`)).toHaveCount(1);
+    const loaded = await page.locator('.static-figure img').evaluateAll((imgs) =>
+      Promise.all(
+        (imgs as HTMLImageElement[]).map(
+          (i) => new Promise<number>((r) => (i.complete ? r(i.naturalWidth) : ((i.loading = 'eager'), i.addEventListener('load', () => r(i.naturalWidth))))),
+        ),
+      ),
+    );
+    for (const w of loaded) expect(w).toBeGreaterThan(100);
+  });
+});
