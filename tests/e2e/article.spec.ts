@@ -176,7 +176,7 @@ test('the hero’s scroll steps walk through §1’s three ideas', async ({ page
     await steps.nth(i).evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await expect(steps.nth(i)).toHaveAttribute('data-active', '');
     await expect(page.locator('.fgsm-hero').getByTestId('model')).toHaveValue(expected[i].model);
-    results.push(await heroResult(page, expected[i].eps));
+    results.push(await heroResult(page, expected[i].eps, expected[i].model));
   }
   // the same test digit throughout; a linear model and a maxout network are fooled, the adversarially trained one is not
   const label = results[0].label;

@@ -72,7 +72,8 @@ test('the sweep computes in the article once scrolled to, and its scroll steps s
 test('moving ε moves the error as FGSM says, and ε = 0.25 equals row 1 of the reproduction', async ({ page }) => {
   test.setTimeout(400_000);
   const w = watch(page, origin());
-  await page.goto('/embed/fgsm-sweep/');
+  // wasm: software WebGL is several times slower here, and the comparison is with the wasm backend in Node
+  await page.goto('/embed/fgsm-sweep/?backend=wasm');
   const start = await sweepResult(page, 0.25);
   const curve = start.curves.softmax;
   expect(curve.clipped).toHaveLength(21);

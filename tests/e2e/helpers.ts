@@ -17,6 +17,7 @@ export function watch(page: Page, origin: string) {
 }
 
 export interface HeroResult {
+  model: string;
   label: number;
   clean: number[];
   adversarial: number[];
@@ -25,7 +26,7 @@ export interface HeroResult {
 }
 
 /** Waits for the hero to have computed at ε = eps and returns its numbers. */
-export async function heroResult(page: Page, eps?: number): Promise<HeroResult> {
+export async function heroResult(page: Page, eps?: number, model?: string): Promise<HeroResult> {
   const hero = page.locator('.fgsm-hero').first();
   // figures compute only near the viewport
   await hero.scrollIntoViewIfNeeded();
@@ -33,7 +34,8 @@ export async function heroResult(page: Page, eps?: number): Promise<HeroResult> 
     .poll(async () => {
       const raw = await hero.getAttribute('data-result');
       if (!raw) return false;
-      return eps === undefined || Math.abs(JSON.parse(raw).eps - eps) < 1e-9;
+      const r = JSON.parse(raw);
+      return (eps === undefined || Math.abs(r.eps - eps) < 1e-9) && (model === undefined || r.model === model);
     }, { timeout: 90_000 })
     .toBe(true);
   return JSON.parse((await hero.getAttribute('data-result'))!);
