@@ -6,7 +6,8 @@ import type { RowResult } from '../../src/lib/analysis/reproduce.ts';
 test('the /reproduce/ page computes the 1,000-digit table in the browser and agrees with npm run reproduce', async ({ page }) => {
   test.setTimeout(900_000);
   const w = watch(page, 'http://127.0.0.1:4391');
-  await page.goto('/reproduce/');
+  // wasm: the same backend as npm run reproduce, and faster than software WebGL on this machine
+  await page.goto('/reproduce/?backend=wasm');
   const button = page.getByTestId('compute');
   // the page says how much it loads before it loads it
   await expect(button).toContainText(/loads \d+(\.\d)? MB/);

@@ -62,7 +62,8 @@ test('the rotation figure computes in the article, and its third step goes to th
 test('turning θ keeps ‖x‖ and flips the digit past its flipping angle; the histogram agrees with the digit', async ({ page }) => {
   test.setTimeout(300_000);
   const w = watch(page, origin());
-  await page.goto('/embed/rotation/');
+  // wasm: several times faster than software WebGL for the per-digit angle search
+  await page.goto('/embed/rotation/?backend=wasm');
   const start = await rotationResult(page, { angle: 2 });
   expect(start.digit).toBe(0);
   expect(start.label).toBe(7);
@@ -131,6 +132,6 @@ test('a model missing from the build is named', async ({ page }) => {
     m.models = m.models.filter((e: { name: string }) => e.name !== 'maxout');
     await route.fulfill({ response, json: m });
   });
-  await page.goto('/embed/rotation/?model=maxout');
+  await page.goto('/embed/rotation/?model=maxout&backend=wasm');
   await expect(page.locator('.rotation .figure-error')).toContainText('The maxout model is not part of this build yet');
 });
