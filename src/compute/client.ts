@@ -91,7 +91,17 @@ export async function computeWithProgress<T extends Request>(
 ): Promise<ResultOf[T['type']]> {
   await startCompute();
   const id = nextId++;
-  signal?.addEventListener('abort', () => void post({ type: 'cancel', target: id }), { once: true });
+  signal?.addEventListener(
+    'abort',
+    () => {
+      // The figure is free at once; the worker stops the work at its next check and its late answer is ignored.
+      void post({ type: 'cancel', target: id });
+      const p = pending.get(id);
+      pending.delete(id);
+      p?.reject(new ComputeRequestError({ kind: 'cancelled', message: 'cancelled' }));
+    },
+    { once: true },
+  );
   return post(request, onProgress, id);
 }
 

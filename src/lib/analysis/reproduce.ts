@@ -8,7 +8,7 @@
  */
 import { seeded } from '../random.ts';
 import { memberParams, modelFunctions } from '../models/architectures.ts';
-import { fgsmImages, percent, predict, summarise, type BatchOptions, type Model, type Predictions } from './batch.ts';
+import { CancelledError, fgsmImages, percent, predict, summarise, type BatchOptions, type Model, type Predictions } from './batch.ts';
 
 export interface RowResult {
   row: number;
@@ -104,6 +104,7 @@ export class Reproduction {
 
   /** A shipped model, or "ensemble-member-N": one member of the ensemble on its own. */
   model(name: string): Promise<Model> {
+    if (this.options.cancelled?.()) return Promise.reject(new CancelledError());
     return this.once(`model:${name}`, async () => {
       const member = name.match(/^ensemble-member-(\d+)$/);
       if (!member) return this.options.model(name);
@@ -452,6 +453,7 @@ export async function reproduceTable(options: ReproductionOptions, only?: number
   const chosen = only ? rows.filter((x) => only.includes(x.row)) : rows;
   const out: RowResult[] = [];
   for (let i = 0; i < chosen.length; i++) {
+    if (options.cancelled?.()) throw new CancelledError();
     r.setStage(i / chosen.length, 1 / chosen.length, `row ${chosen[i].row}: ${chosen[i].title}`);
     try {
       out.push(...(await chosen[i].compute(r)));
