@@ -43,6 +43,8 @@ export async function heroResult(page: Page, eps?: number, model?: string): Prom
 
 export const argmax = (v: number[]) => v.indexOf(Math.max(...v));
 
-export async function setSlider(page: Page, testId: string, value: number, within = '.fgsm-hero') {
-  await page.locator(within).getByTestId(testId).fill(String(value));
+/** Sets a figure's slider; `within` picks the figure where a page has several. */
+export async function setSlider(page: Page, testId: string, value: number, within?: string) {
+  const scope = within ? page.locator(within) : page.locator('body');
+  await scope.getByTestId(testId).first().fill(String(value));
 }
