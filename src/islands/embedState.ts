@@ -4,7 +4,7 @@
  * step's state, where a value named in the URL beside it wins. Read at
  * initialisation, before any effect writes the state back into the URL.
  */
-import { defaults, parseState, type StateOf, type StateTable } from './state.ts';
+import { defaults, parseState, serializeState, type StateOf, type StateTable } from './state.ts';
 import { stepFromUrl } from './steps.ts';
 import { pageMessages } from './pageMessages.ts';
 
@@ -27,4 +27,22 @@ export function initialFigureState<T extends StateTable>(
     messages: [...parsed.messages, ...(urlStep.message ? [urlStep.message] : []), ...pageMessages(search)],
     step: urlStep.step,
   };
+}
+
+/**
+ * Writes a figure's state into its embed page's URL (values that differ from
+ * the defaults), keeping ?step=N while the figure shows that step's state and
+ * the page parameters the reader gave (backend, theme, controls).
+ */
+export function writeStateToUrl<T extends StateTable>(table: T, state: StateOf<T>, steps: Partial<StateOf<T>>[], step: number | null): void {
+  const params = serializeState(table, state);
+  const stepState = step !== null ? steps[step - 1] : undefined;
+  if (stepState && Object.entries(stepState).every(([k, v]) => (state as Record<string, unknown>)[k] === v)) {
+    for (const k of Object.keys(stepState)) params.delete(k);
+    params.set('step', String(step));
+  }
+  const keep = new URLSearchParams(location.search);
+  for (const k of ['backend', 'theme', 'controls']) if (keep.has(k)) params.set(k, keep.get(k)!);
+  const q = params.toString();
+  history.replaceState(null, '', q ? `?${q}` : location.pathname);
 }
