@@ -89,8 +89,13 @@ export async function computeWithProgress<T extends Request>(
   onProgress: (p: Progress) => void,
   signal?: AbortSignal,
 ): Promise<ResultOf[T['type']]> {
+  const cancelled = () => new ComputeRequestError({ kind: 'cancelled', message: 'cancelled' });
+  if (signal?.aborted) throw cancelled();
+  // a cancel that comes while the worker is still starting is honoured here
   await startCompute();
+  if (signal?.aborted) throw cancelled();
   const id = nextId++;
+  const answer = post(request, onProgress, id);
   signal?.addEventListener(
     'abort',
     () => {
@@ -98,11 +103,11 @@ export async function computeWithProgress<T extends Request>(
       void post({ type: 'cancel', target: id });
       const p = pending.get(id);
       pending.delete(id);
-      p?.reject(new ComputeRequestError({ kind: 'cancelled', message: 'cancelled' }));
+      p?.reject(cancelled());
     },
     { once: true },
   );
-  return post(request, onProgress, id);
+  return answer;
 }
 
 // ?debug=1: the compute client on window, for the robustness tests and `npm run bench`

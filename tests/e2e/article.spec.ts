@@ -1,7 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { argmax, heroResult, setSlider, watch } from './helpers.ts';
+import { argmax, heroResult, ORIGIN, setSlider, watch } from './helpers.ts';
 
-const ORIGIN = 'http://127.0.0.1:4391';
 
 const chapters = [
   '§1 Introduction',

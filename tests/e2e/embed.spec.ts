@@ -1,7 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { argmax, heroResult, watch } from './helpers.ts';
+import { argmax, heroResult, ORIGIN, watch } from './helpers.ts';
 
-const ORIGIN = 'http://127.0.0.1:4391';
 
 test('the embed page starts from the URL state', async ({ page }) => {
   const w = watch(page, ORIGIN);

@@ -1,5 +1,11 @@
 import { expect, type Page } from '@playwright/test';
 
+/** The three servers of playwright.config.ts: the build at /, the build under /harnessing/, the build with its _headers. */
+const PORT = Number(process.env.E2E_PORT ?? 4391);
+export const ORIGIN = `http://127.0.0.1:${PORT}`;
+export const SUB_ORIGIN = `http://127.0.0.1:${PORT + 1}`;
+export const STRICT_ORIGIN = `http://127.0.0.1:${PORT + 2}`;
+
 /** Records console errors, page errors and every request that leaves the site's origin. */
 export function watch(page: Page, origin: string) {
   const errors: string[] = [];

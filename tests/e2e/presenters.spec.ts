@@ -1,14 +1,14 @@
 import { expect, test } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { liveFigures } from '../../src/islands/registry.ts';
-import { watch } from './helpers.ts';
+import { ORIGIN, watch } from './helpers.ts';
 
 test('every live figure has a committed thumbnail for the gallery and the no-JavaScript page', () => {
   for (const f of liveFigures) expect(existsSync(`public/thumbnails/${f.name}.png`), `public/thumbnails/${f.name}.png (run npm run figures)`).toBe(true);
 });
 
 test('the gallery lists every figure with its picture, embed code and links', async ({ page }) => {
-  const w = watch(page, 'http://127.0.0.1:4391');
+  const w = watch(page, ORIGIN);
   await page.goto('/figures/');
   for (const f of liveFigures) {
     const card = page.locator(`[data-card="${f.name}"]`);

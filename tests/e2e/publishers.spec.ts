@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { heroResult, watch } from './helpers.ts';
+import { heroResult, STRICT_ORIGIN, SUB_ORIGIN, watch } from './helpers.ts';
 
-const STRICT = 'http://127.0.0.1:4393';
+const STRICT = STRICT_ORIGIN;
 
 test('under the site’s strict Content-Security-Policy nothing is refused while the figures run', async ({ page }) => {
   const w = watch(page, STRICT);
@@ -52,8 +52,8 @@ test.use({ serviceWorkers: 'allow' });
 });
 
   test('the sub-path build registers its service worker under the sub-path', async ({ page }) => {
-    await page.goto('http://127.0.0.1:4392/harnessing/');
+    await page.goto(`${SUB_ORIGIN}/harnessing/`);
     const scope = await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.scope));
-    expect(scope).toBe('http://127.0.0.1:4392/harnessing/');
+    expect(scope).toBe(`${SUB_ORIGIN}/harnessing/`);
 });
 });

@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { watch } from './helpers.ts';
+import { ORIGIN, watch } from './helpers.ts';
 import type { RowResult } from '../../src/lib/analysis/reproduce.ts';
 
 test('the /reproduce/ page computes the 1,000-digit table in the browser and agrees with npm run reproduce', async ({ page }) => {
   test.setTimeout(900_000);
-  const w = watch(page, 'http://127.0.0.1:4391');
+  const w = watch(page, ORIGIN);
   // wasm: the same backend as npm run reproduce, and faster than software WebGL on this machine
   await page.goto('/reproduce/?backend=wasm');
   const button = page.getByTestId('compute');
@@ -50,4 +50,10 @@ test('the table can be cancelled, and started again', async ({ page }) => {
   await expect(page.getByTestId('compute')).toBeVisible();
   await expect(page.locator('.figure-error')).toHaveCount(0);
   await expect(page.locator('.reproduce-table')).not.toHaveAttribute('data-rows');
+  // started again, it runs (and reports progress) until cancelled again
+  await page.getByTestId('compute').click();
+  await expect(page.getByRole('progressbar')).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('compute')).toBeVisible();
+  await expect(page.locator('.figure-error')).toHaveCount(0);
 });

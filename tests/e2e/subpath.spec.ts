@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { heroResult, watch } from './helpers.ts';
+import { heroResult, SUB_ORIGIN, watch } from './helpers.ts';
 
-const SUB = 'http://127.0.0.1:4392/harnessing/';
+const SUB = `${SUB_ORIGIN}/harnessing/`;
 
 test('the site built under a sub-path works: article, assets, models, data, wasm', async ({ page }) => {
-  const w = watch(page, 'http://127.0.0.1:4392');
+  const w = watch(page, SUB_ORIGIN);
   const notFound: string[] = [];
   page.on('response', (r) => {
     if (r.status() >= 400) notFound.push(`${r.status()} ${r.url()}`);
