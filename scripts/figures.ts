@@ -3,7 +3,9 @@
  * and each scroll step) through the browser, as PNG and SVG, into figures-out/,
  * for people who build slides offline; and refreshes the gallery's thumbnails
  * (public/thumbnails/NAME.png, committed, so that `npm start` needs no browser).
- *   --no-build      use the existing dist/
+ *   --no-build      use the existing build
+ *   --dist DIR      the build's folder (default dist/)
+ *   --port N        the port it is served on (default 4471)
  *   --only NAME     one figure
  *   --out DIR       another output folder
  *   --thumbnails    only each figure's default state (the gallery's pictures)
@@ -23,14 +25,15 @@ const option = (name: string) => {
 };
 const out = resolve(option('--out') ?? 'figures-out');
 const only = option('--only');
-const port = 4471;
+const port = Number(option('--port') ?? 4471);
+const dist = option('--dist') ?? 'dist';
 
 if (!args.includes('--no-build')) {
   console.log('building the site…');
-  const r = spawnSync('npx', ['astro', 'build'], { stdio: 'inherit', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', BASE_PATH: '/' } });
+  const r = spawnSync('npx', ['astro', 'build'], { stdio: 'inherit', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', BASE_PATH: '/', OUT_DIR: dist } });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-const server = spawn(process.execPath, ['scripts/serve.mjs', '--dir', 'dist', '--port', String(port)], { stdio: 'ignore' });
+const server = spawn(process.execPath, ['scripts/serve.mjs', '--dir', dist, '--port', String(port)], { stdio: 'ignore' });
 await new Promise((r) => setTimeout(r, 800));
 const browser = await chromium.launch({
   executablePath: ensureChromium(),
