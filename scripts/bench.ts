@@ -1,0 +1,444 @@
+/**
+ * `npm run bench`: the site's performance, measured in a real Chromium and written to
+ * bench/results.json (this run first, earlier runs kept after it), bench/summary.md and
+ * the README's performance section. Every ratio is taken inside one run.
+ *
+ *   page weight   JS and CSS bytes (raw, gzip) the article loads before its compute worker
+ *                 starts; all bytes after a full scroll; Lighthouse performance score (median of 3)
+ *   throughput    FGSM on the maxout model over the test digits, batched as the site does it,
+ *                 against one digit at a time, against the backend's own matMul peak, per backend
+ *   smoothness    a scripted scroll through the article with every figure computing: long tasks
+ *                 on the main thread and frames dropped
+ *   memory        the worker's tensors after 10 and after 1,000 scripted slider moves
+ *
+ * Options: --no-build (use dist/), --quick (fewer repeats and digits: a smoke run),
+ * --only weight,throughput,smoothness,memory, --backends wasm,webgl,cpu,webgpu, --no-readme.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, platform, release } from 'node:os';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { ensureChromium } from './find-chromium.mjs';
+import type { BenchResult, MemoryResult } from '../src/compute/messages.ts';
+
+const args = process.argv.slice(2);
+const option = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const quick = args.includes('--quick');
+const only = new Set((option('--only') ?? 'weight,throughput,smoothness,memory').split(','));
+const backends = (option('--backends') ?? 'wasm,webgl,cpu,webgpu').split(',');
+const port = Number(option('--port') ?? 4481);
+const origin = `http://127.0.0.1:${port}`;
+const CHROME_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length === 0 ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const log = (s: string) => process.stdout.write(`${s}\n`);
+
+if (!args.includes('--no-build')) {
+  log('building the site…');
+  const r = spawnSync('npx', ['astro', 'build'], { stdio: 'inherit', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', BASE_PATH: '/', OUT_DIR: 'dist' } });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+if (!existsSync('dist/index.html')) {
+  console.error('dist/ has no build: run without --no-build');
+  process.exit(1);
+}
+
+const server: ChildProcess = spawn(process.execPath, ['scripts/serve.mjs', '--dir', 'dist', '--port', String(port)], { stdio: 'ignore' });
+await new Promise((r) => setTimeout(r, 800));
+const executablePath = ensureChromium();
+// a fixed debugging port lets Lighthouse drive the same browser
+const debugPort = port + 1;
+const browser: Browser = await chromium.launch({ executablePath, args: [...CHROME_ARGS, `--remote-debugging-port=${debugPort}`] });
+const browserVersion = browser.version();
+
+async function newPage(width = 1280, height = 800): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height }, serviceWorkers: 'block' });
+  return context.newPage();
+}
+
+/** Waits until the worker's tensor count is the same twice in a row, a second apart (its queue has drained). */
+async function settledMemory(page: Page): Promise<MemoryResult> {
+  let last: MemoryResult | null = null;
+  for (let i = 0; i < 120; i++) {
+    await page.waitForTimeout(1000);
+    const m = await page.evaluate(() => (window as unknown as { __harnessingCompute: { compute: (r: unknown) => Promise<MemoryResult> } }).__harnessingCompute.compute({ type: 'memory' }));
+    if (last && last.numTensors === m.numTensors && last.numBytes === m.numBytes) return m;
+    last = m;
+  }
+  return last!;
+}
+
+async function scrollThrough(page: Page, stepPx: number, pauseMs: number) {
+  for (;;) {
+    const done = await page.evaluate((dy) => {
+      window.scrollBy(0, dy);
+      return window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2;
+    }, stepPx);
+    await page.waitForTimeout(pauseMs);
+    if (done) break;
+  }
+}
+
+// ---------------------------------------------------------------- page weight
+interface Weight {
+  jsRaw: number;
+  jsGzip: number;
+  cssRaw: number;
+  cssGzip: number;
+  files: string[];
+  tfjsBeforeWorker: boolean;
+  totalAfterScroll: number;
+  requestsAfterScroll: number;
+  foreignRequests: string[];
+  lighthouse: number[];
+  lighthouseMedian: number;
+  /** The metrics of each Lighthouse run, in ms (CLS unitless). */
+  lighthouseMetrics: Record<string, number>[];
+}
+
+async function weight(): Promise<Weight> {
+  log('page weight…');
+  const page = await newPage();
+  const seen: { url: string; type: string; body: Buffer | null; t: number }[] = [];
+  let workerAt = Infinity;
+  const foreign: string[] = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.protocol !== 'data:' && u.protocol !== 'blob:' && u.origin !== origin) foreign.push(r.url());
+    if (/worker/.test(u.pathname) && r.resourceType() === 'script') workerAt = Math.min(workerAt, Date.now());
+    // a module worker's own script is typed "other" by some Chromium versions
+    if (/worker[^/]*\.js$/.test(u.pathname)) workerAt = Math.min(workerAt, Date.now());
+  });
+  const pending: Promise<void>[] = [];
+  page.on('requestfinished', (r) => {
+    const t = Date.now();
+    pending.push(
+      r.response().then(async (res) => {
+        let body: Buffer | null = null;
+        try {
+          body = res ? await res.body() : null;
+        } catch {
+          body = null;
+        }
+        seen.push({ url: r.url(), type: r.resourceType(), body, t });
+      }),
+    );
+  });
+  await page.goto(`${origin}/`, { waitUntil: 'load' });
+  await page.waitForTimeout(3000);
+  await Promise.all(pending);
+  const first = seen.filter((s) => s.t < workerAt && new URL(s.url).origin === origin);
+  const js = first.filter((s) => s.type === 'script' || /\.m?js$/.test(new URL(s.url).pathname));
+  const css = first.filter((s) => s.type === 'stylesheet' || /\.css$/.test(new URL(s.url).pathname));
+  const size = (list: typeof seen, gz: boolean) => list.reduce((n, s) => n + (s.body ? (gz ? gzipSync(s.body).length : s.body.length) : 0), 0);
+  const tfjsBeforeWorker = js.some((s) => s.body && /tfjs|tensorflow/i.test(s.body.toString('latin1').slice(0, 200000)) && /registerBackend|ENGINE/.test(s.body.toString('latin1')));
+  await scrollThrough(page, 600, 250);
+  await page.waitForTimeout(5000);
+  await Promise.all(pending);
+  const total = seen.reduce((n, s) => n + (s.body?.length ?? 0), 0);
+  await page.context().close();
+
+  const scores: number[] = [];
+  const metrics: Record<string, number>[] = [];
+  const runs = quick ? 1 : 3;
+  const { default: lighthouse } = await import('lighthouse');
+  for (let i = 0; i < runs; i++) {
+    log(`  lighthouse ${i + 1}/${runs}…`);
+    const result = await lighthouse(`${origin}/`, { port: debugPort, output: 'json', logLevel: 'error', onlyCategories: ['performance'] });
+    const score = result?.lhr.categories.performance?.score;
+    if (typeof score === 'number') scores.push(Math.round(score * 100));
+    const audits = result?.lhr.audits ?? {};
+    const metric: Record<string, number> = {};
+    for (const id of ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index', 'interactive']) {
+      const v = audits[id]?.numericValue;
+      if (typeof v === 'number') metric[id] = Math.round(v * 1000) / 1000;
+    }
+    metrics.push(metric);
+  }
+  return {
+    jsRaw: size(js, false),
+    jsGzip: size(js, true),
+    cssRaw: size(css, false),
+    cssGzip: size(css, true),
+    files: [...js, ...css].map((s) => new URL(s.url).pathname),
+    tfjsBeforeWorker,
+    totalAfterScroll: total,
+    requestsAfterScroll: seen.length,
+    foreignRequests: foreign,
+    lighthouse: scores,
+    lighthouseMedian: median(scores),
+    lighthouseMetrics: metrics,
+  };
+}
+
+// ---------------------------------------------------------------- throughput
+interface Throughput extends Partial<BenchResult> {
+  requested: string;
+  error?: string;
+}
+
+async function throughput(): Promise<Throughput[]> {
+  const out: Throughput[] = [];
+  for (const b of backends) {
+    log(`throughput on ${b}…`);
+    const page = await newPage();
+    try {
+      // the results page starts no figure of its own until asked
+      await page.goto(`${origin}/reproduce/?debug=1&backend=${b}`);
+      await page.waitForFunction(() => '__harnessingCompute' in window);
+      const init = await page.evaluate(() => (window as unknown as { __harnessingCompute: { startCompute: () => Promise<{ backend: string }> } }).__harnessingCompute.startCompute());
+      if (init.backend !== b) {
+        out.push({ requested: b, error: `did not start here (the worker fell back to ${init.backend})` });
+        continue;
+      }
+      // cpu is the last resort and an order of magnitude slower: a smaller sample keeps the run short
+      const sample = quick ? 1000 : b === 'cpu' ? 1000 : 10000;
+      const request = { type: 'bench', model: 'maxout', sample, perDigit: quick ? 50 : b === 'cpu' ? 50 : 200, repeats: quick ? 1 : 3, peakSize: 1024 };
+      const r = await page.evaluate(
+        (req) => (window as unknown as { __harnessingCompute: { compute: (r: unknown) => Promise<BenchResult> } }).__harnessingCompute.compute(req),
+        request,
+      );
+      out.push({ requested: b, ...r });
+      log(`  ${r.batchedDigitsPerSecond.toFixed(0)} digits/s batched, ${r.speedup.toFixed(1)}× per-digit, ${(100 * r.fractionOfPeak).toFixed(0)} % of ${r.peakGflops.toFixed(1)} GFLOP/s`);
+    } catch (e) {
+      out.push({ requested: b, error: String(e).split('\n')[0] });
+    } finally {
+      await page.context().close();
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- smoothness
+interface Smoothness {
+  backend: string;
+  scrollSeconds: number;
+  longestTaskMs: number;
+  tasksOver50ms: number;
+  longTasks: number[];
+  frames: number;
+  framesDropped: number;
+  figuresComputed: number;
+}
+
+async function smoothness(): Promise<Smoothness> {
+  log('smoothness…');
+  const page = await newPage();
+  await page.addInitScript(() => {
+    const w = window as unknown as { __long: number[]; __frames: number[] };
+    w.__long = [];
+    w.__frames = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__long.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+    const tick = (t: number) => {
+      w.__frames.push(t);
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  await page.goto(`${origin}/?debug=1`, { waitUntil: 'load' });
+  await page.waitForFunction(() => '__harnessingCompute' in window);
+  await page.waitForTimeout(1500);
+  // count only what happens during the scroll (the page's own start-up is in the page-weight numbers)
+  await page.evaluate(() => {
+    const w = window as unknown as { __long: number[]; __frames: number[] };
+    w.__long.length = 0;
+    w.__frames.length = 0;
+  });
+  const t0 = Date.now();
+  await scrollThrough(page, 120, 50);
+  const scrollSeconds = (Date.now() - t0) / 1000;
+  const { long, frames, computed, backend } = await page.evaluate(async () => {
+    const w = window as unknown as { __long: number[]; __frames: number[]; __harnessingCompute: { startCompute: () => Promise<{ backend: string }> } };
+    const info = await w.__harnessingCompute.startCompute();
+    return { long: [...w.__long], frames: [...w.__frames], computed: document.querySelectorAll('[data-result]').length, backend: info.backend };
+  });
+  await page.context().close();
+  let dropped = 0;
+  for (let i = 1; i < frames.length; i++) dropped += Math.max(0, Math.round((frames[i] - frames[i - 1]) / (1000 / 60)) - 1);
+  return {
+    backend,
+    scrollSeconds,
+    longestTaskMs: long.length ? Math.max(...long) : 0,
+    tasksOver50ms: long.filter((d) => d > 50).length,
+    longTasks: long.map((d) => Math.round(d)),
+    frames: frames.length,
+    framesDropped: dropped,
+    figuresComputed: computed,
+  };
+}
+
+// ---------------------------------------------------------------- memory
+interface Memory {
+  backend: string;
+  sliders: number;
+  after10: MemoryResult;
+  after1000: MemoryResult;
+  equal: boolean;
+}
+
+async function memory(): Promise<Memory> {
+  log('memory (1,000 slider moves across the figures)…');
+  const page = await newPage();
+  // wasm: every figure computes in the same worker, fast enough for 1,000 changes here
+  await page.goto(`${origin}/?debug=1&backend=wasm`, { waitUntil: 'load' });
+  await page.waitForFunction(() => '__harnessingCompute' in window);
+  await scrollThrough(page, 800, 150);
+  const sliders = page.locator('.figure-controls input[type="range"]');
+  const count = await sliders.count();
+  let moves = 0;
+  const move = async (n: number) => {
+    for (let i = 0; i < n; i++, moves++) {
+      const s = sliders.nth(moves % count);
+      await s.focus();
+      await s.press(Math.floor(moves / count) % 2 === 0 ? 'ArrowRight' : 'ArrowLeft');
+    }
+  };
+  await move(10);
+  const after10 = await settledMemory(page);
+  await move(990);
+  const after1000 = await settledMemory(page);
+  const backend = await page.evaluate(async () => (await (window as unknown as { __harnessingCompute: { startCompute: () => Promise<{ backend: string }> } }).__harnessingCompute.startCompute()).backend);
+  await page.context().close();
+  return { backend, sliders: count, after10, after1000, equal: after10.numTensors === after1000.numTensors && after10.numBytes === after1000.numBytes };
+}
+
+// ---------------------------------------------------------------- run, write, summarise
+const started = new Date();
+const result: Record<string, unknown> = {
+  date: started.toISOString(),
+  quick,
+  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), os: `${platform()} ${release()}`, node: process.version },
+  browser: `Chromium ${browserVersion}`,
+};
+try {
+  if (only.has('weight')) result.weight = await weight();
+  if (only.has('throughput')) result.throughput = await throughput();
+  if (only.has('smoothness')) result.smoothness = await smoothness();
+  if (only.has('memory')) result.memory = await memory();
+} finally {
+  await browser.close();
+  server.kill();
+}
+result.seconds = Math.round((Date.now() - started.getTime()) / 1000);
+
+mkdirSync('bench', { recursive: true });
+const previous: Record<string, unknown>[] = existsSync('bench/results.json') ? JSON.parse(readFileSync('bench/results.json', 'utf8')).runs ?? [] : [];
+writeFileSync('bench/results.json', JSON.stringify({ runs: [result, ...previous] }, null, 2) + '\n');
+const summary = summarise(result, previous);
+writeFileSync('bench/summary.md', summary);
+log('\n' + summary);
+
+if (!args.includes('--no-readme') && !quick && existsSync('README.md')) {
+  const readme = readFileSync('README.md', 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const a = readme.indexOf(start);
+  const b = readme.indexOf(end);
+  if (a >= 0 && b > a) {
+    writeFileSync('README.md', readme.slice(0, a + start.length) + '\n' + summary + '\n' + readme.slice(b));
+    log('README.md: performance section updated');
+  }
+}
+
+function summarise(r: Record<string, unknown>, earlier: Record<string, unknown>[]): string {
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+  const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+  const m = r.machine as { cpu: string; cores: number; memoryGiB: number; os: string };
+  const lines: string[] = [];
+  lines.push(`Measured ${String(r.date).slice(0, 10)} on ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, ${m.os}, ${r.browser}, headless${r.quick ? ' (quick run: smaller samples, one repeat)' : ''}.`);
+  lines.push('');
+  const w = r.weight as Weight | undefined;
+  if (w) {
+    lines.push('**Page weight.**');
+    lines.push('');
+    lines.push('| | raw | gzip | goal |');
+    lines.push('|---|---|---|---|');
+    lines.push(`| JavaScript before the worker starts | ${kb(w.jsRaw)} | ${kb(w.jsGzip)} | |`);
+    lines.push(`| CSS before the worker starts | ${kb(w.cssRaw)} | ${kb(w.cssGzip)} | |`);
+    const gz = w.jsGzip + w.cssGzip;
+    lines.push(`| JS + CSS | ${kb(w.jsRaw + w.cssRaw)} | ${kb(gz)} | ≤ 60 KB gzip: ${gz <= 60 * 1024 ? 'met' : `missed by ${kb(gz - 60 * 1024)}`} |`);
+    lines.push(`| TensorFlow.js on the page's own thread | ${w.tfjsBeforeWorker ? 'yes' : 'no'} | | no: ${w.tfjsBeforeWorker ? 'missed' : 'met'} |`);
+    lines.push(`| everything after a full scroll (${w.requestsAfterScroll} requests, models and digits included) | ${mb(w.totalAfterScroll)} | | |`);
+    lines.push(`| requests to another origin | ${w.foreignRequests.length} | | 0 |`);
+    lines.push(`| Lighthouse performance score (median of ${w.lighthouse.length}: ${w.lighthouse.join(', ')}) | ${w.lighthouseMedian} | | |`);
+    lines.push('');
+    const lm = w.lighthouseMetrics;
+    const mid = (id: string) => median(lm.map((x) => x[id]).filter((v) => v !== undefined));
+    if (lm.length)
+      lines.push(
+        `Lighthouse's simulated mobile load (medians): first contentful paint ${(mid('first-contentful-paint') / 1000).toFixed(1)} s, largest contentful paint ${(mid('largest-contentful-paint') / 1000).toFixed(1)} s, total blocking time ${mid('total-blocking-time').toFixed(0)} ms, layout shift ${mid('cumulative-layout-shift').toFixed(3)}, speed index ${(mid('speed-index') / 1000).toFixed(1)} s.`,
+        '',
+      );
+  }
+  const t = r.throughput as Throughput[] | undefined;
+  if (t) {
+    lines.push('**FGSM throughput on the maxout model** (ε = 0.25, clipped; median of the runs; peak = a 1024×1024 `matMul` in the same worker).');
+    lines.push('');
+    lines.push('| backend | digits | batched, digits/s | one at a time, digits/s | batched ÷ one at a time | matMul peak, GFLOP/s | FGSM, GFLOP/s | fraction of peak | 10,000 digits |');
+    lines.push('|---|---|---|---|---|---|---|---|---|');
+    for (const x of t) {
+      if (x.error || x.batchedDigitsPerSecond === undefined) {
+        lines.push(`| ${x.requested} | ${x.error ?? 'no result'} | | | | | | | |`);
+        continue;
+      }
+      lines.push(
+        `| ${x.backend} | ${x.sample} | ${x.batchedDigitsPerSecond.toFixed(0)} | ${x.perDigitDigitsPerSecond!.toFixed(0)} | ${x.speedup!.toFixed(1)}× | ${x.peakGflops!.toFixed(1)} | ${x.achievedGflops!.toFixed(1)} | ${(100 * x.fractionOfPeak!).toFixed(0)} % | ${(10000 / x.batchedDigitsPerSecond).toFixed(1)} s |`,
+      );
+    }
+    lines.push('');
+    const goals: string[] = [];
+    const wasm = t.find((x) => x.backend === 'wasm');
+    if (wasm?.fractionOfPeak !== undefined) {
+      const s = 10000 / wasm.batchedDigitsPerSecond!;
+      goals.push(`wasm: ${(100 * wasm.fractionOfPeak).toFixed(0)} % of peak (goal ≥ 50 %: ${wasm.fractionOfPeak >= 0.5 ? 'met' : `missed by ${(50 - 100 * wasm.fractionOfPeak).toFixed(0)} points`}); 10,000 digits in ${s.toFixed(1)} s (goal < 3.2 s: ${s < 3.2 ? 'met' : `missed by ${(s - 3.2).toFixed(1)} s`}).`);
+    }
+    const webgl = t.find((x) => x.backend === 'webgl');
+    if (webgl?.fractionOfPeak !== undefined) {
+      goals.push(`webgl: batched ${webgl.speedup!.toFixed(1)}× one at a time (goal ≥ 20×: ${webgl.speedup! >= 20 ? 'met' : 'missed'}), ${(100 * webgl.fractionOfPeak).toFixed(0)} % of peak (goal ≥ 50 %: ${webgl.fractionOfPeak >= 0.5 ? 'met' : 'missed'}).`);
+    }
+    if (goals.length) lines.push(...goals.map((g) => `- ${g}`), '');
+  }
+  const s = r.smoothness as Smoothness | undefined;
+  if (s) {
+    lines.push(
+      `**Smoothness.** A scripted scroll through the whole article (${s.scrollSeconds.toFixed(0)} s, ${s.figuresComputed} figures computed on ${s.backend}): longest main-thread task ${s.longestTaskMs.toFixed(0)} ms, ${s.tasksOver50ms} tasks over 50 ms (goal: none), ${s.framesDropped} of ${s.frames + s.framesDropped} frames dropped.`,
+    );
+    lines.push('');
+  }
+  const mem = r.memory as Memory | undefined;
+  if (mem) {
+    lines.push(
+      `**Memory.** The worker (${mem.backend}) after 10 slider moves across the article's ${mem.sliders} sliders: ${mem.after10.numTensors} tensors, ${mb(mem.after10.numBytes)}; after 1,000: ${mem.after1000.numTensors} tensors, ${mb(mem.after1000.numBytes)} (goal: equal: ${mem.equal ? 'met' : 'missed'}).`,
+    );
+    lines.push('');
+  }
+  const past = earlier.filter((e) => !e.quick).slice(0, 5);
+  if (past.length) {
+    lines.push('Earlier runs (bench/results.json keeps them all):');
+    lines.push('');
+    lines.push('| date | JS+CSS gzip | Lighthouse | wasm digits/s | wasm % of peak | webgl batched ÷ one at a time | longest task |');
+    lines.push('|---|---|---|---|---|---|---|');
+    for (const e of past) {
+      const ew = e.weight as Weight | undefined;
+      const et = (e.throughput as Throughput[] | undefined) ?? [];
+      const ewasm = et.find((x) => x.backend === 'wasm');
+      const ewebgl = et.find((x) => x.backend === 'webgl');
+      const es = e.smoothness as Smoothness | undefined;
+      lines.push(
+        `| ${String(e.date).slice(0, 16).replace('T', ' ')} | ${ew ? kb(ew.jsGzip + ew.cssGzip) : ''} | ${ew?.lighthouseMedian ?? ''} | ${ewasm?.batchedDigitsPerSecond?.toFixed(0) ?? ''} | ${ewasm?.fractionOfPeak !== undefined ? (100 * ewasm.fractionOfPeak).toFixed(0) + ' %' : ''} | ${ewebgl?.speedup !== undefined ? ewebgl.speedup.toFixed(1) + '×' : ''} | ${es ? es.longestTaskMs.toFixed(0) + ' ms' : ''} |`,
+      );
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
