@@ -3,6 +3,7 @@ import type { RowResult } from '../lib/analysis/reproduce.ts';
 import type { SweepPoint } from '../lib/analysis/fgsm-sweep.ts';
 import type { RotationExample } from '../lib/attacks/rotation.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
+import type { SliceGrid } from '../lib/analysis/slice.ts';
 
 export const backendOrder = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof backendOrder)[number];
@@ -108,6 +109,19 @@ export interface RotationSweepRequest {
   sample: number;
 }
 
+/** §8: the class map and logits over the plane x + a·sign(∇ₓJ) + b·r through one test digit (r: a seeded random sign vector). */
+export interface SliceRequest {
+  type: 'slice';
+  model: string;
+  digit: number;
+  /** Half-width of the plane, ε units. */
+  range: number;
+  /** Points per side (odd). */
+  size: number;
+  seed: number;
+  clip: boolean;
+}
+
 /** Debug (tests): the webgl backend loses its context, as a GPU reset would; the worker then falls back to the next backend. */
 export interface LoseContextRequest {
   type: 'loseContext';
@@ -127,7 +141,7 @@ export interface BenchRequest {
   peakSize: number;
 }
 
-export type Request = InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest;
+export type Request = SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -235,7 +249,22 @@ export interface RotationSweepResult {
   seconds: number;
 }
 
+export interface SliceResult extends SliceGrid {
+  model: string;
+  digit: number;
+  trueLabel: number;
+  /** The digit's pixels (the plane's origin). */
+  pixels: Float32Array;
+  seed: number;
+  clip: boolean;
+  backend: BackendName;
+  seconds: number;
+  /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
+  numTensors: number;
+}
+
 export interface ResultOf {
+  slice: SliceResult;
   init: InitResult;
   fgsmExample: FgsmExampleResult;
   memory: MemoryResult;

@@ -19,6 +19,7 @@ import { summarise } from '../lib/analysis/batch.ts';
 import type { DigitSample } from '../lib/analysis/reproduce.ts';
 import { rotationExample, smallestFlippingAngles } from '../lib/attacks/rotation.ts';
 import { growthSweep, logitShift } from '../lib/analysis/linear-growth.ts';
+import { sliceGrid } from '../lib/analysis/slice.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -176,6 +177,27 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
         cancelled: () => context.cancelled.has(id),
       });
       return { model: request.model, sample: request.sample, ...r, backend, seconds: (performance.now() - started) / 1000 };
+    }
+    case 'slice': {
+      const backend = requireBackend();
+      const i = request.digit;
+      if (!Number.isInteger(i) || i < 0 || i > 9999) throw new ComputeError({ kind: 'input', message: `test digit ${i} does not exist (0 to 9999)` });
+      if (!Number.isFinite(request.range) || request.range <= 0 || request.range > 20) throw new ComputeError({ kind: 'input', message: `the range must be a number above 0 and at most 20, got ${request.range}` });
+      if (!Number.isInteger(request.size) || request.size < 3 || request.size > 201 || request.size % 2 !== 1) throw new ComputeError({ kind: 'input', message: `the grid must have an odd number of points per side from 3 to 201, got ${request.size}` });
+      const started = performance.now();
+      const model = await getModel(request.model);
+      const set = await getTestDigits(i + 1);
+      const pixels = toFloat(set, i, i + 1);
+      const trueLabel = set.labels[i];
+      const grid = await sliceGrid(model, pixels, trueLabel, {
+        range: request.range,
+        size: request.size,
+        seed: request.seed,
+        clip: request.clip,
+        onProgress: (fraction) => self.postMessage({ id, progress: { fraction, label: `${request.model}: ${request.size * request.size} points of the plane` } }),
+        cancelled: () => context.cancelled.has(id),
+      });
+      return { ...grid, model: request.model, digit: i, trueLabel, pixels, seed: request.seed, clip: request.clip, backend, seconds: (performance.now() - started) / 1000, numTensors: tf.memory().numTensors };
     }
     case 'fgsmExample': {
       const backend = requireBackend();

@@ -17,6 +17,7 @@ export const figures: FigureInfo[] = [
   { name: 'linear-growth', title: 'The linear explanation as an experiment: wᵀη against n', chapter: '3', live: true, steps: 5 },
   { name: 'fgsm-sweep', title: 'FGSM error and confidence against ε, softmax and maxout', chapter: '4', live: true, steps: 4 },
   { name: 'rotation', title: 'Rotating x toward its gradient', chapter: '4', live: true, steps: 4 },
+  { name: 'adversarial-slice', title: 'A plane through a digit: FGSM direction against a random one', chapter: '8', live: true, steps: 4 },
   { name: 'reproduce-table', title: 'The paper’s MNIST results, recomputed', chapter: '10', live: true },
 ];
 

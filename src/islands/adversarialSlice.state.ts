@@ -1,0 +1,30 @@
+/** The adversarial-slice figure's state (§8: the class map over the plane x + a·sign(∇ₓJ) + b·r through a test digit). */
+import type { StateOf, StateTable } from './state.ts';
+
+export const adversarialSlice = {
+  model: { type: 'choice', label: 'model', default: 'maxout', options: ['softmax', 'maxout', 'maxout-adv'] as const },
+  digit: { type: 'integer', label: 'test digit', default: 0, min: 0, max: 9999 },
+  /** Half-width of the plane, ε units (both axes). */
+  range: { type: 'number', label: 'range', symbol: '±ε', default: 0.5, min: 0.3, max: 3, step: 0.05 },
+  /** Seed of the random sign direction r. */
+  seed: { type: 'integer', label: 'random direction', default: 1, min: 1, max: 9999 },
+  /** Clip every point of the plane to [0, 1] (valid images; the plane bends at the edges of the pixel range). */
+  clip: { type: 'boolean', label: 'clip to [0, 1]', default: false },
+} satisfies StateTable;
+
+export type AdversarialSliceState = StateOf<typeof adversarialSlice>;
+
+/** Points per side of the grid (61² = 3,721 points). */
+export const SLICE_SIZE = 61;
+
+/** The state of each scroll step of §8 (content/08-why-generalize.mdx). */
+export const adversarialSliceSteps: Partial<AdversarialSliceState>[] = [
+  // 1. softmax regression: a linear model, the plane is cut by straight lines
+  { model: 'softmax', digit: 0, range: 0.5, seed: 1, clip: false },
+  // 2. the maxout network: broad regions, nearly straight boundaries, the random axis barely matters
+  { model: 'maxout', digit: 0, range: 0.5, seed: 1, clip: false },
+  // 3. a wider view: the wrong classes stay wrong far along the gradient sign
+  { model: 'maxout', digit: 0, range: 1.5, seed: 1, clip: false },
+  // 4. the adversarially trained network, on valid images
+  { model: 'maxout-adv', digit: 0, range: 0.5, seed: 1, clip: true },
+];
