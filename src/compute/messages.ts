@@ -2,6 +2,7 @@
 import type { RowResult } from '../lib/analysis/reproduce.ts';
 import type { SweepPoint } from '../lib/analysis/fgsm-sweep.ts';
 import type { RotationExample } from '../lib/attacks/rotation.ts';
+import type { LogitSweep } from '../lib/analysis/logit-sweep.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
 import type { SliceGrid } from '../lib/analysis/slice.ts';
 
@@ -122,6 +123,16 @@ export interface SliceRequest {
   clip: boolean;
 }
 
+/** §8 (the paper's Fig. 4): one test digit's ten logits along its FGSM direction, ε from −range to range, unclipped. */
+export interface LogitSweepRequest {
+  type: 'logitSweep';
+  model: string;
+  digit: number;
+  range: number;
+  points: number;
+  strip: number;
+}
+
 /** Debug (tests): the webgl backend loses its context, as a GPU reset would; the worker then falls back to the next backend. */
 export interface LoseContextRequest {
   type: 'loseContext';
@@ -141,7 +152,7 @@ export interface BenchRequest {
   peakSize: number;
 }
 
-export type Request = SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest;
+export type Request = SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -263,7 +274,20 @@ export interface SliceResult extends SliceGrid {
   numTensors: number;
 }
 
+export interface LogitSweepResult extends LogitSweep {
+  model: string;
+  digit: number;
+  trueLabel: number;
+  range: number;
+  /** The test digit x itself. */
+  clean: Float32Array;
+  backend: BackendName;
+  /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
+  numTensors: number;
+}
+
 export interface ResultOf {
+  logitSweep: LogitSweepResult;
   slice: SliceResult;
   init: InitResult;
   fgsmExample: FgsmExampleResult;

@@ -19,6 +19,7 @@ import { summarise } from '../lib/analysis/batch.ts';
 import type { DigitSample } from '../lib/analysis/reproduce.ts';
 import { rotationExample, smallestFlippingAngles } from '../lib/attacks/rotation.ts';
 import { growthSweep, logitShift } from '../lib/analysis/linear-growth.ts';
+import { checkSweepOptions, logitSweep } from '../lib/analysis/logit-sweep.ts';
 import { sliceGrid } from '../lib/analysis/slice.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -198,6 +199,22 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
         cancelled: () => context.cancelled.has(id),
       });
       return { ...grid, model: request.model, digit: i, trueLabel, pixels, seed: request.seed, clip: request.clip, backend, seconds: (performance.now() - started) / 1000, numTensors: tf.memory().numTensors };
+    }
+    case 'logitSweep': {
+      const backend = requireBackend();
+      const i = request.digit;
+      if (!Number.isInteger(i) || i < 0 || i > 9999) throw new ComputeError({ kind: 'input', message: `test digit ${i} does not exist (0 to 9999)` });
+      const options = { range: request.range, points: request.points, strip: request.strip };
+      try {
+        checkSweepOptions(options);
+      } catch (e) {
+        throw new ComputeError({ kind: 'input', message: (e as Error).message });
+      }
+      const model = await getModel(request.model);
+      const set = await getTestDigits(i + 1);
+      const clean = toFloat(set, i, i + 1);
+      const sweep = await logitSweep(model, clean, set.labels[i], options);
+      return { ...sweep, model: request.model, digit: i, trueLabel: set.labels[i], range: request.range, clean, backend, numTensors: tf.memory().numTensors };
     }
     case 'fgsmExample': {
       const backend = requireBackend();

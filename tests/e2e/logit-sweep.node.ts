@@ -1,0 +1,24 @@
+/**
+ * The logit sweep computed in Node (wasm) from src/lib for one state of the
+ * figure, for tests/e2e/logit-sweep.spec.ts:
+ *   node --experimental-strip-types logit-sweep.node.ts '{"model":"maxout","digit":4,"range":15}'
+ */
+import { initTf } from '../../scripts/lib/tf-node.ts';
+import { nodeModels } from '../../scripts/lib/node-models.ts';
+import { loadMnist } from '../../src/lib/data/mnist-node.ts';
+import { toFloat } from '../../src/lib/data/idx.ts';
+import { logitSweep, predictionBands } from '../../src/lib/analysis/logit-sweep.ts';
+import { STRIP, SWEEP_POINTS } from '../../src/islands/logitSweep.state.ts';
+
+const { model, digit, range } = JSON.parse(process.argv[2]) as { model: string; digit: number; range: number };
+await initTf('wasm');
+const m = await (await nodeModels('models')).model(model);
+const test = loadMnist('test');
+const s = await logitSweep(m, toFloat(test, digit, digit + 1), test.labels[digit], { range, points: SWEEP_POINTS, strip: STRIP });
+console.log(
+  JSON.stringify({
+    label: test.labels[digit],
+    bands: predictionBands(s.epsilons, s.predicted).map((b) => ({ predicted: b.predicted, start: b.start, end: b.end })),
+    strip: Array.from(s.stripIndices, (i) => ({ eps: s.epsilons[i], predicted: s.predicted[i], logits: Array.from(s.logits.subarray(i * 10, (i + 1) * 10)) })),
+  }),
+);
