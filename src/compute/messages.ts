@@ -4,6 +4,7 @@ import type { SweepPoint } from '../lib/analysis/fgsm-sweep.ts';
 import type { RotationExample } from '../lib/attacks/rotation.ts';
 import type { LogitSweep } from '../lib/analysis/logit-sweep.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
+import type { Logistic3v7Figure } from '../lib/analysis/logistic-3v7.ts';
 import type { SliceGrid } from '../lib/analysis/slice.ts';
 
 export const backendOrder = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -152,7 +153,20 @@ export interface BenchRequest {
   peakSize: number;
 }
 
-export type Request = SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest;
+/** §5: the paper's Fig. 2 from a shipped 3-vs-7 logistic regression, on all 2,038 test 3s and 7s. */
+export interface Logistic3v7Request {
+  type: 'logistic3v7';
+  model: string;
+  epsilon: number;
+}
+
+export interface Logistic3v7Result extends Logistic3v7Figure {
+  backend: BackendName;
+  /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
+  numTensors: number;
+}
+
+export type Request = SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | Logistic3v7Request;
 
 export interface BenchResult {
   backend: BackendName;
@@ -302,6 +316,7 @@ export interface ResultOf {
   linearGrowth: LinearGrowthResult;
   loseContext: { lost: boolean; backend: BackendName };
   bench: BenchResult;
+  logistic3v7: Logistic3v7Result;
 }
 
 export interface Progress {

@@ -19,6 +19,7 @@ import { summarise } from '../lib/analysis/batch.ts';
 import type { DigitSample } from '../lib/analysis/reproduce.ts';
 import { rotationExample, smallestFlippingAngles } from '../lib/attacks/rotation.ts';
 import { growthSweep, logitShift } from '../lib/analysis/linear-growth.ts';
+import { LOGISTIC_MODELS, logistic3v7Figure, type LogisticModelName } from '../lib/analysis/logistic-3v7.ts';
 import { checkSweepOptions, logitSweep } from '../lib/analysis/logit-sweep.ts';
 import { sliceGrid } from '../lib/analysis/slice.ts';
 
@@ -215,6 +216,26 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       const clean = toFloat(set, i, i + 1);
       const sweep = await logitSweep(model, clean, set.labels[i], options);
       return { ...sweep, model: request.model, digit: i, trueLabel: set.labels[i], range: request.range, clean, backend, numTensors: tf.memory().numTensors };
+    }
+    case 'logistic3v7': {
+      const backend = requireBackend();
+      if (!(LOGISTIC_MODELS as readonly string[]).includes(request.model)) {
+        throw new ComputeError({ kind: 'input', message: `the model must be one of ${LOGISTIC_MODELS.join(', ')}, got ${String(request.model).slice(0, 40)}` });
+      }
+      if (!Number.isFinite(request.epsilon) || request.epsilon < 0 || request.epsilon > 1) {
+        throw new ComputeError({ kind: 'input', message: `ε must be a number from 0 to 1, got ${request.epsilon}` });
+      }
+      // all 10,000 test digits: the paper's numbers are over every test 3 and 7
+      const test = await testSample(10000);
+      const figure = await logistic3v7Figure({
+        model: getModel,
+        test,
+        modelName: request.model as LogisticModelName,
+        epsilon: request.epsilon,
+        onProgress: (fraction, label) => self.postMessage({ id, progress: { fraction, label } }),
+        cancelled: () => context.cancelled.has(id),
+      });
+      return { ...figure, backend, numTensors: tf.memory().numTensors };
     }
     case 'fgsmExample': {
       const backend = requireBackend();

@@ -19,6 +19,7 @@ export const figures: FigureInfo[] = [
   { name: 'rotation', title: 'Rotating x toward its gradient', chapter: '4', live: true, steps: 4 },
   { name: 'adversarial-slice', title: 'A plane through a digit: FGSM direction against a random one', chapter: '8', live: true, steps: 4 },
   { name: 'logit-sweep', title: 'The ten logits along the FGSM direction', chapter: '8', live: true, steps: 5 },
+  { name: 'logistic-3v7', title: 'Logistic regression on 3 vs 7, and FGSM against it', chapter: '5', live: true, steps: 5 },
   { name: 'reproduce-table', title: 'The paper’s MNIST results, recomputed', chapter: '10', live: true },
 ];
 

@@ -36,6 +36,7 @@ import { fgsmHeroSteps } from '../../src/islands/fgsmHero.state.ts';
 import { linearGrowthSteps } from '../../src/islands/linearGrowth.state.ts';
 import { fgsmSweepSteps } from '../../src/islands/fgsmSweep.state.ts';
 import { rotationSteps } from '../../src/islands/rotation.state.ts';
+import { logistic3v7Steps } from '../../src/islands/logistic3v7.state.ts';
 import { logitSweepSteps } from '../../src/islands/logitSweep.state.ts';
 
 describe('the figure registry', () => {
@@ -45,6 +46,7 @@ describe('the figure registry', () => {
       'linear-growth': linearGrowthSteps,
       'fgsm-sweep': fgsmSweepSteps,
       rotation: rotationSteps,
+      'logistic-3v7': logistic3v7Steps,
       'logit-sweep': logitSweepSteps,
     };
     for (const f of figures.filter((x) => x.live)) expect(f.steps ?? 0, f.name).toBe(steps[f.name]?.length ?? 0);

@@ -1,0 +1,142 @@
+import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { setSlider, watch } from './helpers.ts';
+
+const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
+
+interface Logistic3v7Result {
+  model: string | null;
+  epsilon: number | null;
+  count: number | null;
+  cleanError: number;
+  fgsmError: number;
+  fgsmErrorUnclipped: number;
+  l1: number;
+  bias: number;
+  weightsHead: number[];
+  digits: { testIndex: number[]; labels: number[]; clean: number[]; adversarial: number[] };
+  row5: { metric: string; paper: number; site: number; siteUnclipped: number }[] | null;
+  numTensors: number;
+  backend: string;
+}
+
+async function figureResult(page: Page, want: { eps?: number; model?: string } = {}): Promise<Logistic3v7Result> {
+  const root = page.locator('.logistic-3v7').first();
+  let last: Logistic3v7Result | null = null;
+  await expect
+    .poll(
+      async () => {
+        const raw = await root.getAttribute('data-result');
+        if (!raw) return false;
+        last = JSON.parse(raw) as Logistic3v7Result;
+        if (last.model === null || last.epsilon === null) return false;
+        if (want.eps !== undefined && Math.abs(last.epsilon - want.eps) > 1e-9) return false;
+        if (want.model !== undefined && last.model !== want.model) return false;
+        return true;
+      },
+      { timeout: 120_000 },
+    )
+    .toBe(true);
+  return last!;
+}
+
+/** The same figure state computed in Node from src/lib (wasm), on the same shipped models and test digits. */
+function inNode(model: string, eps: number) {
+  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/node/logistic-3v7.ts', '--model', model, '--eps', String(eps)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return JSON.parse(out) as Omit<Logistic3v7Result, 'numTensors' | 'backend'>;
+}
+
+function expectSame(browser: Logistic3v7Result, node: ReturnType<typeof inNode>) {
+  expect(browser.model).toBe(node.model);
+  expect(browser.count).toBe(node.count);
+  expect(browser.count).toBe(2038);
+  // at most one digit of 2,038 on either side of the boundary by float rounding
+  const digit = 100 / 2038 + 1e-9;
+  expect(Math.abs(browser.cleanError - node.cleanError)).toBeLessThanOrEqual(digit);
+  expect(Math.abs(browser.fgsmError - node.fgsmError)).toBeLessThanOrEqual(digit);
+  expect(Math.abs(browser.fgsmErrorUnclipped - node.fgsmErrorUnclipped)).toBeLessThanOrEqual(digit);
+  expect(browser.l1).toBeCloseTo(node.l1, 3);
+  expect(browser.bias).toBeCloseTo(node.bias, 5);
+  browser.weightsHead.forEach((v, i) => expect(v).toBeCloseTo(node.weightsHead[i], 6));
+  expect(browser.digits).toEqual(node.digits);
+}
+
+test('the figure computes in the article and its steps move ε and the model', async ({ page }) => {
+  test.setTimeout(240_000);
+  const w = watch(page, origin());
+  await page.goto('/');
+  await page.evaluate(() => document.querySelector('[data-scrolly="logistic-3v7"] .step[data-step="1"]')!.scrollIntoView({ block: 'center' }));
+  const one = await figureResult(page, { eps: 0, model: 'logistic-3v7' });
+  expect(one.fgsmError).toBe(one.cleanError);
+  expect(one.digits.adversarial).toEqual(one.digits.clean);
+  await page.evaluate(() => document.querySelector('[data-scrolly="logistic-3v7"] .step[data-step="3"]')!.scrollIntoView({ block: 'center' }));
+  const three = await figureResult(page, { eps: 0.25, model: 'logistic-3v7' });
+  expect(three.fgsmError).toBeGreaterThan(90);
+  expect(three.cleanError).toBeLessThan(5);
+  await expect(page.locator('.logistic-3v7 .paper text', { hasText: 'paper: 1.6 %' })).toHaveCount(1);
+  await expect(page.locator('.logistic-3v7 .paper text', { hasText: 'paper: 99 %' })).toHaveCount(1);
+  await page.evaluate(() => document.querySelector('[data-scrolly="logistic-3v7"] .step[data-step="4"]')!.scrollIntoView({ block: 'center' }));
+  const four = await figureResult(page, { eps: 0.25, model: 'logistic-3v7-adv' });
+  expect(four.fgsmError).toBeLessThan(three.fgsmError / 2);
+  // the paper's numbers belong to the plain model only
+  await expect(page.locator('.logistic-3v7 .paper')).toHaveCount(0);
+  await expect(page.locator('.logistic-3v7 .live')).toContainText('logistic-3v7-adv, ε = 0.25');
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('the embed page equals Node for the same URL state; ε = 0.25 on the plain model is row 5; no tensor leaks', async ({ page }) => {
+  test.setTimeout(240_000);
+  const w = watch(page, origin());
+  await page.goto('/embed/logistic-3v7/?backend=wasm&model=logistic-3v7-adv&eps=0.2');
+  const adv = await figureResult(page, { eps: 0.2, model: 'logistic-3v7-adv' });
+  expectSame(adv, inNode('logistic-3v7-adv', 0.2));
+
+  await page.getByTestId('model-logistic-3v7').check();
+  await setSlider(page, 'eps', 0.25);
+  const plain = await figureResult(page, { eps: 0.25, model: 'logistic-3v7' });
+  expect(new URL(page.url()).searchParams.get('model')).toBeNull();
+  const node = inNode('logistic-3v7', 0.25);
+  expectSame(plain, node);
+  expect(plain.row5).not.toBeNull();
+  expect(plain.row5!.find((r) => r.metric === 'clean error')!.site).toBe(plain.cleanError);
+  expect(plain.row5!.find((r) => r.metric === 'FGSM error')!.site).toBe(plain.fgsmError);
+  expect(plain.row5!.map((r) => r.paper)).toEqual([1.6, 99]);
+  for (const [i, r] of plain.row5!.entries()) expect(Math.abs(r.site - node.row5![i].site)).toBeLessThanOrEqual(100 / 2038 + 1e-9);
+
+  // more ε, then back: the worker's tensors return to the same count
+  await setSlider(page, 'eps', 0);
+  const zero = await figureResult(page, { eps: 0 });
+  expect(zero.fgsmError).toBe(zero.cleanError);
+  await setSlider(page, 'eps', 0.1);
+  await figureResult(page, { eps: 0.1 });
+  await setSlider(page, 'eps', 0.25);
+  const again = await figureResult(page, { eps: 0.25 });
+  expect(again.fgsmError).toBe(plain.fgsmError);
+  expect(again.numTensors).toBe(plain.numTensors);
+  await expect(page.locator('.logistic-3v7 .backend')).toHaveText('wasm');
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('a bad URL value is refused with a message; ?step=N gives that step', async ({ page }) => {
+  await page.goto('/embed/logistic-3v7/?eps=9&model=%3Cb%3Ex%3C%2Fb%3E');
+  const messages = page.locator('.figure-messages');
+  await expect(messages).toContainText('eps="9" is outside 0 to 0.5; using 0.5.');
+  await expect(messages).toContainText('model="<b>x</b>" is not one of logistic-3v7, logistic-3v7-adv, logistic-3v7-l1; using logistic-3v7.');
+  expect(await messages.locator('b').count()).toBe(0);
+  await figureResult(page, { eps: 0.5, model: 'logistic-3v7' });
+
+  await page.goto('/embed/logistic-3v7/?step=6');
+  await expect(messages).toContainText('step="6" is not a step of this figure (1 to 5)');
+
+  await page.goto('/embed/logistic-3v7/?step=5');
+  await expect(page.getByTestId('model-logistic-3v7-l1')).toBeChecked();
+  const five = await figureResult(page, { eps: 0.25, model: 'logistic-3v7-l1' });
+  expect(five.cleanError).toBeGreaterThan(5);
+  expect(new URL(page.url()).searchParams.get('step')).toBe('5');
+});
