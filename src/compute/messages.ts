@@ -3,6 +3,7 @@ import type { RowResult } from '../lib/analysis/reproduce.ts';
 import type { SweepPoint } from '../lib/analysis/fgsm-sweep.ts';
 import type { RotationExample } from '../lib/attacks/rotation.ts';
 import type { LogitSweep } from '../lib/analysis/logit-sweep.ts';
+import type { RubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
 import type { Logistic3v7Figure } from '../lib/analysis/logistic-3v7.ts';
 import type { SliceGrid } from '../lib/analysis/slice.ts';
@@ -134,6 +135,14 @@ export interface LogitSweepRequest {
   strip: number;
 }
 
+/** Appendix A: `count` seeded Gaussian inputs N(0, σ²I) scored by softmax, maxout and RBF (rows 18 and 20 at this σ). */
+export interface RubbishInputsRequest {
+  type: 'rubbishInputs';
+  sigma: number;
+  count: number;
+  seed: number;
+}
+
 /** Debug (tests): the webgl backend loses its context, as a GPU reset would; the worker then falls back to the next backend. */
 export interface LoseContextRequest {
   type: 'loseContext';
@@ -166,7 +175,7 @@ export interface Logistic3v7Result extends Logistic3v7Figure {
   numTensors: number;
 }
 
-export type Request = SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | Logistic3v7Request;
+export type Request = SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | Logistic3v7Request;
 
 export interface BenchResult {
   backend: BackendName;
@@ -300,7 +309,15 @@ export interface LogitSweepResult extends LogitSweep {
   numTensors: number;
 }
 
+export interface RubbishInputsResult extends RubbishFigure {
+  backend: BackendName;
+  seconds: number;
+  /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
+  numTensors: number;
+}
+
 export interface ResultOf {
+  rubbishInputs: RubbishInputsResult;
   logitSweep: LogitSweepResult;
   slice: SliceResult;
   init: InitResult;

@@ -21,6 +21,7 @@ import { rotationExample, smallestFlippingAngles } from '../lib/attacks/rotation
 import { growthSweep, logitShift } from '../lib/analysis/linear-growth.ts';
 import { LOGISTIC_MODELS, logistic3v7Figure, type LogisticModelName } from '../lib/analysis/logistic-3v7.ts';
 import { checkSweepOptions, logitSweep } from '../lib/analysis/logit-sweep.ts';
+import { checkRubbishOptions, rubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
 import { sliceGrid } from '../lib/analysis/slice.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -200,6 +201,23 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
         cancelled: () => context.cancelled.has(id),
       });
       return { ...grid, model: request.model, digit: i, trueLabel, pixels, seed: request.seed, clip: request.clip, backend, seconds: (performance.now() - started) / 1000, numTensors: tf.memory().numTensors };
+    }
+    case 'rubbishInputs': {
+      const backend = requireBackend();
+      const started = performance.now();
+      const options = { sigma: request.sigma, count: request.count, seed: request.seed };
+      try {
+        checkRubbishOptions(options);
+      } catch (e) {
+        throw new ComputeError({ kind: 'input', message: (e as Error).message });
+      }
+      const figure = await rubbishFigure({
+        ...options,
+        model: getModel,
+        onProgress: (fraction, label) => self.postMessage({ id, progress: { fraction, label } }),
+        cancelled: () => context.cancelled.has(id),
+      });
+      return { ...figure, backend, seconds: (performance.now() - started) / 1000, numTensors: tf.memory().numTensors };
     }
     case 'logitSweep': {
       const backend = requireBackend();

@@ -20,6 +20,7 @@ export const figures: FigureInfo[] = [
   { name: 'adversarial-slice', title: 'A plane through a digit: FGSM direction against a random one', chapter: '8', live: true, steps: 4 },
   { name: 'logit-sweep', title: 'The ten logits along the FGSM direction', chapter: '8', live: true, steps: 5 },
   { name: 'logistic-3v7', title: 'Logistic regression on 3 vs 7, and FGSM against it', chapter: '5', live: true, steps: 5 },
+  { name: 'rubbish-inputs', title: 'Rubbish inputs: Gaussian noise, confidently classified', chapter: 'A', live: true, steps: 4 },
   { name: 'reproduce-table', title: 'The paper’s MNIST results, recomputed', chapter: '10', live: true },
 ];
 

@@ -38,6 +38,7 @@ import { fgsmSweepSteps } from '../../src/islands/fgsmSweep.state.ts';
 import { rotationSteps } from '../../src/islands/rotation.state.ts';
 import { logistic3v7Steps } from '../../src/islands/logistic3v7.state.ts';
 import { logitSweepSteps } from '../../src/islands/logitSweep.state.ts';
+import { rubbishInputsSteps } from '../../src/islands/rubbishInputs.state.ts';
 
 describe('the figure registry', () => {
   it('gives each figure the number of scroll steps its state table lists', () => {
@@ -48,6 +49,7 @@ describe('the figure registry', () => {
       rotation: rotationSteps,
       'logistic-3v7': logistic3v7Steps,
       'logit-sweep': logitSweepSteps,
+      'rubbish-inputs': rubbishInputsSteps,
     };
     for (const f of figures.filter((x) => x.live)) expect(f.steps ?? 0, f.name).toBe(steps[f.name]?.length ?? 0);
   });

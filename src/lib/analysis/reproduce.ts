@@ -39,6 +39,8 @@ export interface ReproductionOptions {
   epsilon?: number;
   rubbishCount?: number;
   rubbishSeed?: number;
+  /** σ of the rubbish inputs N(0, σ²I) (the paper's: 1). */
+  rubbishSigma?: number;
   onProgress?: (fraction: number, label: string) => void;
   cancelled?: () => boolean;
 }
@@ -47,11 +49,11 @@ export const EPSILON = 0.25;
 export const RUBBISH_SEED = 20150320;
 export const RUBBISH_COUNT = 10000;
 
-/** N(0, I₇₈₄) inputs from the site's one seeded generator, the same in Node and the browser. */
-export function rubbishInputs(count: number, seed = RUBBISH_SEED): Float32Array {
+/** N(0, σ²I₇₈₄) inputs (σ = 1: the paper's) from the site's one seeded generator, the same in Node and the browser. */
+export function rubbishInputs(count: number, seed = RUBBISH_SEED, sigma = 1): Float32Array {
   const r = seeded(seed);
   const out = new Float32Array(count * 784);
-  for (let i = 0; i < out.length; i++) out[i] = r.normal();
+  for (let i = 0; i < out.length; i++) out[i] = sigma * r.normal();
   return out;
 }
 
@@ -158,7 +160,7 @@ export class Reproduction {
   }
 
   rubbishInputs(): Promise<Float32Array> {
-    return this.once('rubbish', async () => rubbishInputs(this.options.rubbishCount ?? RUBBISH_COUNT, this.options.rubbishSeed ?? RUBBISH_SEED));
+    return this.once('rubbish', async () => rubbishInputs(this.options.rubbishCount ?? RUBBISH_COUNT, this.options.rubbishSeed ?? RUBBISH_SEED, this.options.rubbishSigma ?? 1));
   }
 }
 
@@ -408,7 +410,8 @@ export const row18: RowFunction = async (r) => {
   const sm = await rubbish(r, 'softmax');
   const rb = await rubbish(r, 'rbf');
   const n = mx.count.toLocaleString('en-US');
-  const setting = `${n} samples of N(0, I₇₈₄), seed ${r.options.rubbishSeed ?? RUBBISH_SEED}`;
+  const sigma = r.options.rubbishSigma ?? 1;
+  const setting = `${n} samples of N(0, ${sigma === 1 ? '' : `${sigma}²·`}I₇₈₄), seed ${r.options.rubbishSeed ?? RUBBISH_SEED}`;
   const ordered = mx.rate > sm.rate && sm.rate > rb.rate && rb.rate <= 1;
   return [
     metric(18, 'confident answers, maxout', setting, 98.35, mx.rate, mx.rate, reported.tolerance, null),

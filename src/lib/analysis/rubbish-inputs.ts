@@ -1,0 +1,83 @@
+/**
+ * Appendix A's rubbish inputs for the figure: seeded Gaussian noise
+ * N(0, σ²I₇₈₄) shown to shallow softmax regression, the maxout network and the
+ * RBF network, counted as the paper counts them (an answer is confident when
+ * some class gets p > 0.5). The numbers are those of the reproduction's rows 18
+ * and 20 (`row18`, `row20`, `rubbish` in reproduce.ts), called with the
+ * figure's σ, count and seed; the figure adds only the first few noise images
+ * and what each model says about them.
+ */
+import { predict, type Model } from './batch.ts';
+import { Reproduction, row18, row20, rubbish, type RowResult } from './reproduce.ts';
+
+export const RUBBISH_MODELS = ['softmax', 'maxout', 'rbf'] as const;
+export type RubbishModel = (typeof RUBBISH_MODELS)[number];
+
+export interface RubbishOptions {
+  model(name: string): Promise<Model>;
+  sigma: number;
+  count: number;
+  seed: number;
+  /** How many of the noise images come back with every model's answer. */
+  shown?: number;
+  onProgress?: (fraction: number, label: string) => void;
+  cancelled?: () => boolean;
+}
+
+export interface RubbishModelResult {
+  /** Percent of the inputs with a confident answer (some p > 0.5). */
+  rate: number;
+  /** Mean probability of the predicted class over the confident answers, percent (0 when there are none). */
+  confidence: number;
+  /** Confident answers per class. */
+  byClass: number[];
+  confident: number;
+  count: number;
+}
+
+export interface RubbishFigure {
+  sigma: number;
+  count: number;
+  seed: number;
+  models: Record<RubbishModel, RubbishModelResult>;
+  /** Rows 18 and 20 of the reproduction, at this σ, count and seed. */
+  rows: RowResult[];
+  /** The first `shown` noise images (shown × 784) and each model's class and probability for them. */
+  images: Float32Array;
+  answers: Record<RubbishModel, { predicted: Int32Array; confidence: Float32Array }>;
+}
+
+export function checkRubbishOptions(o: { sigma: number; count: number; seed: number }): void {
+  if (!Number.isFinite(o.sigma) || o.sigma <= 0 || o.sigma > 100) throw new RangeError(`σ must be a number above 0 and at most 100, got ${o.sigma}`);
+  if (!Number.isInteger(o.count) || o.count < 1 || o.count > 10000) throw new RangeError(`the count must be 1 to 10,000 inputs, got ${o.count}`);
+  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) throw new RangeError(`the seed must be a whole number from 0 to 4294967295, got ${o.seed}`);
+}
+
+export async function rubbishFigure(options: RubbishOptions): Promise<RubbishFigure> {
+  checkRubbishOptions(options);
+  const r = new Reproduction({
+    model: options.model,
+    test: { pixels: new Float32Array(0), labels: new Uint8Array(0) },
+    rubbishCount: options.count,
+    rubbishSeed: options.seed,
+    rubbishSigma: options.sigma,
+    onProgress: options.onProgress,
+    cancelled: options.cancelled,
+  });
+  const models = {} as Record<RubbishModel, RubbishModelResult>;
+  // one model at a time, each its share of the progress; rows 18 and 20 then read the same cached predictions
+  for (const [i, name] of RUBBISH_MODELS.entries()) {
+    r.setStage(i / RUBBISH_MODELS.length, 1 / RUBBISH_MODELS.length, `${name}: ${options.count.toLocaleString('en-US')} noise inputs`);
+    const s = await rubbish(r, name);
+    models[name] = { rate: s.rate, confidence: s.confidence, byClass: s.byClass, confident: s.confident, count: s.count };
+  }
+  const rows = [...(await row18(r)), ...(await row20(r))];
+  const shown = Math.min(options.shown ?? 8, options.count);
+  const images = (await r.rubbishInputs()).slice(0, shown * 784);
+  const answers = {} as RubbishFigure['answers'];
+  for (const name of RUBBISH_MODELS) {
+    const p = await predict(await r.model(name), images);
+    answers[name] = { predicted: p.predicted, confidence: p.confidence };
+  }
+  return { sigma: options.sigma, count: options.count, seed: options.seed, models, rows, images, answers };
+}
