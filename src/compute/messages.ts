@@ -143,6 +143,40 @@ export interface RubbishInputsRequest {
   seed: number;
 }
 
+/** §6, the paper's Fig. 3: first-layer filters of maxout and maxout-adv, `rows` units from rank `first` in the order `sort`, and every filter's localisation in a `window` × `window` window. */
+export interface MaxoutFiltersRequest {
+  type: 'maxoutFilters';
+  window: number;
+  first: number;
+  rows: number;
+  sort: 'unit' | 'localisation';
+}
+
+export interface MaxoutFiltersResult {
+  window: number;
+  /** The localisation of a uniform filter, window² / 784. */
+  uniform: number;
+  first: number;
+  sort: 'unit' | 'localisation';
+  models: {
+    name: string;
+    pieces: number;
+    unitCount: number;
+    /** The units shown, in order. */
+    units: number[];
+    /** Their filters, unit by unit, piece by piece, 784 weights each. */
+    filters: Float32Array;
+    /** Every filter's localisation (unit-major) and each unit's mean. */
+    localisation: Float32Array;
+    unitLocalisation: Float32Array;
+    median: number;
+    p90: number;
+    mean: number;
+  }[];
+  backend: BackendName;
+  numTensors: number;
+}
+
 /** Debug (tests): the webgl backend loses its context, as a GPU reset would; the worker then falls back to the next backend. */
 export interface LoseContextRequest {
   type: 'loseContext';
@@ -175,7 +209,7 @@ export interface Logistic3v7Result extends Logistic3v7Figure {
   numTensors: number;
 }
 
-export type Request = SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | Logistic3v7Request;
+export type Request = SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | Logistic3v7Request | MaxoutFiltersRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -317,6 +351,7 @@ export interface RubbishInputsResult extends RubbishFigure {
 }
 
 export interface ResultOf {
+  maxoutFilters: MaxoutFiltersResult;
   rubbishInputs: RubbishInputsResult;
   logitSweep: LogitSweepResult;
   slice: SliceResult;

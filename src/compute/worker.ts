@@ -19,6 +19,7 @@ import { summarise } from '../lib/analysis/batch.ts';
 import type { DigitSample } from '../lib/analysis/reproduce.ts';
 import { rotationExample, smallestFlippingAngles } from '../lib/attacks/rotation.ts';
 import { growthSweep, logitShift } from '../lib/analysis/linear-growth.ts';
+import { maxoutFilters } from './maxoutFilters.ts';
 import { LOGISTIC_MODELS, logistic3v7Figure, type LogisticModelName } from '../lib/analysis/logistic-3v7.ts';
 import { checkSweepOptions, logitSweep } from '../lib/analysis/logit-sweep.ts';
 import { checkRubbishOptions, rubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
@@ -255,6 +256,8 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       });
       return { ...figure, backend, numTensors: tf.memory().numTensors };
     }
+    case 'maxoutFilters':
+      return maxoutFilters(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }));
     case 'fgsmExample': {
       const backend = requireBackend();
       if (!Number.isFinite(request.epsilon) || request.epsilon < 0) {
