@@ -5,6 +5,7 @@ import type { RotationExample } from '../lib/attacks/rotation.ts';
 import type { LogitSweep } from '../lib/analysis/logit-sweep.ts';
 import type { RubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
+import type { DdetResult, Student } from '../lib/analysis/non-robust.ts';
 import type { Logistic3v7Figure } from '../lib/analysis/logistic-3v7.ts';
 import type { SliceGrid } from '../lib/analysis/slice.ts';
 
@@ -209,7 +210,30 @@ export interface Logistic3v7Result extends Logistic3v7Figure {
   numTensors: number;
 }
 
-export type Request = SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | Logistic3v7Request | MaxoutFiltersRequest;
+/** The closing chapter: Ilyas et al.'s D_det on the first n packed training digits, a fresh student, clean test digits. */
+export interface NonRobustRequest {
+  type: 'nonRobust';
+  n: number;
+  epsilon: number;
+  steps: number;
+  student: Student;
+  epochs: number;
+  seed: number;
+  /** The first `test` official test digits. */
+  test: number;
+  /** How many attacked training digits come back for display. */
+  keep: number;
+}
+
+export interface NonRobustResult extends DdetResult {
+  source: string;
+  backend: BackendName;
+  totalSeconds: number;
+  /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
+  numTensors: number;
+}
+
+export type Request = NonRobustRequest | SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | Logistic3v7Request | MaxoutFiltersRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -351,6 +375,7 @@ export interface RubbishInputsResult extends RubbishFigure {
 }
 
 export interface ResultOf {
+  nonRobust: NonRobustResult;
   maxoutFilters: MaxoutFiltersResult;
   rubbishInputs: RubbishInputsResult;
   logitSweep: LogitSweepResult;

@@ -19,6 +19,7 @@ import { summarise } from '../lib/analysis/batch.ts';
 import type { DigitSample } from '../lib/analysis/reproduce.ts';
 import { rotationExample, smallestFlippingAngles } from '../lib/attacks/rotation.ts';
 import { growthSweep, logitShift } from '../lib/analysis/linear-growth.ts';
+import { nonRobust } from './non-robust-handler.ts';
 import { maxoutFilters } from './maxoutFilters.ts';
 import { LOGISTIC_MODELS, logistic3v7Figure, type LogisticModelName } from '../lib/analysis/logistic-3v7.ts';
 import { checkSweepOptions, logitSweep } from '../lib/analysis/logit-sweep.ts';
@@ -171,6 +172,8 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       const ex = await rotationExample(model, pixels, trueLabel, angle);
       return { ...ex, digit: i, angle, trueLabel, clean: pixels, flipAngle, backend };
     }
+    case 'nonRobust':
+      return nonRobust(id, request, (progress) => self.postMessage({ id, progress }));
     case 'rotationSweep': {
       const backend = requireBackend();
       const started = performance.now();
