@@ -1,5 +1,6 @@
 /** The typed messages between the page and the compute worker. */
 import type { RowResult } from '../lib/analysis/reproduce.ts';
+import type { LbfgsVsFgsmRequest, LbfgsVsFgsmResult } from './lbfgsVsFgsm.ts';
 import type { SweepPoint } from '../lib/analysis/fgsm-sweep.ts';
 import type { RotationExample } from '../lib/attacks/rotation.ts';
 import type { LogitSweep } from '../lib/analysis/logit-sweep.ts';
@@ -233,7 +234,7 @@ export interface NonRobustResult extends DdetResult {
   numTensors: number;
 }
 
-export type Request = NonRobustRequest | SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | Logistic3v7Request | MaxoutFiltersRequest;
+export type Request = LbfgsVsFgsmRequest | NonRobustRequest | SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | Logistic3v7Request | MaxoutFiltersRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -375,6 +376,7 @@ export interface RubbishInputsResult extends RubbishFigure {
 }
 
 export interface ResultOf {
+  lbfgsVsFgsm: LbfgsVsFgsmResult;
   nonRobust: NonRobustResult;
   maxoutFilters: MaxoutFiltersResult;
   rubbishInputs: RubbishInputsResult;

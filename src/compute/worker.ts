@@ -19,6 +19,7 @@ import { summarise } from '../lib/analysis/batch.ts';
 import type { DigitSample } from '../lib/analysis/reproduce.ts';
 import { rotationExample, smallestFlippingAngles } from '../lib/attacks/rotation.ts';
 import { growthSweep, logitShift } from '../lib/analysis/linear-growth.ts';
+import { handleLbfgsVsFgsm } from './lbfgsVsFgsm.ts';
 import { nonRobust } from './non-robust-handler.ts';
 import { maxoutFilters } from './maxoutFilters.ts';
 import { LOGISTIC_MODELS, logistic3v7Figure, type LogisticModelName } from '../lib/analysis/logistic-3v7.ts';
@@ -174,6 +175,8 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
     }
     case 'nonRobust':
       return nonRobust(id, request, (progress) => self.postMessage({ id, progress }));
+    case 'lbfgsVsFgsm':
+      return handleLbfgsVsFgsm(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }), () => context.cancelled.has(id));
     case 'rotationSweep': {
       const backend = requireBackend();
       const started = performance.now();

@@ -12,7 +12,7 @@ import { loadMnist } from '../../src/lib/data/mnist-node.ts';
 import { toFloat } from '../../src/lib/data/idx.ts';
 import type { Model } from '../../src/lib/analysis/batch.ts';
 import { fgsm } from '../../src/lib/attacks/fgsm.ts';
-import { axisValue, gridIndex, randomSignDirection, sliceGrid, summariseSlice, trueClassSurface } from '../../src/lib/analysis/slice.ts';
+import { axisValue, gridIndex, planeFit, randomSignDirection, sliceGrid, summariseSlice, trueClassSurface } from '../../src/lib/analysis/slice.ts';
 
 const test = loadMnist('test');
 let softmax: Model;
@@ -121,6 +121,12 @@ describe('sliceGrid', () => {
       }
     }
     expect(worst).toBeLessThan(1e-4);
+    // the true class's logit is a plane: the fit finds its slopes (Wᵀd₁)_y and (Wᵀd₂)_y and explains all of it
+    const fit = planeFit(grid, trueClassSurface(grid, 'logit'));
+    expect(fit.r2).toBeGreaterThan(1 - 1e-8);
+    expect(fit.ca).toBeCloseTo(w1[label], 3);
+    expect(fit.cb).toBeCloseTo(w2[label], 3);
+    expect(fit.c0).toBeCloseTo(z0[label], 3);
     // the FGSM direction lowers the true class against the others: Wᵀd₁ favours some other class over y
     expect(Math.max(...w1.map((v, k) => (k === label ? -Infinity : v - w1[label])))).toBeGreaterThan(0);
   });
@@ -144,6 +150,28 @@ describe('sliceGrid', () => {
     const alongF = [6, 7, 8, 9, 10].filter((j) => grid.predicted[gridIndex(grid, 5, j)] !== label);
     expect(s.wrongAlongFgsm).toBeCloseTo((100 * alongF.length) / 5, 9);
     expect(s.firstWrongAlongFgsm).toBe(alongF.length ? grid.axis[alongF[0]] : null);
+  });
+
+  it('planeFit: a plane plus a bump is fitted by its plane, and R² falls with the bump', () => {
+    const size = 21;
+    const axis = Float32Array.from({ length: size }, (_, i) => axisValue(i, size, 2));
+    const plane = new Float32Array(size * size), bumped = new Float32Array(size * size);
+    for (let i = 0; i < size; i++) {
+      for (let j = 0; j < size; j++) {
+        plane[i * size + j] = 3 - 2 * axis[j] + 0.5 * axis[i];
+        bumped[i * size + j] = plane[i * size + j] + 4 * Math.exp(-(axis[j] ** 2 + axis[i] ** 2));
+      }
+    }
+    const f = planeFit({ size, axis }, plane);
+    expect(f.ca).toBeCloseTo(-2, 5);
+    expect(f.cb).toBeCloseTo(0.5, 5);
+    expect(f.c0).toBeCloseTo(3, 5);
+    expect(f.r2).toBeCloseTo(1, 9);
+    const g = planeFit({ size, axis }, bumped);
+    // a bump symmetric about 0 leaves the slopes alone
+    expect(g.ca).toBeCloseTo(-2, 5);
+    expect(g.cb).toBeCloseTo(0.5, 5);
+    expect(g.r2).toBeLessThan(0.9);
   });
 
   it('frees every tensor, and refuses an even grid', async () => {

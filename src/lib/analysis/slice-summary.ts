@@ -86,3 +86,47 @@ export function summariseSlice(grid: GridValues, trueLabel: number): SliceSummar
     wrongClasses: seen.size,
   };
 }
+
+export interface PlaneFit {
+  /** v ≈ c0 + ca·a + cb·b, least squares over the grid. */
+  c0: number;
+  /** Slope along the FGSM axis and along the random axis, per unit of ε. */
+  ca: number;
+  cb: number;
+  /** Share of the surface's variance the plane explains (1: the surface is a plane). */
+  r2: number;
+}
+
+/**
+ * The least-squares plane through a surface over the grid. On a full square grid
+ * symmetric about 0 the coordinates a and b have zero mean and are uncorrelated,
+ * so each slope is its own one-variable regression.
+ */
+export function planeFit(grid: Pick<GridValues, 'size' | 'axis'>, values: ArrayLike<number>): PlaneFit {
+  const { size, axis } = grid;
+  const n = size * size;
+  let mean = 0;
+  for (let p = 0; p < n; p++) mean += values[p];
+  mean /= n;
+  let av = 0, bv = 0, aa = 0;
+  for (let i = 0; i < size; i++) {
+    for (let j = 0; j < size; j++) {
+      const v = values[i * size + j] - mean;
+      av += axis[j] * v;
+      bv += axis[i] * v;
+    }
+  }
+  for (let j = 0; j < size; j++) aa += axis[j] * axis[j];
+  aa *= size; // Σ over the grid of a² (= Σ of b²)
+  const ca = av / aa, cb = bv / aa;
+  let res = 0, tot = 0;
+  for (let i = 0; i < size; i++) {
+    for (let j = 0; j < size; j++) {
+      const v = values[i * size + j];
+      const fit = mean + ca * axis[j] + cb * axis[i];
+      res += (v - fit) ** 2;
+      tot += (v - mean) ** 2;
+    }
+  }
+  return { c0: mean, ca, cb, r2: tot > 0 ? 1 - res / tot : 1 };
+}

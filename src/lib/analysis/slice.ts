@@ -17,7 +17,7 @@ import { exactSign, inputGradient } from '../attacks/fgsm.ts';
 import { seeded } from '../random.ts';
 import { axisValue } from './slice-summary.ts';
 
-export { axisValue, gridIndex, summariseSlice, trueClassSurface, type SliceSummary } from './slice-summary.ts';
+export { axisValue, gridIndex, planeFit, summariseSlice, trueClassSurface, type PlaneFit, type SliceSummary } from './slice-summary.ts';
 
 export const PIXELS = 784;
 

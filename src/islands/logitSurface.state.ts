@@ -1,0 +1,28 @@
+/** The logit-surface figure's state (§8: the true class's logit, or its margin, over the plane of the adversarial slice). */
+import type { StateOf, StateTable } from './state.ts';
+
+export const logitSurface = {
+  model: { type: 'choice', label: 'model', default: 'maxout', options: ['softmax', 'maxout', 'maxout-adv'] as const },
+  digit: { type: 'integer', label: 'test digit', default: 0, min: 0, max: 9999 },
+  /** The height: the true class's logit z_y, or the margin z_y − max_{k≠y} z_k (below 0: misclassified). */
+  surface: { type: 'choice', label: 'height', default: 'logit', options: ['logit', 'margin'] as const },
+  /** Half-width of the plane, ε units (both axes). */
+  range: { type: 'number', label: 'range', symbol: '±ε', default: 0.5, min: 0.3, max: 3, step: 0.05 },
+  /** Seed of the random sign direction r. */
+  seed: { type: 'integer', label: 'random direction', default: 1, min: 1, max: 9999 },
+  clip: { type: 'boolean', label: 'clip to [0, 1]', default: false },
+} satisfies StateTable;
+
+export type LogitSurfaceState = StateOf<typeof logitSurface>;
+
+/** The state of each scroll step of §8 (content/08-why-generalize.mdx). */
+export const logitSurfaceSteps: Partial<LogitSurfaceState>[] = [
+  // 1. softmax regression: the logit over the plane is a plane
+  { model: 'softmax', surface: 'logit', digit: 0, range: 1, seed: 1, clip: false },
+  // 2. the maxout network: nearly a plane, steep along the gradient sign, nearly level along r
+  { model: 'maxout', surface: 'logit', digit: 0, range: 1, seed: 1, clip: false },
+  // 3. the margin: where it dips below the level plane the network is wrong
+  { model: 'maxout', surface: 'margin', digit: 0, range: 0.5, seed: 1, clip: false },
+  // 4. after adversarial training, on valid images
+  { model: 'maxout-adv', surface: 'margin', digit: 0, range: 0.5, seed: 1, clip: true },
+];

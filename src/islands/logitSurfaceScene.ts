@@ -1,0 +1,210 @@
+/**
+ * The logit-surface figure's 3-D view (three.js, loaded by the island on demand
+ * so that the article's first load does not carry it): a surface over the plane
+ * of the slice, coloured by the class that wins at each point, with the FGSM
+ * step drawn on it, orbited by a camera on a sphere around the plane's centre.
+ */
+import * as THREE from 'three';
+
+export interface SurfaceData {
+  size: number;
+  /** Heights, row-major over (b, a) as in SliceGrid. */
+  values: Float32Array;
+  /** Winning class at each point. */
+  predicted: Int32Array;
+  /** Colours of the classes, '#rrggbb'. */
+  colors: readonly string[];
+  /** Grid indices along the FGSM axis (b = 0) from the origin to the FGSM point. */
+  fgsmPath: number[];
+  /** Draw the plane of height 0 (the margin's decision level). */
+  zeroPlane: boolean;
+  /** Colours of the text and of the FGSM step, from the page's theme. */
+  ink: string;
+  accent: string;
+}
+
+export interface Camera {
+  /** Degrees around the vertical axis, 0 looking along −b. */
+  azimuth: number;
+  /** Degrees above the plane. */
+  elevation: number;
+  distance: number;
+}
+
+export const CAMERA_LIMITS = { elevation: [5, 85], distance: [1.6, 7] } as const;
+const HEIGHT = 1.1;
+
+export interface SurfaceScene {
+  update(data: SurfaceData): void;
+  setCamera(c: Camera): void;
+  resize(width: number, height: number): void;
+  dispose(): void;
+}
+
+function label(text: string, color: string): THREE.Sprite {
+  const canvas = document.createElement('canvas');
+  canvas.width = 256;
+  canvas.height = 64;
+  const ctx = canvas.getContext('2d')!;
+  ctx.font = 'italic 600 34px system-ui, sans-serif';
+  ctx.fillStyle = color;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  ctx.fillText(text, 128, 32);
+  const texture = new THREE.CanvasTexture(canvas);
+  const sprite = new THREE.Sprite(new THREE.SpriteMaterial({ map: texture, transparent: true, depthTest: false }));
+  sprite.scale.set(0.9, 0.225, 1);
+  return sprite;
+}
+
+/** Throws when the browser cannot make a WebGL context. */
+export function createSurfaceScene(canvas: HTMLCanvasElement, width: number, height: number): SurfaceScene {
+  const renderer = new THREE.WebGLRenderer({ canvas, antialias: true, alpha: true, preserveDrawingBuffer: true });
+  renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
+  renderer.setSize(width, height, false);
+  const scene = new THREE.Scene();
+  const camera = new THREE.PerspectiveCamera(40, width / height, 0.05, 50);
+  scene.add(new THREE.AmbientLight(0xffffff, 1.4));
+  const sun = new THREE.DirectionalLight(0xffffff, 1.6);
+  sun.position.set(1.5, 3, 2);
+  scene.add(sun);
+  const content = new THREE.Group();
+  scene.add(content);
+  let view: Camera = { azimuth: -35, elevation: 30, distance: 3 };
+
+  const render = () => renderer.render(scene, camera);
+  function place() {
+    const az = (view.azimuth * Math.PI) / 180;
+    const el = (view.elevation * Math.PI) / 180;
+    camera.position.set(view.distance * Math.cos(el) * Math.sin(az), view.distance * Math.sin(el), view.distance * Math.cos(el) * Math.cos(az));
+    camera.lookAt(0, 0, 0);
+  }
+
+  function clear() {
+    for (const child of [...content.children]) {
+      content.remove(child);
+      child.traverse((o) => {
+        const m = o as THREE.Mesh;
+        m.geometry?.dispose();
+        const mat = m.material as THREE.Material | THREE.Material[] | undefined;
+        for (const x of Array.isArray(mat) ? mat : mat ? [mat] : []) {
+          (x as THREE.SpriteMaterial).map?.dispose();
+          x.dispose();
+        }
+      });
+    }
+  }
+
+  function update(d: SurfaceData) {
+    clear();
+    const n = d.size;
+    let lo = Infinity, hi = -Infinity;
+    for (const v of d.values) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (d.zeroPlane) {
+      lo = Math.min(lo, 0);
+      hi = Math.max(hi, 0);
+    }
+    const span = hi - lo || 1;
+    const yOf = (v: number) => ((v - lo) / span - 0.5) * HEIGHT;
+    const xOf = (j: number) => (2 * j) / (n - 1) - 1; // a
+    const zOf = (i: number) => 1 - (2 * i) / (n - 1); // b grows away from the viewer at azimuth 0
+    const positions = new Float32Array(n * n * 3);
+    const colors = new Float32Array(n * n * 3);
+    const palette = d.colors.map((c) => new THREE.Color(c));
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const p = i * n + j;
+        positions.set([xOf(j), yOf(d.values[p]), zOf(i)], p * 3);
+        const c = palette[d.predicted[p] % palette.length];
+        colors.set([c.r, c.g, c.b], p * 3);
+      }
+    }
+    const index: number[] = [];
+    for (let i = 0; i < n - 1; i++) {
+      for (let j = 0; j < n - 1; j++) {
+        const p = i * n + j;
+        index.push(p, p + 1, p + n, p + 1, p + n + 1, p + n);
+      }
+    }
+    const geometry = new THREE.BufferGeometry();
+    geometry.setAttribute('position', new THREE.BufferAttribute(positions, 3));
+    geometry.setAttribute('color', new THREE.BufferAttribute(colors, 3));
+    geometry.setIndex(index);
+    geometry.computeVertexNormals();
+    content.add(new THREE.Mesh(geometry, new THREE.MeshLambertMaterial({ vertexColors: true, side: THREE.DoubleSide })));
+    // a light grid on the surface: every sixth line in each direction
+    const grid: number[] = [];
+    for (let i = 0; i < n; i += 6) for (let j = 0; j < n - 1; j++) grid.push(...positions.subarray((i * n + j) * 3, (i * n + j) * 3 + 3), ...positions.subarray((i * n + j + 1) * 3, (i * n + j + 1) * 3 + 3));
+    for (let j = 0; j < n; j += 6) for (let i = 0; i < n - 1; i++) grid.push(...positions.subarray((i * n + j) * 3, (i * n + j) * 3 + 3), ...positions.subarray(((i + 1) * n + j) * 3, ((i + 1) * n + j) * 3 + 3));
+    const gridGeometry = new THREE.BufferGeometry();
+    gridGeometry.setAttribute('position', new THREE.Float32BufferAttribute(grid, 3));
+    content.add(new THREE.LineSegments(gridGeometry, new THREE.LineBasicMaterial({ color: 0x000000, transparent: true, opacity: 0.18 })));
+
+    if (d.zeroPlane) {
+      const zero = new THREE.Mesh(new THREE.PlaneGeometry(2, 2), new THREE.MeshBasicMaterial({ color: d.ink, transparent: true, opacity: 0.14, side: THREE.DoubleSide, depthWrite: false }));
+      zero.rotation.x = -Math.PI / 2;
+      zero.position.y = yOf(0);
+      content.add(zero);
+    }
+    // the base frame and the two axes at the bottom of the box
+    const base = -HEIGHT / 2 - 0.02;
+    const frame = new THREE.BufferGeometry().setFromPoints([
+      new THREE.Vector3(-1, base, -1), new THREE.Vector3(1, base, -1), new THREE.Vector3(1, base, 1), new THREE.Vector3(-1, base, 1), new THREE.Vector3(-1, base, -1),
+    ]);
+    content.add(new THREE.Line(frame, new THREE.LineBasicMaterial({ color: d.ink, transparent: true, opacity: 0.4 })));
+    const axes = new THREE.BufferGeometry().setFromPoints([new THREE.Vector3(-1, base, 0), new THREE.Vector3(1.15, base, 0), new THREE.Vector3(0, base, 1), new THREE.Vector3(0, base, -1.15)]);
+    content.add(new THREE.LineSegments(axes, new THREE.LineBasicMaterial({ color: d.ink, transparent: true, opacity: 0.6 })));
+    const la = label('a: sign(∇ₓJ)', d.ink);
+    la.position.set(1.45, base, 0);
+    content.add(la);
+    const lb = label('b: random r', d.ink);
+    lb.position.set(0, base, -1.4);
+    content.add(lb);
+
+    // the FGSM step along the surface, lifted a little, with a cone at its end
+    const mid = (n - 1) / 2;
+    const path = d.fgsmPath.map((j) => new THREE.Vector3(xOf(j), yOf(d.values[mid * n + j]) + 0.02, zOf(mid)));
+    if (path.length >= 2) {
+      const tube = new THREE.TubeGeometry(new THREE.CatmullRomCurve3(path, false, 'catmullrom', 0), Math.max(8, path.length * 2), 0.014, 6, false);
+      content.add(new THREE.Mesh(tube, new THREE.MeshBasicMaterial({ color: d.accent })));
+      const end = path[path.length - 1];
+      const before = path[path.length - 2];
+      const dir = new THREE.Vector3().subVectors(end, before).normalize();
+      const cone = new THREE.Mesh(new THREE.ConeGeometry(0.04, 0.12, 12), new THREE.MeshBasicMaterial({ color: d.accent }));
+      cone.position.copy(end).addScaledVector(dir, 0.04);
+      cone.quaternion.setFromUnitVectors(new THREE.Vector3(0, 1, 0), dir);
+      content.add(cone);
+    }
+    const originPoint = new THREE.Mesh(new THREE.SphereGeometry(0.035, 16, 12), new THREE.MeshBasicMaterial({ color: d.ink }));
+    originPoint.position.set(xOf(mid), yOf(d.values[mid * n + mid]) + 0.02, zOf(mid));
+    content.add(originPoint);
+    render();
+  }
+
+  function setCamera(c: Camera) {
+    view = { ...c };
+    place();
+    render();
+  }
+
+  function resize(w: number, h: number) {
+    renderer.setSize(w, h, false);
+    camera.aspect = w / h;
+    camera.updateProjectionMatrix();
+    render();
+  }
+
+  place();
+  return {
+    update,
+    setCamera,
+    resize,
+    dispose() {
+      clear();
+      renderer.dispose();
+    },
+  };
+}

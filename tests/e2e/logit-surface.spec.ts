@@ -1,0 +1,172 @@
+import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { watch } from './helpers.ts';
+import { planeFit, trueClassSurface } from '../../src/lib/analysis/slice-summary.ts';
+
+const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
+
+interface SurfaceResult {
+  model: string;
+  digit: number;
+  label: number;
+  range: number;
+  seed: number;
+  clip: boolean;
+  surface: 'logit' | 'margin';
+  fit: { c0: number; ca: number; cb: number; r2: number };
+  origin: number;
+  fgsm: { a: number; value: number };
+  wrongAlongFgsm: number;
+  corners: number[];
+  view: string;
+  numTensors: number;
+  backend: string;
+}
+interface CameraAttr {
+  azimuth: number;
+  elevation: number;
+  distance: number;
+}
+
+async function surfaceResult(page: Page, want: (r: SurfaceResult) => boolean = () => true): Promise<SurfaceResult> {
+  const root = page.locator('.logit-surface').first();
+  let last: SurfaceResult | null = null;
+  await expect
+    .poll(
+      async () => {
+        const raw = await root.getAttribute('data-result');
+        if (!raw) return false;
+        const r = JSON.parse(raw) as SurfaceResult;
+        if (!r.fit) return false;
+        last = r;
+        return want(r);
+      },
+      { timeout: 90_000 },
+    )
+    .toBe(true);
+  return last!;
+}
+const cameraOf = async (page: Page) => JSON.parse((await page.locator('.logit-surface [data-camera]').getAttribute('data-camera'))!) as CameraAttr;
+
+function nodeSurface(model: string, digit: number, range: number, seed: number, clip: boolean, kind: 'logit' | 'margin') {
+  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/node/slice.ts', model, String(digit), String(range), '61', String(seed), clip ? '1' : '0'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const g = JSON.parse(out) as { label: number; predicted: number[]; logits: number[]; axis: number[] };
+  const grid = { size: 61, axis: Float32Array.from(g.axis), logits: Float32Array.from(g.logits), predicted: Int32Array.from(g.predicted), classes: 10, label: g.label };
+  const values = trueClassSurface(grid, kind);
+  return { values, fit: planeFit(grid, values), label: g.label };
+}
+
+test('the embed page draws the URL’s surface with Node’s numbers; the keyboard orbits and zooms the camera', async ({ page }) => {
+  test.setTimeout(180_000);
+  const w = watch(page, origin());
+  await page.goto('/embed/logit-surface/?backend=wasm&model=maxout&digit=2&surface=margin&range=0.7&seed=3');
+  const r = await surfaceResult(page, (x) => x.digit === 2 && x.surface === 'margin' && x.view === 'ready');
+  expect([r.model, r.range, r.seed, r.clip]).toEqual(['maxout', 0.7, 3, false]);
+  await expect(page).toHaveURL(/surface=margin/);
+  const node = nodeSurface('maxout', 2, 0.7, 3, false, 'margin');
+  expect(r.label).toBe(node.label);
+  const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-3 * Math.max(1, Math.abs(b)));
+  close(r.origin, node.values[30 * 61 + 30]);
+  close(r.fit.r2, node.fit.r2);
+  close(r.fit.ca, node.fit.ca);
+  close(r.fit.cb, node.fit.cb);
+  r.corners.forEach((c, i) => close(c, node.values[[0, 60, 60 * 61, 61 * 61 - 1][i]]));
+  // the figure's claim: the surface is steeper along the gradient sign than along the random direction
+  expect(Math.abs(r.fit.ca)).toBeGreaterThan(3 * Math.abs(r.fit.cb));
+
+  // the canvas is focusable and labelled; arrow keys turn the camera, + and − zoom
+  const canvas = page.getByTestId('surface-canvas');
+  await expect(canvas).toHaveAttribute('aria-label', /arrow keys/);
+  const before = await cameraOf(page);
+  await canvas.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowUp');
+  await expect.poll(async () => (await cameraOf(page)).azimuth).toBe(before.azimuth + 10);
+  expect((await cameraOf(page)).elevation).toBe(before.elevation + 5);
+  await page.keyboard.press('+');
+  await expect.poll(async () => (await cameraOf(page)).distance).toBeLessThan(before.distance);
+  const pixels = async () => page.evaluate(() => (document.querySelector('[data-testid="surface-canvas"]') as HTMLCanvasElement).toDataURL());
+  const drawnBefore = await pixels();
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await expect.poll(pixels).not.toBe(drawnBefore);
+  await page.keyboard.press('Home');
+  await expect.poll(async () => (await cameraOf(page)).azimuth).toBe(before.azimuth);
+
+  // the height switch recomputes nothing and draws the logit instead
+  await page.getByTestId('surface-kind').selectOption('logit');
+  const logit = await surfaceResult(page, (x) => x.surface === 'logit');
+  close(logit.origin, nodeSurface('maxout', 2, 0.7, 3, false, 'logit').values[30 * 61 + 30]);
+  // logit is the default height: the URL no longer names one
+  await expect(page).not.toHaveURL(/surface=/);
+  // a keyboard step of the range slider: another plane, no tensor left behind
+  await page.getByTestId('surface-range').focus();
+  await page.keyboard.press('ArrowRight');
+  const wider = await surfaceResult(page, (x) => Math.abs(x.range - 0.75) < 1e-9);
+  expect(wider.numTensors).toBe(r.numTensors);
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('a lost WebGL context, and a browser without WebGL, are said so, never a blank box', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/embed/logit-surface/?backend=wasm');
+  await surfaceResult(page, (x) => x.view === 'ready');
+  await page.evaluate(() => {
+    const c = document.querySelector('[data-testid="surface-canvas"]') as HTMLCanvasElement;
+    const gl = (c.getContext('webgl2') ?? c.getContext('webgl')) as WebGLRenderingContext;
+    gl.getExtension('WEBGL_lose_context')!.loseContext();
+  });
+  await expect(page.getByTestId('surface-message')).toContainText('lost its graphics context');
+
+  const other = await page.context().newPage();
+  await other.addInitScript(() => {
+    const original = HTMLCanvasElement.prototype.getContext;
+    HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, type: string, ...rest: unknown[]) {
+      if (type === 'webgl' || type === 'webgl2') return null;
+      return (original as (...a: unknown[]) => unknown).call(this, type, ...rest);
+    } as typeof original;
+  });
+  await other.goto('/embed/logit-surface/?backend=wasm');
+  await expect(other.getByTestId('surface-message')).toContainText('could not start WebGL');
+  // the numbers are there all the same
+  await expect(other.locator('.logit-surface .live')).toContainText('a plane explains', { timeout: 90_000 });
+});
+
+test('a bad URL value is refused with a message; ?step=N gives that step', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/embed/logit-surface/?backend=wasm&surface=height&range=0.1');
+  const messages = page.locator('.figure-messages');
+  await expect(messages).toContainText('surface="height" is not one of logit, margin; using logit.');
+  await expect(messages).toContainText('range="0.1" is outside 0.3 to 3; using 0.3.');
+  await surfaceResult(page, (x) => x.range === 0.3);
+
+  await page.goto('/embed/logit-surface/?backend=wasm&step=5');
+  await expect(messages).toContainText('step="5" is not a step of this figure (1 to 4)');
+
+  await page.goto('/embed/logit-surface/?backend=wasm&step=1');
+  const one = await surfaceResult(page, (x) => x.model === 'softmax');
+  // softmax regression: the logit over the plane is a plane
+  expect(one.fit.r2).toBeGreaterThan(0.99999);
+  expect(one.surface).toBe('logit');
+  expect(new URL(page.url()).searchParams.get('step')).toBe('1');
+});
+
+test('in the article the surface follows the scroll steps and fits a phone', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.setViewportSize({ width: 375, height: 800 });
+  const w = watch(page, origin());
+  await page.goto('/?backend=wasm');
+  await page.evaluate(() => document.querySelector('[data-scrolly="logit-surface"] .step[data-step="3"]')!.scrollIntoView({ block: 'center' }));
+  const three = await surfaceResult(page, (x) => x.surface === 'margin' && x.model === 'maxout');
+  expect(three.fgsm.value).toBeLessThan(0);
+  expect(three.origin).toBeGreaterThan(0);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
