@@ -1,5 +1,7 @@
 /** The typed messages between the page and the compute worker. */
 import type { RowResult } from '../lib/analysis/reproduce.ts';
+import type { ConfidenceMap, ToyModel, ToyStep } from '../lib/analysis/rbf-toy.ts';
+import type { RbfImmunity } from '../lib/analysis/rbf-immunity.ts';
 import type { LbfgsVsFgsmRequest, LbfgsVsFgsmResult } from './lbfgsVsFgsm.ts';
 import type { SweepPoint } from '../lib/analysis/fgsm-sweep.ts';
 import type { RotationExample } from '../lib/attacks/rotation.ts';
@@ -179,6 +181,49 @@ export interface MaxoutFiltersResult {
   numTensors: number;
 }
 
+/** §7, the 2-D toy: two seeded blobs, a linear and an RBF unit trained live, their confidence over a grid × grid map, and one FGSM step of size ε from training point `point`. */
+export interface RbfToyRequest {
+  type: 'rbfToy';
+  seed: number;
+  epsilon: number;
+  point: number;
+  grid: number;
+}
+
+export interface RbfToyResult {
+  seed: number;
+  epsilon: number;
+  point: number;
+  label: number;
+  /** The training points (n × 2) and their classes. */
+  points: Float32Array;
+  labels: Uint8Array;
+  extent: number;
+  models: {
+    kind: ToyModel;
+    /** Training accuracy, percent, and the final mean cost. */
+    accuracy: number;
+    finalLoss: number;
+    params: Record<string, number[]>;
+    map: ConfidenceMap;
+    step: ToyStep;
+  }[];
+  backend: BackendName;
+  numTensors: number;
+}
+
+/** §7 on MNIST: the rbf model's row 14, confidence histograms on clean and FGSM digits, and its clean error beside maxout's, on the first `sample` test digits. */
+export interface RbfMnistRequest {
+  type: 'rbfMnist';
+  sample: number;
+}
+
+export interface RbfMnistResult extends RbfImmunity {
+  backend: BackendName;
+  seconds: number;
+  numTensors: number;
+}
+
 /** Debug (tests): the webgl backend loses its context, as a GPU reset would; the worker then falls back to the next backend. */
 export interface LoseContextRequest {
   type: 'loseContext';
@@ -234,7 +279,7 @@ export interface NonRobustResult extends DdetResult {
   numTensors: number;
 }
 
-export type Request = LbfgsVsFgsmRequest | NonRobustRequest | SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | Logistic3v7Request | MaxoutFiltersRequest;
+export type Request = LbfgsVsFgsmRequest | NonRobustRequest | SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -376,6 +421,8 @@ export interface RubbishInputsResult extends RubbishFigure {
 }
 
 export interface ResultOf {
+  rbfToy: RbfToyResult;
+  rbfMnist: RbfMnistResult;
   lbfgsVsFgsm: LbfgsVsFgsmResult;
   nonRobust: NonRobustResult;
   maxoutFilters: MaxoutFiltersResult;

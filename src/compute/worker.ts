@@ -19,6 +19,7 @@ import { summarise } from '../lib/analysis/batch.ts';
 import type { DigitSample } from '../lib/analysis/reproduce.ts';
 import { rotationExample, smallestFlippingAngles } from '../lib/attacks/rotation.ts';
 import { growthSweep, logitShift } from '../lib/analysis/linear-growth.ts';
+import { rbfMnist, rbfToy } from './rbfImmunity.ts';
 import { handleLbfgsVsFgsm } from './lbfgsVsFgsm.ts';
 import { nonRobust } from './non-robust-handler.ts';
 import { maxoutFilters } from './maxoutFilters.ts';
@@ -264,6 +265,10 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
     }
     case 'maxoutFilters':
       return maxoutFilters(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }));
+    case 'rbfToy':
+      return rbfToy(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }));
+    case 'rbfMnist':
+      return rbfMnist(id, request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }));
     case 'fgsmExample': {
       const backend = requireBackend();
       if (!Number.isFinite(request.epsilon) || request.epsilon < 0) {

@@ -19,6 +19,7 @@ export const figures: FigureInfo[] = [
   { name: 'rotation', title: 'Rotating x toward its gradient', chapter: '4', live: true, steps: 4 },
   { name: 'adversarial-slice', title: 'A plane through a digit: FGSM direction against a random one', chapter: '8', live: true, steps: 4 },
   { name: 'maxout-filters', title: 'First-layer maxout filters, ordinary and adversarially trained', chapter: '6', live: true, steps: 4 },
+  { name: 'rbf-immunity', title: 'Confident only near the data: an RBF unit against a linear one', chapter: '7', live: true, steps: 4 },
   { name: 'logit-sweep', title: 'The ten logits along the FGSM direction', chapter: '8', live: true, steps: 5 },
   { name: 'logistic-3v7', title: 'Logistic regression on 3 vs 7, and FGSM against it', chapter: '5', live: true, steps: 5 },
   { name: 'rubbish-inputs', title: 'Rubbish inputs: Gaussian noise, confidently classified', chapter: 'A', live: true, steps: 4 },
