@@ -7,6 +7,7 @@ import type { SweepPoint } from '../lib/analysis/fgsm-sweep.ts';
 import type { RotationExample } from '../lib/attacks/rotation.ts';
 import type { LogitSweep } from '../lib/analysis/logit-sweep.ts';
 import type { RubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
+import type { EnsembleFigure } from '../lib/analysis/ensembles.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
 import type { DdetResult, Student } from '../lib/analysis/non-robust.ts';
 import type { Logistic3v7Figure } from '../lib/analysis/logistic-3v7.ts';
@@ -224,6 +225,13 @@ export interface RbfMnistResult extends RbfImmunity {
   numTensors: number;
 }
 
+/** §9: row 17 at ε on the first `sample` test digits: the ensemble attacked as a whole and through one member. */
+export interface EnsemblesRequest {
+  type: 'ensembles';
+  epsilon: number;
+  sample: number;
+}
+
 /** Debug (tests): the webgl backend loses its context, as a GPU reset would; the worker then falls back to the next backend. */
 export interface LoseContextRequest {
   type: 'loseContext';
@@ -279,7 +287,7 @@ export interface NonRobustResult extends DdetResult {
   numTensors: number;
 }
 
-export type Request = LbfgsVsFgsmRequest | NonRobustRequest | SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest;
+export type Request = LbfgsVsFgsmRequest | NonRobustRequest | SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -420,7 +428,15 @@ export interface RubbishInputsResult extends RubbishFigure {
   numTensors: number;
 }
 
+export interface EnsemblesResult extends EnsembleFigure {
+  backend: BackendName;
+  seconds: number;
+  /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
+  numTensors: number;
+}
+
 export interface ResultOf {
+  ensembles: EnsemblesResult;
   rbfToy: RbfToyResult;
   rbfMnist: RbfMnistResult;
   lbfgsVsFgsm: LbfgsVsFgsmResult;

@@ -26,6 +26,7 @@ import { maxoutFilters } from './maxoutFilters.ts';
 import { LOGISTIC_MODELS, logistic3v7Figure, type LogisticModelName } from '../lib/analysis/logistic-3v7.ts';
 import { checkSweepOptions, logitSweep } from '../lib/analysis/logit-sweep.ts';
 import { checkRubbishOptions, rubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
+import { checkEnsembleOptions, ensembleFigure } from '../lib/analysis/ensembles.ts';
 import { sliceGrid } from '../lib/analysis/slice.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -209,6 +210,23 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
         cancelled: () => context.cancelled.has(id),
       });
       return { ...grid, model: request.model, digit: i, trueLabel, pixels, seed: request.seed, clip: request.clip, backend, seconds: (performance.now() - started) / 1000, numTensors: tf.memory().numTensors };
+    }
+    case 'ensembles': {
+      const backend = requireBackend();
+      const started = performance.now();
+      try {
+        checkEnsembleOptions(request.epsilon, request.sample);
+      } catch (e) {
+        throw new ComputeError({ kind: 'input', message: (e as Error).message });
+      }
+      const figure = await ensembleFigure({
+        model: getModel,
+        test: await testSample(request.sample),
+        epsilon: request.epsilon,
+        onProgress: (fraction, label) => self.postMessage({ id, progress: { fraction, label } }),
+        cancelled: () => context.cancelled.has(id),
+      });
+      return { ...figure, backend, seconds: (performance.now() - started) / 1000, numTensors: tf.memory().numTensors };
     }
     case 'rubbishInputs': {
       const backend = requireBackend();

@@ -24,6 +24,7 @@ export const figures: FigureInfo[] = [
   { name: 'logistic-3v7', title: 'Logistic regression on 3 vs 7, and FGSM against it', chapter: '5', live: true, steps: 5 },
   { name: 'rubbish-inputs', title: 'Rubbish inputs: Gaussian noise, confidently classified', chapter: 'A', live: true, steps: 4 },
   { name: 'logit-surface', title: 'The logit over the plane, as a surface', chapter: '8', live: true, steps: 4 },
+  { name: 'ensembles', title: 'An ensemble attacked as a whole and through one member', chapter: '9', live: true, steps: 3 },
   { name: 'reproduce-table', title: 'The paper’s MNIST results, recomputed', chapter: '10', live: true },
   { name: 'non-robust-features', title: 'Training on mislabelled adversarial digits (D_det on MNIST)', chapter: 'bugs-or-features', live: true, steps: 4 },
 ];

@@ -41,6 +41,7 @@ import { nonRobustFeaturesSteps } from '../../src/islands/nonRobustFeatures.stat
 import { logistic3v7Steps } from '../../src/islands/logistic3v7.state.ts';
 import { logitSweepSteps } from '../../src/islands/logitSweep.state.ts';
 import { rubbishInputsSteps } from '../../src/islands/rubbishInputs.state.ts';
+import { ensemblesSteps } from '../../src/islands/ensembles.state.ts';
 
 describe('the figure registry', () => {
   it('gives each figure the number of scroll steps its state table lists', () => {
@@ -54,6 +55,7 @@ describe('the figure registry', () => {
       'logistic-3v7': logistic3v7Steps,
       'logit-sweep': logitSweepSteps,
       'rubbish-inputs': rubbishInputsSteps,
+      ensembles: ensemblesSteps,
     };
     for (const f of figures.filter((x) => x.live)) expect(f.steps ?? 0, f.name).toBe(steps[f.name]?.length ?? 0);
   });

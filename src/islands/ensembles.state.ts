@@ -1,0 +1,22 @@
+/** The ensembles figure's state (§9: FGSM on the whole ensemble against FGSM on one member, row 17). */
+import type { StateOf, StateTable } from './state.ts';
+
+export const ensembles = {
+  eps: { type: 'number', label: 'ε', symbol: 'ε', default: 0.25, min: 0, max: 0.5, step: 0.025 },
+  /** The first N official test digits (each ε attacks them twice through all twelve members). */
+  sample: { type: 'choice', label: 'test digits', default: '500', options: ['100', '500', '1000', '10000'] as const },
+  /** The convention the result line reads out (both are drawn). */
+  clip: { type: 'choice', label: 'x + η', default: 'clipped', options: ['clipped', 'unclipped'] as const },
+} satisfies StateTable;
+
+export type EnsemblesState = StateOf<typeof ensembles>;
+
+/** The state of each scroll step of §9 (content/09-alternative-hypotheses.mdx). */
+export const ensemblesSteps: Partial<EnsemblesState>[] = [
+  // 1. no attack: every bar is the ensemble's clean error
+  { eps: 0, clip: 'clipped' },
+  // 2. the paper's ε = 0.25: attacked as a whole and through one member
+  { eps: 0.25, clip: 'clipped' },
+  // 3. a smaller ε, where the two attacks can differ
+  { eps: 0.1, clip: 'clipped' },
+];
