@@ -36,6 +36,8 @@ import { fgsmHeroSteps } from '../../src/islands/fgsmHero.state.ts';
 import { linearGrowthSteps } from '../../src/islands/linearGrowth.state.ts';
 import { fgsmSweepSteps } from '../../src/islands/fgsmSweep.state.ts';
 import { rotationSteps } from '../../src/islands/rotation.state.ts';
+import { rbfImmunitySteps } from '../../src/islands/rbfImmunity.state.ts';
+import { maxoutFiltersSteps } from '../../src/islands/maxoutFilters.state.ts';
 import { lbfgsVsFgsmSteps } from '../../src/islands/lbfgsVsFgsm.state.ts';
 import { nonRobustFeaturesSteps } from '../../src/islands/nonRobustFeatures.state.ts';
 import { logistic3v7Steps } from '../../src/islands/logistic3v7.state.ts';
@@ -50,6 +52,8 @@ describe('the figure registry', () => {
       'linear-growth': linearGrowthSteps,
       'fgsm-sweep': fgsmSweepSteps,
       rotation: rotationSteps,
+      'rbf-immunity': rbfImmunitySteps,
+      'maxout-filters': maxoutFiltersSteps,
       'lbfgs-vs-fgsm': lbfgsVsFgsmSteps,
       'non-robust-features': nonRobustFeaturesSteps,
       'logistic-3v7': logistic3v7Steps,
