@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { heroResult, STRICT_ORIGIN, SUB_ORIGIN, watch } from './helpers.ts';
+import { heroResult, ORIGIN, STRICT_ORIGIN, SUB_ORIGIN, watch } from './helpers.ts';
+import { liveFigures } from '../../src/islands/registry.ts';
 
 const STRICT = STRICT_ORIGIN;
 
@@ -56,4 +57,31 @@ test.use({ serviceWorkers: 'allow' });
     const scope = await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.scope));
     expect(scope).toBe(`${SUB_ORIGIN}/harnessing/`);
 });
+});
+
+test('a full scroll through the article and every embed page: no request leaves the site, no console error', async ({ page }) => {
+  test.setTimeout(600_000);
+  const w = watch(page, ORIGIN);
+  // wasm: every figure computes, and faster than software WebGL here
+  await page.goto('/?backend=wasm');
+  for (;;) {
+    const done = await page.evaluate(() => {
+      window.scrollBy(0, Math.round(window.innerHeight * 0.6));
+      return window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2;
+    });
+    await page.waitForTimeout(300);
+    if (done) break;
+  }
+  await page.waitForLoadState('networkidle');
+  const requested = new Set<string>();
+  page.on('request', (r) => requested.add(new URL(r.url()).pathname));
+  for (const f of liveFigures) {
+    await page.goto(`/embed/${f.name}/?backend=wasm`);
+    await expect(page.locator('figure.figure').first()).toBeVisible();
+    await page.waitForLoadState('networkidle');
+  }
+  // every embed page was visited, and each fetched its own page
+  for (const f of liveFigures) expect(requested.has(`/embed/${f.name}/`), f.name).toBe(true);
+  expect(w.foreign).toEqual([]);
+  expect(w.errors).toEqual([]);
 });
