@@ -11,6 +11,7 @@ import type { EnsembleFigure } from '../lib/analysis/ensembles.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
 import type { DdetResult, Student } from '../lib/analysis/non-robust.ts';
 import type { Logistic3v7Figure } from '../lib/analysis/logistic-3v7.ts';
+import type { RaceEpoch } from '../lib/train/adversarial-vs-weight-decay.ts';
 import type { SliceGrid } from '../lib/analysis/slice.ts';
 
 export const backendOrder = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -287,7 +288,33 @@ export interface NonRobustResult extends DdetResult {
   numTensors: number;
 }
 
-export type Request = LbfgsVsFgsmRequest | NonRobustRequest | SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest;
+/**
+ * §5 trained live: one more epoch of the three 3-vs-7 logistic regressions (plain, adversarial
+ * objective at ε, L¹ weight decay at λ) of the training session `session` (a new session starts from
+ * the seeded beginning), or `reset`: free the session.
+ */
+export interface WeightDecayRaceRequest {
+  type: 'weightDecayRace';
+  action: 'epoch' | 'reset';
+  session: number;
+  seed: number;
+  epsilon: number;
+  lambda: number;
+}
+
+export interface WeightDecayRaceResult {
+  session: number;
+  /** The epoch just trained, measured; null after a reset. */
+  epoch: RaceEpoch | null;
+  /** Training 3s and 7s (of the first 5,000 training digits) and test 3s and 7s (of all 10,000). */
+  trainCount: number;
+  testCount: number;
+  seconds: number;
+  backend: BackendName;
+  numTensors: number;
+}
+
+export type Request = LbfgsVsFgsmRequest | NonRobustRequest | SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -459,6 +486,7 @@ export interface ResultOf {
   loseContext: { lost: boolean; backend: BackendName };
   bench: BenchResult;
   logistic3v7: Logistic3v7Result;
+  weightDecayRace: WeightDecayRaceResult;
 }
 
 export interface Progress {

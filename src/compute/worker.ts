@@ -24,6 +24,7 @@ import { handleLbfgsVsFgsm } from './lbfgsVsFgsm.ts';
 import { nonRobust } from './non-robust-handler.ts';
 import { maxoutFilters } from './maxoutFilters.ts';
 import { LOGISTIC_MODELS, logistic3v7Figure, type LogisticModelName } from '../lib/analysis/logistic-3v7.ts';
+import { weightDecayRace } from './adversarialVsWeightDecay.ts';
 import { checkSweepOptions, logitSweep } from '../lib/analysis/logit-sweep.ts';
 import { checkRubbishOptions, rubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
 import { checkEnsembleOptions, ensembleFigure } from '../lib/analysis/ensembles.ts';
@@ -261,6 +262,8 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       const sweep = await logitSweep(model, clean, set.labels[i], options);
       return { ...sweep, model: request.model, digit: i, trueLabel: set.labels[i], range: request.range, clean, backend, numTensors: tf.memory().numTensors };
     }
+    case 'weightDecayRace':
+      return weightDecayRace(request);
     case 'logistic3v7': {
       const backend = requireBackend();
       if (!(LOGISTIC_MODELS as readonly string[]).includes(request.model)) {

@@ -22,6 +22,7 @@ export const figures: FigureInfo[] = [
   { name: 'rbf-immunity', title: 'Confident only near the data: an RBF unit against a linear one', chapter: '7', live: true, steps: 4 },
   { name: 'logit-sweep', title: 'The ten logits along the FGSM direction', chapter: '8', live: true, steps: 5 },
   { name: 'logistic-3v7', title: 'Logistic regression on 3 vs 7, and FGSM against it', chapter: '5', live: true, steps: 5 },
+  { name: 'adversarial-vs-weight-decay', title: 'Adversarial training against L¹ weight decay, trained in your browser', chapter: '5', live: true, steps: 5 },
   { name: 'rubbish-inputs', title: 'Rubbish inputs: Gaussian noise, confidently classified', chapter: 'A', live: true, steps: 4 },
   { name: 'logit-surface', title: 'The logit over the plane, as a surface', chapter: '8', live: true, steps: 4 },
   { name: 'ensembles', title: 'An ensemble attacked as a whole and through one member', chapter: '9', live: true, steps: 3 },

@@ -41,6 +41,7 @@ import { maxoutFiltersSteps } from '../../src/islands/maxoutFilters.state.ts';
 import { lbfgsVsFgsmSteps } from '../../src/islands/lbfgsVsFgsm.state.ts';
 import { nonRobustFeaturesSteps } from '../../src/islands/nonRobustFeatures.state.ts';
 import { logistic3v7Steps } from '../../src/islands/logistic3v7.state.ts';
+import { adversarialVsWeightDecaySteps } from '../../src/islands/adversarialVsWeightDecay.state.ts';
 import { logitSweepSteps } from '../../src/islands/logitSweep.state.ts';
 import { rubbishInputsSteps } from '../../src/islands/rubbishInputs.state.ts';
 import { ensemblesSteps } from '../../src/islands/ensembles.state.ts';
@@ -57,6 +58,7 @@ describe('the figure registry', () => {
       'lbfgs-vs-fgsm': lbfgsVsFgsmSteps,
       'non-robust-features': nonRobustFeaturesSteps,
       'logistic-3v7': logistic3v7Steps,
+      'adversarial-vs-weight-decay': adversarialVsWeightDecaySteps,
       'logit-sweep': logitSweepSteps,
       'rubbish-inputs': rubbishInputsSteps,
       ensembles: ensemblesSteps,

@@ -8,7 +8,10 @@ import { recipes } from '../../scripts/lib/recipes.ts';
 import { trainRecipe, type DataSets } from '../../scripts/lib/trainer.ts';
 import { loadMnist } from '../../src/lib/data/mnist-node.ts';
 import { toFloat } from '../../src/lib/data/idx.ts';
-import { logisticAdversarialObjective, logisticL1Objective, softplus } from '../../src/lib/train/objectives.ts';
+import { logisticAdversarialObjective, logisticL1Objective, ordinaryObjective, softplus } from '../../src/lib/train/objectives.ts';
+import { modelFunctions } from '../../src/lib/models/architectures.ts';
+import { fgsm } from '../../src/lib/attacks/fgsm.ts';
+import { seeded } from '../../src/lib/random.ts';
 import { maxoutLayer, maxoutLayerAutodiff } from '../../src/lib/models/maxout.ts';
 
 beforeAll(async () => {
@@ -62,6 +65,80 @@ describe('the §5 adversarial logistic objective, in its correct form', () => {
     expect(v[0]).toBeCloseTo(Math.exp(-100), 10);
     expect(v[1]).toBeCloseTo(Math.log(2), 6);
     expect(v[2]).toBeCloseTo(100, 4);
+  });
+});
+
+describe('the §5 objectives against the long way round and finite differences', () => {
+  const logistic = modelFunctions({ kind: 'logistic', inputs: 784, negative: 3, positive: 7 });
+  const D = 784;
+  const draw = (r: ReturnType<typeof seeded>, n: number, scale: number) => Array.from({ length: n }, () => r.normal() * scale);
+
+  it('the adversarial loss equals the ordinary loss on the FGSM example (perturb first), for random w, b, x', async () => {
+    const r = seeded(11);
+    for (let trial = 0; trial < 5; trial++) {
+      const n = 16;
+      const eps = [0.05, 0.1, 0.25, 0.3, 0.5][trial];
+      const w = tf.tensor2d(draw(r, D, 0.05), [D, 1]);
+      const b = tf.tensor1d([r.normal()]);
+      const x = tf.tensor2d(Array.from({ length: n * D }, () => r.next()), [n, D]);
+      const y = tf.tensor1d(Array.from({ length: n }, () => (r.next() < 0.5 ? 0 : 1)), 'int32');
+      const params = { w, b };
+      const closedForm = logisticAdversarialObjective(eps)(params, x, y, { seed: 0 })();
+      // the long way: the site's FGSM on the model (not clipped: the objective's worst case is over the whole ε-ball), then the ordinary loss
+      const { direction, adversarial } = fgsm(logistic, params, x, y, eps, { clip: false });
+      const longWay = ordinaryObjective(logistic)(params, adversarial, y, { seed: 0 })();
+      const [a, c] = [(await closedForm.data())[0], (await longWay.data())[0]];
+      expect(Math.abs(a - c)).toBeLessThan(1e-4 * Math.max(1, Math.abs(c)));
+      // and FGSM's direction is −y sign(w), as §5 derives
+      const dir = await direction.data();
+      const wv = await w.data();
+      const yv = await y.data();
+      for (let i = 0; i < n; i++) for (let k = 0; k < D; k += 13) expect(dir[i * D + k]).toBe(-(2 * yv[i] - 1) * Math.sign(wv[k]));
+      tf.dispose([w, b, x, y, closedForm, direction, adversarial, longWay]);
+    }
+  });
+
+  it('the gradients of the adversarial and the L¹-decay objectives match finite differences', async () => {
+    const r = seeded(5);
+    const d = 12, n = 9, eps = 0.2, lambda = 0.15;
+    const w0 = draw(r, d, 0.8);
+    const b0 = 0.3;
+    const xs = Array.from({ length: n * d }, () => r.next());
+    const ys = Array.from({ length: n }, (_, i) => i % 2);
+    const zeta = (z: number) => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+    /** Both losses in float64, written out. */
+    const loss = (kind: 'adversarial' | 'decay', w: number[], b: number) => {
+      const l1 = w.reduce((s, v) => s + Math.abs(v), 0);
+      let total = 0;
+      for (let i = 0; i < n; i++) {
+        const y = 2 * ys[i] - 1;
+        const m = y * (w.reduce((s, v, k) => s + v * xs[i * d + k], 0) + b);
+        total += kind === 'adversarial' ? zeta(eps * l1 - m) : zeta(-m);
+      }
+      return total / n + (kind === 'decay' ? lambda * l1 : 0);
+    };
+    for (const kind of ['adversarial', 'decay'] as const) {
+      const objective = kind === 'adversarial' ? logisticAdversarialObjective(eps) : logisticL1Objective(lambda);
+      const x = tf.tensor2d(xs, [n, d]);
+      const y = tf.tensor1d(ys, 'int32');
+      const w = tf.tensor2d(w0, [d, 1]);
+      const b = tf.tensor1d([b0]);
+      const value = objective({ w, b }, x, y, { seed: 0 })();
+      expect((await value.data())[0]).toBeCloseTo(loss(kind, w0, b0), 5);
+      const [gw, gb] = tf.grads((wi: tf.Tensor, bi: tf.Tensor) => objective({ w: wi, b: bi }, x, y, { seed: 0 })())([w, b]);
+      const gwv = await gw.data();
+      const h = 1e-6;
+      for (let k = 0; k < d; k++) {
+        const plus = [...w0], minus = [...w0];
+        plus[k] += h;
+        minus[k] -= h;
+        const fd = (loss(kind, plus, b0) - loss(kind, minus, b0)) / (2 * h);
+        expect(Math.abs(gwv[k] - fd), `${kind}, ∂/∂w${k}`).toBeLessThan(1e-4 * Math.max(1, Math.abs(fd)));
+      }
+      const fdb = (loss(kind, w0, b0 + h) - loss(kind, w0, b0 - h)) / (2 * h);
+      expect(Math.abs((await gb.data())[0] - fdb)).toBeLessThan(1e-4 * Math.max(1, Math.abs(fdb)));
+      tf.dispose([x, y, w, b, value, gw, gb]);
+    }
   });
 });
 
