@@ -9,6 +9,7 @@ import type { LogitSweep } from '../lib/analysis/logit-sweep.ts';
 import type { RubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
 import type { EnsembleFigure } from '../lib/analysis/ensembles.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
+import type { AgreementFigure } from '../lib/analysis/agreement.ts';
 import type { DdetResult, Student } from '../lib/analysis/non-robust.ts';
 import type { Logistic3v7Figure } from '../lib/analysis/logistic-3v7.ts';
 import type { RaceEpoch } from '../lib/train/adversarial-vs-weight-decay.ts';
@@ -233,6 +234,12 @@ export interface EnsemblesRequest {
   sample: number;
 }
 
+/** §8 (row 15): FGSM examples made on maxout, fed to softmax and RBF, on the first `sample` test digits; and each model's effective linear weights. */
+export interface AgreementRequest {
+  type: 'agreement';
+  sample: number;
+}
+
 /** Debug (tests): the webgl backend loses its context, as a GPU reset would; the worker then falls back to the next backend. */
 export interface LoseContextRequest {
   type: 'loseContext';
@@ -314,7 +321,7 @@ export interface WeightDecayRaceResult {
   numTensors: number;
 }
 
-export type Request = LbfgsVsFgsmRequest | NonRobustRequest | SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
+export type Request = AgreementRequest | LbfgsVsFgsmRequest | NonRobustRequest | SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -462,7 +469,15 @@ export interface EnsemblesResult extends EnsembleFigure {
   numTensors: number;
 }
 
+export interface AgreementResult extends AgreementFigure {
+  backend: BackendName;
+  seconds: number;
+  /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
+  numTensors: number;
+}
+
 export interface ResultOf {
+  agreement: AgreementResult;
   ensembles: EnsemblesResult;
   rbfToy: RbfToyResult;
   rbfMnist: RbfMnistResult;

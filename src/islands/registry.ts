@@ -26,6 +26,7 @@ export const figures: FigureInfo[] = [
   { name: 'rubbish-inputs', title: 'Rubbish inputs: Gaussian noise, confidently classified', chapter: 'A', live: true, steps: 4 },
   { name: 'logit-surface', title: 'The logit over the plane, as a surface', chapter: '8', live: true, steps: 4 },
   { name: 'ensembles', title: 'An ensemble attacked as a whole and through one member', chapter: '9', live: true, steps: 3 },
+  { name: 'agreement', title: 'Maxout’s adversarial digits, read by softmax and RBF', chapter: '8', live: true, steps: 4 },
   { name: 'reproduce-table', title: 'The paper’s MNIST results, recomputed', chapter: '10', live: true },
   { name: 'non-robust-features', title: 'Training on mislabelled adversarial digits (D_det on MNIST)', chapter: 'bugs-or-features', live: true, steps: 4 },
 ];

