@@ -18,6 +18,7 @@ export const figures: FigureInfo[] = [
   { name: 'fgsm-sweep', title: 'FGSM error and confidence against ε, softmax and maxout', chapter: '4', live: true, steps: 4 },
   { name: 'rotation', title: 'Rotating x toward its gradient', chapter: '4', live: true, steps: 4 },
   { name: 'adversarial-slice', title: 'A plane through a digit: FGSM direction against a random one', chapter: '8', live: true, steps: 4 },
+  { name: 'adversarial-training-results', title: 'Adversarial training, measured on the shipped networks', chapter: '6', live: true, steps: 5 },
   { name: 'maxout-filters', title: 'First-layer maxout filters, ordinary and adversarially trained', chapter: '6', live: true, steps: 4 },
   { name: 'rbf-immunity', title: 'Confident only near the data: an RBF unit against a linear one', chapter: '7', live: true, steps: 4 },
   { name: 'logit-sweep', title: 'The ten logits along the FGSM direction', chapter: '8', live: true, steps: 5 },

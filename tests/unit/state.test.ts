@@ -36,6 +36,7 @@ import { fgsmHeroSteps } from '../../src/islands/fgsmHero.state.ts';
 import { linearGrowthSteps } from '../../src/islands/linearGrowth.state.ts';
 import { fgsmSweepSteps } from '../../src/islands/fgsmSweep.state.ts';
 import { rotationSteps } from '../../src/islands/rotation.state.ts';
+import { adversarialTrainingResultsSteps } from '../../src/islands/adversarialTrainingResults.state.ts';
 import { adversarialSliceSteps } from '../../src/islands/adversarialSlice.state.ts';
 import { logitSurfaceSteps } from '../../src/islands/logitSurface.state.ts';
 import { agreementSteps } from '../../src/islands/agreement.state.ts';
@@ -56,6 +57,7 @@ describe('the figure registry', () => {
       'linear-growth': linearGrowthSteps,
       'fgsm-sweep': fgsmSweepSteps,
       rotation: rotationSteps,
+      'adversarial-training-results': adversarialTrainingResultsSteps,
       'adversarial-slice': adversarialSliceSteps,
       'logit-surface': logitSurfaceSteps,
       agreement: agreementSteps,

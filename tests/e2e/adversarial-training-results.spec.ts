@@ -1,0 +1,112 @@
+import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { watch } from './helpers.ts';
+import type { RowResult } from '../../src/lib/analysis/reproduce.ts';
+
+const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
+
+interface Result {
+  sample: number | null;
+  focus: string;
+  clip: string;
+  rows: { row: number; metric: string; paper: number | null; site: number; siteUnclipped: number }[] | null;
+  numTensors: number | null;
+  backend: string;
+}
+
+async function figureResult(page: Page, want: { sample?: number; focus?: string; clip?: string } = {}): Promise<Result> {
+  const root = page.locator('.adversarial-training-results').first();
+  let last: Result | null = null;
+  await expect
+    .poll(
+      async () => {
+        const raw = await root.getAttribute('data-result');
+        if (!raw) return false;
+        last = JSON.parse(raw) as Result;
+        if (!last.rows) return false;
+        if (want.sample !== undefined && last.sample !== want.sample) return false;
+        if (want.focus !== undefined && last.focus !== want.focus) return false;
+        if (want.clip !== undefined && last.clip !== want.clip) return false;
+        return true;
+      },
+      { timeout: 110_000 },
+    )
+    .toBe(true);
+  return last!;
+}
+
+const ROWS = [2, 7, 10, 11, 12];
+
+test('the embed page computes rows 2, 7, 10, 11 and 12 as npm run reproduce does in Node; the worker frees its tensors', async ({ page }) => {
+  test.setTimeout(180_000);
+  const w = watch(page, origin());
+  await page.goto('/embed/adversarial-training-results/?sample=100&backend=wasm');
+  const r = await figureResult(page, { sample: 100 });
+  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'scripts/reproduce.ts', '--json', '--sample', '100', '--rows', ROWS.join(',')], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const node: RowResult[] = JSON.parse(out);
+  expect(r.rows!.length).toBe(node.length);
+  node.forEach((n, i) => {
+    const b = r.rows![i];
+    expect(b.row).toBe(n.row);
+    expect(b.metric).toBe(n.metric);
+    expect(b.paper).toBe(n.paper);
+    expect(Math.abs(b.site - n.site)).toBeLessThanOrEqual(1.01); // one digit of 100
+    expect(Math.abs(b.siteUnclipped - n.siteUnclipped)).toBeLessThanOrEqual(1.01);
+  });
+  // every bar and paper marker is drawn; the paper's numbers stand apart from ours
+  await expect(page.locator('.adversarial-training-results .paper-mark')).toHaveCount(12 + 1);
+  await expect(page.locator('.adversarial-training-results .live')).toContainText('the paper: 17.9 %');
+  // another sample computes, with the models already loaded the worker holds as many tensors as before
+  await page.getByTestId('sample').selectOption('1000');
+  const big = await figureResult(page, { sample: 1000 });
+  expect(big.numTensors).toBe(r.numTensors);
+  const adv = big.rows!.find((x) => x.row === 10 && x.metric === 'FGSM error, maxout-adv')!;
+  const plain = big.rows!.find((x) => x.row === 2 && x.metric === 'FGSM error')!;
+  expect(adv.site).toBeLessThan(plain.site / 3);
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('keyboard-operable controls; a bad URL value is refused; ?step=N gives that step', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/embed/adversarial-training-results/?sample=7&focus=%3Cb%3E&backend=wasm');
+  const messages = page.locator('.figure-messages');
+  await expect(messages).toContainText('sample="7" is not one of 100, 1000, 10000; using 1000.');
+  await expect(messages).toContainText('focus="<b>" is not one of all, attack, transfer, noise, clean; using all.');
+  expect(await messages.locator('b').count()).toBe(0);
+
+  await page.goto('/embed/adversarial-training-results/?sample=100&backend=wasm');
+  await figureResult(page, { sample: 100 });
+  const clip = page.getByTestId('clip');
+  await clip.focus();
+  await page.keyboard.press('ArrowDown');
+  await figureResult(page, { clip: 'unclipped' });
+  await expect(page.locator('.adversarial-training-results .key')).toContainText('ours, FGSM examples unclipped');
+
+  await page.goto('/embed/adversarial-training-results/?step=6');
+  await expect(messages).toContainText('step="6" is not a step of this figure (1 to 5)');
+  await page.goto('/embed/adversarial-training-results/?step=2&sample=100&backend=wasm');
+  await figureResult(page, { focus: 'transfer', clip: 'clipped' });
+  await expect(page.locator('.adversarial-training-results [data-group="attack"]')).toHaveClass(/dim/);
+  await expect(page.locator('.adversarial-training-results [data-group="transfer"]')).not.toHaveClass(/dim/);
+  expect(new URL(page.url()).searchParams.get('step')).toBe('2');
+});
+
+test('in the article, scrolling through the steps moves the figure', async ({ page }) => {
+  test.setTimeout(180_000);
+  const w = watch(page, origin());
+  await page.goto('/?backend=wasm');
+  const go = (n: number) => page.evaluate((k) => document.querySelector(`[data-scrolly="adversarial-training-results"] .step[data-step="${k}"]`)!.scrollIntoView({ block: 'center' }), n);
+  await go(1);
+  await figureResult(page, { focus: 'attack' });
+  await go(3);
+  await figureResult(page, { focus: 'noise' });
+  await go(5);
+  await figureResult(page, { focus: 'all', clip: 'unclipped' });
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
