@@ -3,6 +3,7 @@ import type { RowResult } from '../lib/analysis/reproduce.ts';
 import type { ConfidenceMap, ToyModel, ToyStep } from '../lib/analysis/rbf-toy.ts';
 import type { RbfImmunity } from '../lib/analysis/rbf-immunity.ts';
 import type { LbfgsVsFgsmRequest, LbfgsVsFgsmResult } from './lbfgsVsFgsm.ts';
+import type { TransferGlanceRequest, TransferGlanceResult } from './transferGlance.ts';
 import type { SweepPoint } from '../lib/analysis/fgsm-sweep.ts';
 import type { RotationExample } from '../lib/attacks/rotation.ts';
 import type { LogitSweep } from '../lib/analysis/logit-sweep.ts';
@@ -321,7 +322,7 @@ export interface WeightDecayRaceResult {
   numTensors: number;
 }
 
-export type Request = AgreementRequest | LbfgsVsFgsmRequest | NonRobustRequest | SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
+export type Request = AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -482,6 +483,7 @@ export interface ResultOf {
   rbfToy: RbfToyResult;
   rbfMnist: RbfMnistResult;
   lbfgsVsFgsm: LbfgsVsFgsmResult;
+  transferGlance: TransferGlanceResult;
   nonRobust: NonRobustResult;
   maxoutFilters: MaxoutFiltersResult;
   rubbishInputs: RubbishInputsResult;

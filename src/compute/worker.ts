@@ -22,6 +22,7 @@ import { growthSweep, logitShift } from '../lib/analysis/linear-growth.ts';
 import { agreementFigure } from '../lib/analysis/agreement.ts';
 import { rbfMnist, rbfToy } from './rbfImmunity.ts';
 import { handleLbfgsVsFgsm } from './lbfgsVsFgsm.ts';
+import { handleTransferGlance } from './transferGlance.ts';
 import { nonRobust } from './non-robust-handler.ts';
 import { maxoutFilters } from './maxoutFilters.ts';
 import { LOGISTIC_MODELS, logistic3v7Figure, type LogisticModelName } from '../lib/analysis/logistic-3v7.ts';
@@ -179,6 +180,8 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
     }
     case 'nonRobust':
       return nonRobust(id, request, (progress) => self.postMessage({ id, progress }));
+    case 'transferGlance':
+      return handleTransferGlance(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }), () => context.cancelled.has(id));
     case 'lbfgsVsFgsm':
       return handleLbfgsVsFgsm(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }), () => context.cancelled.has(id));
     case 'rotationSweep': {

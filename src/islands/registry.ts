@@ -14,6 +14,8 @@ export interface FigureInfo {
 
 export const figures: FigureInfo[] = [
   { name: 'fgsm-hero', title: 'An adversarial digit: x + ε·sign(∇ₓJ)', chapter: '1', live: true, steps: 3 },
+  { name: 'lbfgs-vs-fgsm', title: 'L-BFGS against one FGSM step', chapter: '2', live: true, steps: 3 },
+  { name: 'transfer-glance', title: 'One attack, three models', chapter: '2', live: true, steps: 3 },
   { name: 'linear-growth', title: 'The linear explanation as an experiment: wᵀη against n', chapter: '3', live: true, steps: 5 },
   { name: 'fgsm-sweep', title: 'FGSM error and confidence against ε, softmax and maxout', chapter: '4', live: true, steps: 4 },
   { name: 'rotation', title: 'Rotating x toward its gradient', chapter: '4', live: true, steps: 4 },

@@ -43,6 +43,7 @@ import { agreementSteps } from '../../src/islands/agreement.state.ts';
 import { rbfImmunitySteps } from '../../src/islands/rbfImmunity.state.ts';
 import { maxoutFiltersSteps } from '../../src/islands/maxoutFilters.state.ts';
 import { lbfgsVsFgsmSteps } from '../../src/islands/lbfgsVsFgsm.state.ts';
+import { transferGlanceSteps } from '../../src/islands/transferGlance.state.ts';
 import { nonRobustFeaturesSteps } from '../../src/islands/nonRobustFeatures.state.ts';
 import { logistic3v7Steps } from '../../src/islands/logistic3v7.state.ts';
 import { adversarialVsWeightDecaySteps } from '../../src/islands/adversarialVsWeightDecay.state.ts';
@@ -64,6 +65,7 @@ describe('the figure registry', () => {
       'rbf-immunity': rbfImmunitySteps,
       'maxout-filters': maxoutFiltersSteps,
       'lbfgs-vs-fgsm': lbfgsVsFgsmSteps,
+      'transfer-glance': transferGlanceSteps,
       'non-robust-features': nonRobustFeaturesSteps,
       'logistic-3v7': logistic3v7Steps,
       'adversarial-vs-weight-decay': adversarialVsWeightDecaySteps,

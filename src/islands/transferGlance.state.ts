@@ -1,0 +1,24 @@
+/** The transfer-glance figure's state (§2: FGSM digits made on one model, scored by the others). */
+import type { StateOf, StateTable } from './state.ts';
+
+export const transferGlance = {
+  eps: { type: 'number', label: 'FGSM step', symbol: 'ε', default: 0.25, min: 0, max: 0.5, step: 0.01 },
+  /** The test digit shown on its own. */
+  digit: { type: 'integer', label: 'test digit', default: 0, min: 0, max: 9999 },
+  /** The first N official test digits, for the matrix. */
+  sample: { type: 'choice', label: 'test digits', default: '1000', options: ['100', '1000', '10000'] as const },
+  /** One digit, the matrix over the sample, or both. */
+  view: { type: 'choice', label: 'view', default: 'both', options: ['digit', 'matrix', 'both'] as const },
+} satisfies StateTable;
+
+export type TransferGlanceState = StateOf<typeof transferGlance>;
+
+/** The state of each scroll step of §2 (content/02-related-work.mdx). */
+export const transferGlanceSteps: Partial<TransferGlanceState>[] = [
+  // 1. one digit, attacked on each model and read by all three
+  { view: 'digit', digit: 0, eps: 0.25 },
+  // 2. the matrix over the first 1,000 test digits at the paper's ε
+  { view: 'matrix', digit: 0, eps: 0.25, sample: '1000' },
+  // 3. a smaller step: transfer weakens unevenly
+  { view: 'matrix', digit: 0, eps: 0.1, sample: '1000' },
+];
