@@ -57,9 +57,9 @@ async function countWorkerMessages(page: Page) {
         super(url, options);
         this.addEventListener('message', () => w.__workerMessages++);
       }
-      postMessage(...args: Parameters<Worker['postMessage']>) {
+      postMessage(message: unknown, options?: StructuredSerializeOptions | Transferable[]) {
         w.__workerMessages++;
-        return (super.postMessage as (...a: unknown[]) => void)(...args);
+        return (super.postMessage as (...a: unknown[]) => void)(message, options);
       }
     } as typeof Worker;
   });
