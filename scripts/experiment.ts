@@ -17,6 +17,10 @@
  *     --models DIR    another models folder
  *     --json          print the result as JSON instead of writing it
  *     --out FILE      where the result goes (default content/non-robust-mnist.json)
+ *
+ *   adversarial-training   §6 live (src/lib/train/live-adversarial.ts): the ordinary and the
+ *                adversarial objective on one small maxout net, epoch by epoch, as JSON
+ *     --n N --epochs E --alpha A --epsilon E --seed S --test N
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -26,6 +30,7 @@ import { loadMnist } from '../src/lib/data/mnist-node.ts';
 import { toFloat } from '../src/lib/data/idx.ts';
 import { ddetExperiment, students, type Student } from '../src/lib/analysis/non-robust.ts';
 import { nonRobustDefaults } from '../src/lib/analysis/non-robust-defaults.ts';
+import { AdversarialTrainingRun } from '../src/lib/train/live-adversarial.ts';
 
 const args = process.argv.slice(2);
 const name = args[0];
@@ -45,9 +50,42 @@ function numberOption(flag: string, fallback: number, ok: (v: number) => boolean
 }
 const whole = (lo: number, hi: number) => (v: number) => Number.isInteger(v) && v >= lo && v <= hi;
 
+if (name === 'adversarial-training') {
+  await adversarialTraining();
+  process.exit(0);
+}
 if (name !== 'non-robust') {
-  console.error(`usage: npm run experiment -- non-robust [options] (unknown experiment ${JSON.stringify(name ?? '')})`);
+  console.error(`usage: npm run experiment -- non-robust|adversarial-training [options] (unknown experiment ${JSON.stringify(name ?? '')})`);
   process.exit(2);
+}
+
+/** §6 live: the ordinary and the adversarial objective side by side (src/lib/train/live-adversarial.ts); prints JSON. */
+async function adversarialTraining() {
+  const n = numberOption('--n', 5000, whole(1, 60000), 'a whole number from 1 to 60000');
+  const epochs = numberOption('--epochs', 10, whole(1, 100), 'a whole number from 1 to 100');
+  const alpha = numberOption('--alpha', 0.5, (v) => v >= 0 && v <= 1, 'a number from 0 to 1');
+  const epsilon = numberOption('--epsilon', 0.25, (v) => v >= 0 && v <= 1, 'a number from 0 to 1');
+  const seed = numberOption('--seed', 1, whole(0, 2 ** 31), 'a whole number');
+  const testCount = numberOption('--test', 1000, whole(1, 10000), 'a whole number from 1 to 10000');
+  await initTf('wasm');
+  const trainSet = loadMnist('train');
+  const testSet = loadMnist('test');
+  const run = new AdversarialTrainingRun(
+    { count: n, pixels: toFloat(trainSet, 0, n), labels: trainSet.labels.slice(0, n) },
+    { pixels: toFloat(testSet, 0, testCount), labels: testSet.labels.slice(0, testCount) },
+    { seed, alpha, epsilon },
+  );
+  const points = [];
+  for (let e = 0; e < epochs; e++) {
+    const p = await run.epoch();
+    points.push(p);
+    process.stderr.write(
+      `epoch ${p.epoch}: ordinary ${p.runs.ordinary.cleanError.toFixed(2)} % clean, ${p.runs.ordinary.fgsmError.toFixed(2)} % FGSM; ` +
+        `adversarial ${p.runs.adversarial.cleanError.toFixed(2)} % clean, ${p.runs.adversarial.fgsmError.toFixed(2)} % FGSM\n`,
+    );
+  }
+  run.dispose();
+  console.log(JSON.stringify({ trainDigits: n, testDigits: testCount, alpha, epsilon, seed, epochs: points }, null, 2));
 }
 
 const d = nonRobustDefaults;

@@ -12,6 +12,7 @@ import type { EnsembleFigure } from '../lib/analysis/ensembles.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
 import type { AgreementFigure } from '../lib/analysis/agreement.ts';
 import type { DdetResult, Student } from '../lib/analysis/non-robust.ts';
+import type { LiveEpoch } from '../lib/train/live-adversarial.ts';
 import type { Logistic3v7Figure } from '../lib/analysis/logistic-3v7.ts';
 import type { RaceEpoch } from '../lib/train/adversarial-vs-weight-decay.ts';
 import type { SliceGrid } from '../lib/analysis/slice.ts';
@@ -322,7 +323,31 @@ export interface WeightDecayRaceResult {
   numTensors: number;
 }
 
-export type Request = AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
+/** §6 live: one more epoch of the ordinary and the adversarial training of one small maxout net, or a reset. */
+export interface AdversarialTrainingRequest {
+  type: 'adversarialTraining';
+  action: 'epoch' | 'reset';
+  /** The page's name for the training; another session starts from the seeded beginning. */
+  session: number;
+  seed: number;
+  alpha: number;
+  epsilon: number;
+  /** The first n packed training digits. */
+  n: number;
+  /** The first `test` official test digits. */
+  test: number;
+}
+
+export interface AdversarialTrainingResult {
+  session: number;
+  /** The epoch just trained and measured; null after a reset. */
+  epoch: LiveEpoch | null;
+  backend: BackendName;
+  seconds: number;
+  numTensors: number;
+}
+
+export type Request = AdversarialTrainingRequest | AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -478,6 +503,7 @@ export interface AgreementResult extends AgreementFigure {
 }
 
 export interface ResultOf {
+  adversarialTraining: AdversarialTrainingResult;
   agreement: AgreementResult;
   ensembles: EnsemblesResult;
   rbfToy: RbfToyResult;

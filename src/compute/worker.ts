@@ -24,6 +24,7 @@ import { rbfMnist, rbfToy } from './rbfImmunity.ts';
 import { handleLbfgsVsFgsm } from './lbfgsVsFgsm.ts';
 import { handleTransferGlance } from './transferGlance.ts';
 import { nonRobust } from './non-robust-handler.ts';
+import { adversarialTraining } from './adversarial-training-handler.ts';
 import { maxoutFilters } from './maxoutFilters.ts';
 import { LOGISTIC_MODELS, logistic3v7Figure, type LogisticModelName } from '../lib/analysis/logistic-3v7.ts';
 import { weightDecayRace } from './adversarialVsWeightDecay.ts';
@@ -178,6 +179,8 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       const ex = await rotationExample(model, pixels, trueLabel, angle);
       return { ...ex, digit: i, angle, trueLabel, clean: pixels, flipAngle, backend };
     }
+    case 'adversarialTraining':
+      return adversarialTraining(id, request, (progress) => self.postMessage({ id, progress }));
     case 'nonRobust':
       return nonRobust(id, request, (progress) => self.postMessage({ id, progress }));
     case 'transferGlance':

@@ -22,6 +22,7 @@ export const figures: FigureInfo[] = [
   { name: 'adversarial-slice', title: 'A plane through a digit: FGSM direction against a random one', chapter: '8', live: true, steps: 4 },
   { name: 'adversarial-training-results', title: 'Adversarial training, measured on the shipped networks', chapter: '6', live: true, steps: 5 },
   { name: 'maxout-filters', title: 'First-layer maxout filters, ordinary and adversarially trained', chapter: '6', live: true, steps: 4 },
+  { name: 'adversarial-training', title: 'Ordinary against adversarial training, live', chapter: '6', live: true, steps: 3 },
   { name: 'rbf-immunity', title: 'Confident only near the data: an RBF unit against a linear one', chapter: '7', live: true, steps: 4 },
   { name: 'logit-sweep', title: 'The ten logits along the FGSM direction', chapter: '8', live: true, steps: 5 },
   { name: 'logistic-3v7', title: 'Logistic regression on 3 vs 7, and FGSM against it', chapter: '5', live: true, steps: 5 },

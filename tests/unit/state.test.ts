@@ -45,6 +45,7 @@ import { maxoutFiltersSteps } from '../../src/islands/maxoutFilters.state.ts';
 import { lbfgsVsFgsmSteps } from '../../src/islands/lbfgsVsFgsm.state.ts';
 import { transferGlanceSteps } from '../../src/islands/transferGlance.state.ts';
 import { nonRobustFeaturesSteps } from '../../src/islands/nonRobustFeatures.state.ts';
+import { adversarialTrainingSteps } from '../../src/islands/adversarialTraining.state.ts';
 import { logistic3v7Steps } from '../../src/islands/logistic3v7.state.ts';
 import { adversarialVsWeightDecaySteps } from '../../src/islands/adversarialVsWeightDecay.state.ts';
 import { logitSweepSteps } from '../../src/islands/logitSweep.state.ts';
@@ -67,6 +68,7 @@ describe('the figure registry', () => {
       'lbfgs-vs-fgsm': lbfgsVsFgsmSteps,
       'transfer-glance': transferGlanceSteps,
       'non-robust-features': nonRobustFeaturesSteps,
+      'adversarial-training': adversarialTrainingSteps,
       'logistic-3v7': logistic3v7Steps,
       'adversarial-vs-weight-decay': adversarialVsWeightDecaySteps,
       'logit-sweep': logitSweepSteps,

@@ -1,0 +1,27 @@
+/** The adversarial-training figure's state (§6: an ordinary and an adversarially trained maxout net, trained live side by side). */
+import type { StateOf, StateTable } from './state.ts';
+
+export const adversarialTraining = {
+  /** Weight of the clean cost in J̃ = α J(x) + (1 − α) J(x + ε sign ∇ₓJ). */
+  alpha: { type: 'number', label: 'clean weight', symbol: 'α', default: 0.5, min: 0, max: 1, step: 0.05 },
+  /** ε of the adversarial objective and of the FGSM test. */
+  epsilon: { type: 'number', label: 'adversarial ε', symbol: 'ε', default: 0.25, min: 0, max: 0.3, step: 0.01 },
+  seed: { type: 'integer', label: 'seed', default: 1, min: 0, max: 9999 },
+  epochs: { type: 'integer', label: 'epochs', default: 10, min: 1, max: 40 },
+  /** The first n training digits the site ships. */
+  n: { type: 'integer', label: 'training digits', default: 5000, min: 100, max: 5000 },
+  /** The first N official test digits. */
+  test: { type: 'choice', label: 'test digits', default: '1000', options: ['1000', '10000'] as const },
+} satisfies StateTable;
+
+export type AdversarialTrainingState = StateOf<typeof adversarialTraining>;
+
+/** The state of each scroll step of §6 (content/06-adversarial-training-deep.mdx). */
+export const adversarialTrainingSteps: Partial<AdversarialTrainingState>[] = [
+  // 1. the paper's setting: α = 0.5, ε = 0.25
+  { alpha: 0.5, epsilon: 0.25 },
+  // 2. a smaller ε: the adversary the network is trained and tested against is weaker
+  { alpha: 0.5, epsilon: 0.1 },
+  // 3. α = 1: the adversarial term is gone, the two trainings are one
+  { alpha: 1, epsilon: 0.25 },
+];
