@@ -48,3 +48,24 @@ test('the print stylesheet drops the navigation and the controls', async ({ page
   await expect(page.locator('.figure-controls').first()).toBeHidden();
   await expect(page.locator('#introduction h2')).toBeVisible();
 });
+
+test('on a phone each scrolly figure stays on screen while its steps pass over it', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 740 });
+  await page.goto('/');
+  const scrollies = page.locator('.scrolly');
+  const n = await scrollies.count();
+  expect(n).toBeGreaterThan(3);
+  for (let i = 0; i < n; i++) {
+    const last = scrollies.nth(i).locator('.step').last();
+    await last.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    const box = await scrollies.nth(i).locator('.scrolly-figure').evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, height: r.height };
+    });
+    const name = await scrollies.nth(i).getAttribute('data-scrolly');
+    // in view, and no taller than the screen it sticks to
+    expect(box.top, name!).toBeLessThan(740);
+    expect(box.bottom, name!).toBeGreaterThan(0);
+    expect(box.height, name!).toBeLessThanOrEqual(740);
+  }
+});
