@@ -45,7 +45,7 @@ async function ensembleResult(page: Page, want: { eps?: number; sample?: number 
 }
 
 function nodeNumbers(eps: number, sample: number): Numbers {
-  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/ensembles.node.ts', JSON.stringify({ eps, sample })], {
+  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/node/ensembles.ts', JSON.stringify({ eps, sample })], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
   });

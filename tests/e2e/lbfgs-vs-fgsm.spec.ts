@@ -53,7 +53,7 @@ async function figureResult(page: Page, ready: (r: FigureResult) => boolean = ()
 
 /** The same state computed in Node (wasm) from src/lib. */
 function nodeResult(model: string, digit: number, target: number, eps: number): { label: number; lbfgs: LbfgsAttack; fgsm: Attack } {
-  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/compute/lbfgs-vs-fgsm.ts', model, String(digit), String(target), String(eps)], {
+  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/node/lbfgs-vs-fgsm.ts', model, String(digit), String(target), String(eps)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
   });

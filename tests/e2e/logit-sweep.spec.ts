@@ -52,7 +52,7 @@ async function sweepResult(page: Page, want: { model?: string; digit?: number; r
 
 /** The same sweep in Node (wasm) from src/lib. */
 function nodeSweep(state: { model: string; digit: number; range: number }): { label: number; bands: Band[]; strip: StripPoint[] } {
-  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/logit-sweep.node.ts', JSON.stringify(state)], {
+  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/node/logit-sweep.ts', JSON.stringify(state)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
   });

@@ -45,7 +45,7 @@ async function filtersResult(page: Page, want: { window?: number; first?: number
 
 /** The same numbers from src/lib in Node, for the same state. */
 function inNode(window: number, first: number, sort: string) {
-  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/maxout-filters.node.ts', String(window), String(first), '6', sort], {
+  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/node/maxout-filters.ts', String(window), String(first), '6', sort], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
   });

@@ -53,7 +53,7 @@ async function immunityResult(page: Page, want: { view?: string; epsilon?: numbe
 
 function inNode(...args: string[]) {
   return JSON.parse(
-    execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/rbf-immunity.node.ts', ...args], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'ignore'] }),
+    execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/node/rbf-immunity.ts', ...args], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'ignore'] }),
   );
 }
 const conf = (p: number[]) => Math.max(...p);

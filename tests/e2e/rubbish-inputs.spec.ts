@@ -47,7 +47,7 @@ async function rubbishResult(page: Page, want: { sigma?: number; count?: number;
 }
 
 function nodeNumbers(state: { sigma: number; count: number; seed: number }): Numbers {
-  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/rubbish-inputs.node.ts', JSON.stringify(state)], {
+  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/node/rubbish-inputs.ts', JSON.stringify(state)], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
     stdio: ['ignore', 'pipe', 'ignore'],

@@ -43,7 +43,7 @@ async function figureResult(page: Page, ready: (r: FigureResult) => boolean = ()
 
 /** The same state computed in Node (wasm) from src/lib. */
 function nodeResult(eps: number, sample: number, digit: number): { matrix: Matrix; digit: { label: number; predicted: number[][]; confidence: number[][]; cleanPredicted: number[] } } {
-  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/compute/transfer-glance.ts', String(eps), String(sample), String(digit)], {
+  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/node/transfer-glance.ts', String(eps), String(sample), String(digit)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
     maxBuffer: 1 << 22,

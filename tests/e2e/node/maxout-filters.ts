@@ -4,9 +4,9 @@
  * tests/e2e/maxout-filters.node.ts <window> <first> <rows> <sort>
  */
 import type * as tf from '@tensorflow/tfjs';
-import { initTf } from '../../scripts/lib/tf-node.ts';
-import { nodeModels } from '../../scripts/lib/node-models.ts';
-import { filterLocalisation, unitOrder } from '../../src/lib/analysis/maxout-filters.ts';
+import { initTf } from '../../../scripts/lib/tf-node.ts';
+import { nodeModels } from '../../../scripts/lib/node-models.ts';
+import { filterLocalisation, unitOrder } from '../../../src/lib/analysis/maxout-filters.ts';
 
 const [k, first, rows] = process.argv.slice(2, 5).map(Number);
 const sort = process.argv[5] as 'unit' | 'localisation';

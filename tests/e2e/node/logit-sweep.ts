@@ -3,12 +3,12 @@
  * figure, for tests/e2e/logit-sweep.spec.ts:
  *   node --experimental-strip-types logit-sweep.node.ts '{"model":"maxout","digit":4,"range":15}'
  */
-import { initTf } from '../../scripts/lib/tf-node.ts';
-import { nodeModels } from '../../scripts/lib/node-models.ts';
-import { loadMnist } from '../../src/lib/data/mnist-node.ts';
-import { toFloat } from '../../src/lib/data/idx.ts';
-import { logitSweep, predictionBands } from '../../src/lib/analysis/logit-sweep.ts';
-import { STRIP, SWEEP_POINTS } from '../../src/islands/logitSweep.state.ts';
+import { initTf } from '../../../scripts/lib/tf-node.ts';
+import { nodeModels } from '../../../scripts/lib/node-models.ts';
+import { loadMnist } from '../../../src/lib/data/mnist-node.ts';
+import { toFloat } from '../../../src/lib/data/idx.ts';
+import { logitSweep, predictionBands } from '../../../src/lib/analysis/logit-sweep.ts';
+import { STRIP, SWEEP_POINTS } from '../../../src/islands/logitSweep.state.ts';
 
 const { model, digit, range } = JSON.parse(process.argv[2]) as { model: string; digit: number; range: number };
 await initTf('wasm');

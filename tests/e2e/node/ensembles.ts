@@ -3,11 +3,11 @@
  * src/lib, for tests/e2e/ensembles.spec.ts:
  *   node --experimental-strip-types ensembles.node.ts '{"eps":0.25,"sample":100}'
  */
-import { initTf } from '../../scripts/lib/tf-node.ts';
-import { nodeModels } from '../../scripts/lib/node-models.ts';
-import { loadMnist } from '../../src/lib/data/mnist-node.ts';
-import { toFloat } from '../../src/lib/data/idx.ts';
-import { ensembleFigure } from '../../src/lib/analysis/ensembles.ts';
+import { initTf } from '../../../scripts/lib/tf-node.ts';
+import { nodeModels } from '../../../scripts/lib/node-models.ts';
+import { loadMnist } from '../../../src/lib/data/mnist-node.ts';
+import { toFloat } from '../../../src/lib/data/idx.ts';
+import { ensembleFigure } from '../../../src/lib/analysis/ensembles.ts';
 
 const { eps, sample } = JSON.parse(process.argv[2]) as { eps: number; sample: number };
 await initTf('wasm');

@@ -4,13 +4,13 @@
  *   node --experimental-strip-types tests/e2e/rbf-immunity.node.ts toy <seed> <epsilon> <point>
  *   node --experimental-strip-types tests/e2e/rbf-immunity.node.ts mnist <sample>
  */
-import { initTf } from '../../scripts/lib/tf-node.ts';
-import { nodeModels } from '../../scripts/lib/node-models.ts';
-import { loadMnist } from '../../src/lib/data/mnist-node.ts';
-import { toFloat } from '../../src/lib/data/idx.ts';
-import { Reproduction } from '../../src/lib/analysis/reproduce.ts';
-import { rbfImmunity } from '../../src/lib/analysis/rbf-immunity.ts';
-import { confidenceMap, toyBlobs, toyFgsm, TOY_MODELS, trainToy } from '../../src/lib/analysis/rbf-toy.ts';
+import { initTf } from '../../../scripts/lib/tf-node.ts';
+import { nodeModels } from '../../../scripts/lib/node-models.ts';
+import { loadMnist } from '../../../src/lib/data/mnist-node.ts';
+import { toFloat } from '../../../src/lib/data/idx.ts';
+import { Reproduction } from '../../../src/lib/analysis/reproduce.ts';
+import { rbfImmunity } from '../../../src/lib/analysis/rbf-immunity.ts';
+import { confidenceMap, toyBlobs, toyFgsm, TOY_MODELS, trainToy } from '../../../src/lib/analysis/rbf-toy.ts';
 
 const [view, ...args] = process.argv.slice(2);
 await initTf('wasm');

@@ -3,10 +3,10 @@
  * one state, for tests/e2e/rubbish-inputs.spec.ts:
  *   node --experimental-strip-types rubbish-inputs.node.ts '{"sigma":1,"count":1000,"seed":20150320}'
  */
-import { initTf } from '../../scripts/lib/tf-node.ts';
-import { nodeModels } from '../../scripts/lib/node-models.ts';
-import type { Model } from '../../src/lib/analysis/batch.ts';
-import { rubbishFigure } from '../../src/lib/analysis/rubbish-inputs.ts';
+import { initTf } from '../../../scripts/lib/tf-node.ts';
+import { nodeModels } from '../../../scripts/lib/node-models.ts';
+import type { Model } from '../../../src/lib/analysis/batch.ts';
+import { rubbishFigure } from '../../../src/lib/analysis/rubbish-inputs.ts';
 
 const { sigma, count, seed } = JSON.parse(process.argv[2]) as { sigma: number; count: number; seed: number };
 await initTf('wasm');
