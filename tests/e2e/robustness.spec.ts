@@ -8,10 +8,25 @@ import { liveFigures } from '../../src/islands/registry.ts';
 import { seeded, type Random } from '../../src/lib/random.ts';
 import type { Property, StateTable } from '../../src/islands/state.ts';
 import { fgsmHero } from '../../src/islands/fgsmHero.state.ts';
+import { lbfgsVsFgsm } from '../../src/islands/lbfgsVsFgsm.state.ts';
+import { transferGlance } from '../../src/islands/transferGlance.state.ts';
 import { linearGrowth } from '../../src/islands/linearGrowth.state.ts';
 import { fgsmSweep } from '../../src/islands/fgsmSweep.state.ts';
 import { rotation } from '../../src/islands/rotation.state.ts';
+import { logistic3v7 } from '../../src/islands/logistic3v7.state.ts';
+import { adversarialVsWeightDecay } from '../../src/islands/adversarialVsWeightDecay.state.ts';
+import { adversarialTraining } from '../../src/islands/adversarialTraining.state.ts';
+import { adversarialTrainingResults } from '../../src/islands/adversarialTrainingResults.state.ts';
+import { maxoutFilters } from '../../src/islands/maxoutFilters.state.ts';
+import { rbfImmunity } from '../../src/islands/rbfImmunity.state.ts';
+import { logitSweep } from '../../src/islands/logitSweep.state.ts';
+import { adversarialSlice } from '../../src/islands/adversarialSlice.state.ts';
+import { logitSurface } from '../../src/islands/logitSurface.state.ts';
+import { agreement } from '../../src/islands/agreement.state.ts';
+import { ensembles } from '../../src/islands/ensembles.state.ts';
 import { reproduceTable } from '../../src/islands/reproduceTable.state.ts';
+import { rubbishInputs } from '../../src/islands/rubbishInputs.state.ts';
+import { nonRobustFeatures } from '../../src/islands/nonRobustFeatures.state.ts';
 import { heroResult, type HeroResult } from './helpers.ts';
 
 const STRESS = !!process.env.STRESS && process.env.STRESS !== '0';
@@ -19,10 +34,25 @@ const STATES = STRESS ? 500 : 50;
 
 const tables: Record<string, StateTable> = {
   'fgsm-hero': fgsmHero,
+  'lbfgs-vs-fgsm': lbfgsVsFgsm,
+  'transfer-glance': transferGlance,
   'linear-growth': linearGrowth,
   'fgsm-sweep': fgsmSweep,
   rotation,
+  'logistic-3v7': logistic3v7,
+  'adversarial-vs-weight-decay': adversarialVsWeightDecay,
+  'adversarial-training': adversarialTraining,
+  'adversarial-training-results': adversarialTrainingResults,
+  'maxout-filters': maxoutFilters,
+  'rbf-immunity': rbfImmunity,
+  'logit-sweep': logitSweep,
+  'adversarial-slice': adversarialSlice,
+  'logit-surface': logitSurface,
+  agreement,
+  ensembles,
   'reproduce-table': reproduceTable,
+  'rubbish-inputs': rubbishInputs,
+  'non-robust-features': nonRobustFeatures,
 };
 /** Values that would make the page load something not every checkout has, or compute for minutes: never generated as valid. */
 const avoided: Record<string, Record<string, string[]>> = {
@@ -30,6 +60,14 @@ const avoided: Record<string, Record<string, string[]>> = {
   'reproduce-table': { run: ['1', 'true', 'yes', 'on'], sample: ['10000'] },
   'fgsm-sweep': { sample: ['10000'] },
   rotation: { sample: ['10000'] },
+  'transfer-glance': { sample: ['10000'] },
+  'adversarial-vs-weight-decay': { run: ['1', 'true', 'yes', 'on'] },
+  'adversarial-training': { test: ['10000'] },
+  'adversarial-training-results': { sample: ['10000'] },
+  'rbf-immunity': { sample: ['10000'] },
+  agreement: { sample: ['10000'] },
+  ensembles: { sample: ['10000'] },
+  'non-robust-features': { test: ['10000'] },
 };
 
 /** Each one would set window.__xss if it were ever run as HTML or script. */
