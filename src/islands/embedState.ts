@@ -46,3 +46,9 @@ export function writeStateToUrl<T extends StateTable>(table: T, state: StateOf<T
   const q = params.toString();
   history.replaceState(null, '', q ? `?${q}` : location.pathname);
 }
+
+/** The address of a figure's embed page showing this state (the values that differ from the defaults). */
+export function embedPermalink<T extends StateTable>(name: string, table: T, state: StateOf<T>): string {
+  const q = serializeState(table, state).toString();
+  return new URL(`${import.meta.env.BASE_URL}embed/${name}/${q ? `?${q}` : ''}`, location.href).href;
+}
