@@ -150,9 +150,8 @@ test('the figure computes in the article when scrolled to, follows its steps, an
   expect(big.highlighted.shift).toBeLessThan(10_000);
   await expect(figure.getByTestId('lg-readout')).toContainText(String(Number(big.highlighted.shift.toPrecision(4))));
 
-  // no tensor is left behind: the worker holds the softmax model's W and b, and nothing else, after every request
-  expect(big.numTensors).toBe(first.numTensors);
-  expect(tenth.numTensors).toBe(first.numTensors);
+  // (the worker's tensor count is checked on the embed page, where no other figure shares the worker:
+  // in the article the figures around this one load and free their own models meanwhile)
 
   // scrolling on: step 3 is a 224×224 RGB image at the panda's ε
   await toStep(3);

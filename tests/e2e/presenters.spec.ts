@@ -13,6 +13,8 @@ test('the gallery lists every figure with its picture, embed code and links', as
   for (const f of liveFigures) {
     const card = page.locator(`[data-card="${f.name}"]`);
     await expect(card).toBeVisible();
+    // the pictures load lazily, as the reader scrolls to them
+    await card.scrollIntoViewIfNeeded();
     await expect(card.locator('img')).toHaveJSProperty('complete', true);
     expect(await card.locator('img').evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(100);
     await expect(card.locator('input')).toHaveValue(new RegExp(`<iframe src=".*embed/${f.name}/"`));
