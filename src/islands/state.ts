@@ -39,8 +39,9 @@ export interface BooleanProperty {
 export type Property = NumberProperty | IntegerProperty | ChoiceProperty | BooleanProperty;
 export type StateTable = Record<string, Property>;
 
+/** A choice's type is the union of its options (its default, an unannotated literal, widens to string). */
 export type StateOf<T extends StateTable> = {
-  [K in keyof T]: T[K] extends ChoiceProperty<infer C> ? C : T[K] extends BooleanProperty ? boolean : number;
+  [K in keyof T]: T[K] extends { type: 'choice'; options: readonly (infer C extends string)[] } ? C : T[K] extends BooleanProperty ? boolean : number;
 };
 
 /** Parameters every page understands, beside a figure's own. */
