@@ -10,7 +10,18 @@ import { backendOrder, type BackendName } from './messages.ts';
 
 let webgpuRegistered = false;
 
-async function tryBackend(name: BackendName, baseUrl: string): Promise<string | null> {
+/** A WebGL renderer that rasterises on the CPU (no GPU, or a blocklisted one). */
+const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software|basic render/i;
+
+/** The renderer string of the running webgl backend, unmasked where the browser allows. */
+function webglRenderer(): string {
+  const gl = webglContext();
+  if (!gl) return '';
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+}
+
+async function tryBackend(name: BackendName, baseUrl: string, forced = false): Promise<string | null> {
   try {
     if (name === 'webgpu') {
       const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
@@ -35,6 +46,15 @@ async function tryBackend(name: BackendName, baseUrl: string): Promise<string | 
     const value = (await probe.data())[0];
     probe.dispose();
     if (value !== 12) return `${name} computed a wrong test sum (${value})`;
+    // Software WebGL is slower than wasm here, and its shaders hold up the page's own drawing (the compositor
+    // shares the GPU process): unless the reader asked for webgl, go on to wasm.
+    if (name === 'webgl' && !forced) {
+      const renderer = webglRenderer();
+      if (SOFTWARE_GL.test(renderer)) {
+        tf.removeBackend('webgl');
+        return `webgl renders in software here (${renderer.slice(0, 80)}); wasm is faster`;
+      }
+    }
     return null;
   } catch (e) {
     return `${name} failed: ${(e as Error).message}`;
@@ -45,7 +65,7 @@ export async function chooseBackend(baseUrl: string, forced: BackendName | null)
   const notes: string[] = [];
   const order = forced ? [forced, ...backendOrder.filter((b) => b !== forced)] : [...backendOrder];
   for (const name of order) {
-    const problem = await tryBackend(name, baseUrl);
+    const problem = await tryBackend(name, baseUrl, name === forced);
     if (problem === null) return { backend: name, notes };
     notes.push(problem);
   }

@@ -237,10 +237,11 @@ test('a bad URL value is refused with a visible message; a narrow embed shows on
 test('webgl (or whichever starts first), wasm and cpu measure the same numbers', async ({ page }) => {
   test.setTimeout(240_000);
   const results: LinearGrowthData[] = [];
-  for (const backend of ['', 'wasm', 'cpu']) {
-    await page.goto(`/embed/linear-growth/?eps=0.05&n=5000${backend ? `&backend=${backend}` : ''}`);
+  for (const backend of ['webgl', 'wasm', 'cpu']) {
+    await page.goto(`/embed/linear-growth/?eps=0.05&n=5000&backend=${backend}`);
     const r = await figureResult(page, (x) => x.n === 5000);
-    if (backend) expect(r.backend).toBe(backend);
+    // webgl, asked for by name, may not start at all; wasm and cpu always do
+    if (backend !== 'webgl') expect(r.backend).toBe(backend);
     checkLinearGrowth(r);
     results.push(r);
   }
