@@ -64,14 +64,17 @@ async function newPage(width = 1280, height = 800): Promise<Page> {
   return context.newPage();
 }
 
-/** Waits until the worker's tensor count is the same twice in a row, a second apart (its queue has drained). */
+/** Waits until no figure is busy and the worker's tensor count held still for three readings, 1.5 s apart. */
 async function settledMemory(page: Page): Promise<MemoryResult> {
   let last: MemoryResult | null = null;
-  for (let i = 0; i < 120; i++) {
-    await page.waitForTimeout(1000);
+  let still = 0;
+  for (let i = 0; i < 200; i++) {
+    await page.waitForTimeout(1500);
     const m = await page.evaluate(() => (window as unknown as { __harnessingCompute: { compute: (r: unknown) => Promise<MemoryResult> } }).__harnessingCompute.compute({ type: 'memory' }));
-    if (last && last.numTensors === m.numTensors && last.numBytes === m.numBytes) return m;
+    const busy = await page.locator('figure.figure[aria-busy="true"]').count();
+    still = busy === 0 && last && last.numTensors === m.numTensors && last.numBytes === m.numBytes ? still + 1 : 0;
     last = m;
+    if (still >= 2) return m;
   }
   return last!;
 }
@@ -292,15 +295,24 @@ async function memory(): Promise<Memory> {
   // wasm: every figure computes in the same worker, fast enough for 1,000 changes here
   await page.goto(`${origin}/?debug=1&backend=wasm`, { waitUntil: 'load' });
   await page.waitForFunction(() => '__harnessingCompute' in window);
-  await scrollThrough(page, 800, 150);
-  const sliders = page.locator('.figure-controls input[type="range"]');
+  // every figure hydrated and computed once (models loaded, caches filled) before counting
+  await scrollThrough(page, 400, 400);
+  const sliders = page.locator('.figure-controls input[type="range"]:not([disabled])');
   const count = await sliders.count();
+  // one full round over every slider first, so that each figure has made its first request
+  for (let i = 0; i < count; i++) {
+    await sliders.nth(i).focus();
+    await sliders.nth(i).press('ArrowRight');
+    await sliders.nth(i).press('ArrowLeft');
+  }
+  await settledMemory(page);
   let moves = 0;
   const move = async (n: number) => {
     for (let i = 0; i < n; i++, moves++) {
       const s = sliders.nth(moves % count);
       await s.focus();
-      await s.press(Math.floor(moves / count) % 2 === 0 ? 'ArrowRight' : 'ArrowLeft');
+      // three steps up, three down: each slider stays in range and most moves ask for new work
+      await s.press(Math.floor(moves / count) % 6 < 3 ? 'ArrowRight' : 'ArrowLeft');
     }
   };
   await move(10);

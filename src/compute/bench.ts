@@ -16,8 +16,11 @@ const median = (v: number[]) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-/** FLOPs of one FGSM forward + input-gradient pass through the paper's maxout net, per digit. */
-export const MAXOUT_FGSM_FLOPS = 3 * 2 * (784 * 1200 + 240 * 1200 + 240 * 10);
+/**
+ * FLOPs of FGSM on the paper's maxout net, per digit: one forward pass and one backward pass to the input
+ * (no weight gradients), each a multiply-add (2 FLOPs) per weight of the three layers.
+ */
+export const MAXOUT_FGSM_FLOPS = 2 * 2 * (784 * 1200 + 240 * 1200 + 240 * 10);
 
 /** GFLOP/s of an n×n by n×n matMul, read back asynchronously (the first run warms up and is not counted). */
 async function matMulGflops(n: number, repeats: number): Promise<number> {
