@@ -16,7 +16,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, platform, release } from 'node:os';
+import { cpus, loadavg, totalmem, platform, release } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { ensureChromium } from './find-chromium.mjs';
@@ -342,6 +342,8 @@ try {
   server.kill();
 }
 result.seconds = Math.round((Date.now() - started.getTime()) / 1000);
+// other work on the machine while it ran: a load above the core count means the numbers are slower than they would be
+(result.machine as Record<string, unknown>).loadAverageAtEnd = loadavg().map((x) => +x.toFixed(2));
 
 mkdirSync('bench', { recursive: true });
 const previous: Record<string, unknown>[] = existsSync('bench/results.json') ? JSON.parse(readFileSync('bench/results.json', 'utf8')).runs ?? [] : [];
@@ -365,9 +367,10 @@ if (!args.includes('--no-readme') && !quick && existsSync('README.md')) {
 function summarise(r: Record<string, unknown>, earlier: Record<string, unknown>[]): string {
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
-  const m = r.machine as { cpu: string; cores: number; memoryGiB: number; os: string };
+  const m = r.machine as { cpu: string; cores: number; memoryGiB: number; os: string; loadAverageAtEnd?: number[] };
   const lines: string[] = [];
-  lines.push(`Measured ${String(r.date).slice(0, 10)} on ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, ${m.os}, ${r.browser}, headless${r.quick ? ' (quick run: smaller samples, one repeat)' : ''}.`);
+  const load = m.loadAverageAtEnd ? ` Load average over the last 15 minutes of the run: ${m.loadAverageAtEnd[2]} on ${m.cores} cores.` : '';
+  lines.push(`Measured ${String(r.date).slice(0, 10)} on ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, ${m.os}, ${r.browser}, headless${r.quick ? ' (quick run: smaller samples, one repeat)' : ''}, in ${r.seconds} s.${load}`);
   lines.push('');
   const w = r.weight as Weight | undefined;
   if (w) {
