@@ -433,7 +433,7 @@ function summarise(r: Record<string, unknown>, earlier: Record<string, unknown>[
   const mem = r.memory as Memory | undefined;
   if (mem) {
     lines.push(
-      `**Memory.** The worker (${mem.backend}) after 10 slider moves across the article's ${mem.sliders} sliders: ${mem.after10.numTensors} tensors, ${mb(mem.after10.numBytes)}; after 1,000: ${mem.after1000.numTensors} tensors, ${mb(mem.after1000.numBytes)} (goal: equal: ${mem.equal ? 'met' : mem.after1000.numTensors <= mem.after10.numTensors && mem.after1000.numBytes <= mem.after10.numBytes ? 'not equal, but no growth: the worker holds fewer tensors after 1,000 moves, because the figures on screen by then use fewer models' : `missed: it grew by ${mem.after1000.numTensors - mem.after10.numTensors} tensors`}).`,
+      `**Memory.** The worker (${mem.backend}) after 10 slider moves across the article's ${mem.sliders} sliders: ${mem.after10.numTensors} tensors, ${mb(mem.after10.numBytes)}; after 1,000: ${mem.after1000.numTensors} tensors, ${mb(mem.after1000.numBytes)} (goal: equal: ${mem.equal ? 'met' : mem.after1000.numTensors <= mem.after10.numTensors && mem.after1000.numBytes <= mem.after10.numBytes ? 'not equal, but no growth: fewer tensors after 1,000 moves than after 10' : `missed: it grew by ${mem.after1000.numTensors - mem.after10.numTensors} tensors`}).`,
     );
     lines.push('');
   }
