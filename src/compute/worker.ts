@@ -31,7 +31,10 @@ import { weightDecayRace } from './adversarialVsWeightDecay.ts';
 import { checkSweepOptions, logitSweep } from '../lib/analysis/logit-sweep.ts';
 import { checkRubbishOptions, rubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
 import { checkEnsembleOptions, ensembleFigure } from '../lib/analysis/ensembles.ts';
-import { sliceGrid } from '../lib/analysis/slice.ts';
+import { sliceGrid, type SliceGrid } from '../lib/analysis/slice.ts';
+
+/** The last plane through a digit (§8): two figures draw the same one. Plain arrays, cloned when sent. */
+let lastSlice: { key: string; grid: SliceGrid } | null = null;
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -205,18 +208,23 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       if (!Number.isFinite(request.range) || request.range <= 0 || request.range > 20) throw new ComputeError({ kind: 'input', message: `the range must be a number above 0 and at most 20, got ${request.range}` });
       if (!Number.isInteger(request.size) || request.size < 3 || request.size > 201 || request.size % 2 !== 1) throw new ComputeError({ kind: 'input', message: `the grid must have an odd number of points per side from 3 to 201, got ${request.size}` });
       const started = performance.now();
-      const model = await getModel(request.model);
       const set = await getTestDigits(i + 1);
       const pixels = toFloat(set, i, i + 1);
       const trueLabel = set.labels[i];
-      const grid = await sliceGrid(model, pixels, trueLabel, {
-        range: request.range,
-        size: request.size,
-        seed: request.seed,
-        clip: request.clip,
-        onProgress: (fraction) => self.postMessage({ id, progress: { fraction, label: `${request.model}: ${request.size * request.size} points of the plane` } }),
-        cancelled: () => context.cancelled.has(id),
-      });
+      // adversarial-slice and logit-surface draw the same plane: the second asks for what the first computed
+      const key = JSON.stringify([backend, request.model, i, request.range, request.size, request.seed, request.clip]);
+      const grid =
+        lastSlice?.key === key
+          ? lastSlice.grid
+          : await sliceGrid(await getModel(request.model), pixels, trueLabel, {
+              range: request.range,
+              size: request.size,
+              seed: request.seed,
+              clip: request.clip,
+              onProgress: (fraction) => self.postMessage({ id, progress: { fraction, label: `${request.model}: ${request.size * request.size} points of the plane` } }),
+              cancelled: () => context.cancelled.has(id),
+            });
+      lastSlice = { key, grid };
       return { ...grid, model: request.model, digit: i, trueLabel, pixels, seed: request.seed, clip: request.clip, backend, seconds: (performance.now() - started) / 1000, numTensors: tf.memory().numTensors };
     }
     case 'ensembles': {
