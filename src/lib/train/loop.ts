@@ -53,7 +53,7 @@ export async function train(variables: Record<string, tf.Variable>, objective: O
       const cost = tf.tidy(() => {
         const x = tf.tensor2d(xBuffer.subarray(0, size * 784), [size, 784]);
         const y = tf.tensor1d(yBuffer.subarray(0, size), 'int32');
-        const lossFn = objective(variables, x, y, { seed: stepSeed(options.seed, epoch, b) });
+        const lossFn = objective(variables, x, y, { seed: stepSeed(options.seed, epoch, b), epochsDone: epoch + b / batches });
         return options.optimizer.minimize(lossFn, true, list)!;
       });
       const value = (await cost.data())[0];

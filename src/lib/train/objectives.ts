@@ -7,10 +7,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelFunctions, Params } from '../models/architectures.ts';
 import { exactSign, inputGradient } from '../attacks/fgsm.ts';
+import { pgd } from '../attacks/pgd.ts';
 
 export interface Step {
   /** A seed for this step's dropout masks and noise (the run's seed, epoch and batch). */
   seed: number;
+  /** Epochs done before this step, with the fraction of the current epoch (0 at the very start); for schedules. */
+  epochsDone?: number;
 }
 
 export type Objective = (params: Params, x: tf.Tensor2D, y: tf.Tensor1D, step: Step) => () => tf.Scalar;
@@ -40,6 +43,41 @@ export function adversarialObjective(model: ModelFunctions, alpha: number, epsil
   return mixed(model, alpha, (params, x, y) =>
     tf.tidy(() => tf.clipByValue(tf.add(x, tf.mul(exactSign(inputGradient(model, params, x, y)), epsilon)), 0, 1) as tf.Tensor2D),
   );
+}
+
+export interface PgdTraining {
+  /** The ℓ∞ radius trained against once the warm-up is over. */
+  epsilon: number;
+  /** PGD steps per batch; each step moves by epsilon / steps · stepRatio. */
+  steps: number;
+  /** Step size as a fraction of the current ε (Madry et al. use 2.5 ε / steps; 1/3 with 5 steps moves far enough). */
+  stepRatio: number;
+  /** Epochs over which ε grows linearly from 0 to its value (0: no warm-up). */
+  warmupEpochs: number;
+}
+
+/** The ε of a PGD-training step after `epochsDone` epochs (linear warm-up, then constant). */
+export function pgdEpsilonAt(config: PgdTraining, epochsDone: number): number {
+  if (config.warmupEpochs <= 0) return config.epsilon;
+  return config.epsilon * Math.min(1, epochsDone / config.warmupEpochs);
+}
+
+/**
+ * Madry et al. (2018): min over θ of E max over ‖η‖∞ ≤ ε of J(θ, x + η, y), the
+ * inner max approximated by PGD from a random start of the ball (no dropout in
+ * the attack, the model's own dropout in the update), images kept in [0, 1].
+ * Only the attacked digits enter the loss (no clean term).
+ */
+export function pgdObjective(model: ModelFunctions, config: PgdTraining): Objective {
+  return (params, x, y, step) => {
+    const eps = pgdEpsilonAt(config, step.epochsDone ?? Infinity);
+    const attacked =
+      eps > 0
+        ? pgd(model, params, x, y, { epsilon: eps, stepSize: eps * config.stepRatio, steps: config.steps, randomStart: true, seed: step.seed + 29, clip: true })
+        : (tf.clone(x) as tf.Tensor2D);
+    const n = x.shape[0];
+    return () => tf.div(model.loss(params, attacked, y, { seed: step.seed }), n) as tf.Scalar;
+  };
 }
 
 /** §6's control: the same mixture with random ±ε per pixel instead of the gradient's sign. */
