@@ -18,6 +18,23 @@ export interface Step {
 
 export type Objective = (params: Params, x: tf.Tensor2D, y: tf.Tensor1D, step: Step) => () => tf.Scalar;
 
+/**
+ * An objective plus a parameter penalty: objective + penalty(params). Weight
+ * decay is penalty = (λ/2) Σ W² over chosen parameters (the gradient step
+ * subtracts λW, as Caffe's and pylearn2's weight decay did).
+ */
+export function withPenalty(base: Objective, penalty: (params: Params) => tf.Scalar): Objective {
+  return (params, x, y, step) => {
+    const loss = base(params, x, y, step);
+    return () => tf.add(loss(), penalty(params)) as tf.Scalar;
+  };
+}
+
+/** (λ/2) Σ w² over the named parameters. */
+export function l2Penalty(lambda: number, names: string[]): (params: Params) => tf.Scalar {
+  return (params) => tf.mul(lambda / 2, tf.addN(names.map((n) => tf.sum(tf.square(params[n]))))) as tf.Scalar;
+}
+
 /** The ordinary objective: mean J(θ, x, y). */
 export function ordinaryObjective(model: ModelFunctions): Objective {
   return (params, x, y, step) => () => tf.div(model.loss(params, x, y, { seed: step.seed }), x.shape[0]) as tf.Scalar;
