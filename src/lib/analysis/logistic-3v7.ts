@@ -19,8 +19,7 @@ import { Reproduction, row5, type DigitSample, type RowResult } from './reproduc
 export const LOGISTIC_MODELS = ['logistic-3v7', 'logistic-3v7-adv', 'logistic-3v7-l1'] as const;
 export type LogisticModelName = (typeof LOGISTIC_MODELS)[number];
 
-/** The paper's Fig. 2 numbers (shared/paper facts, row 5), percent, at ε = 0.25 on the test 3s and 7s. */
-export const PAPER_FIG2 = { epsilon: 0.25, cleanError: 1.6, fgsmError: 99 } as const;
+export { PAPER_FIG2 } from './page-values.ts';
 
 export interface ShownDigits {
   /** Index of each shown digit in the official test set. */

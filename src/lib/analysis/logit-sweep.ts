@@ -88,29 +88,7 @@ export async function logitSweep(model: Model, pixels: Float32Array, label: numb
   }
 }
 
-export interface PredictionBand {
-  /** The class predicted over the band. */
-  predicted: number;
-  /** Indices of the band's first and last point. */
-  from: number;
-  to: number;
-  /** ε at its first and last point. */
-  start: number;
-  end: number;
-}
-
-/** The sweep cut into runs of one predicted class, in order of ε. */
-export function predictionBands(epsilons: ArrayLike<number>, predicted: ArrayLike<number>): PredictionBand[] {
-  const bands: PredictionBand[] = [];
-  for (let i = 0; i < predicted.length; i++) {
-    const last = bands[bands.length - 1];
-    if (last && last.predicted === predicted[i]) {
-      last.to = i;
-      last.end = epsilons[i];
-    } else bands.push({ predicted: predicted[i], from: i, to: i, start: epsilons[i], end: epsilons[i] });
-  }
-  return bands;
-}
+export { predictionBands, type PredictionBand } from './page-values.ts';
 
 /** |second differences| of each class's logit along the sweep (points − 2 rows × classes), for the linearity check. */
 export function secondDifferences(logits: ArrayLike<number>, classes: number): Float64Array {

@@ -23,6 +23,7 @@ import { ordinaryObjective } from '../train/objectives.ts';
 import { train } from '../train/loop.ts';
 import { seeded } from '../random.ts';
 import { PIXELS } from '../data/idx.ts';
+import type { Stage } from './page-values.ts';
 
 export const CLASSES = 10;
 
@@ -231,9 +232,7 @@ export interface DdetOptions {
   cancelled?: () => boolean;
 }
 
-export type Stage = 'attack' | 'train' | 'test';
-/** Where each stage starts and ends on the run's progress bar (the attack is most of the work). */
-export const stageSpans: Record<Stage, [number, number]> = { attack: [0, 0.7], train: [0.7, 0.95], test: [0.95, 1] };
+export { stageSpans, type Stage } from './page-values.ts';
 
 export interface DdetResult {
   count: number;

@@ -9,6 +9,7 @@
 import { seeded } from '../random.ts';
 import { memberParams, modelFunctions } from '../models/architectures.ts';
 import { CancelledError, fgsmImages, percent, predict, summarise, type BatchOptions, type Model, type Predictions } from './batch.ts';
+import { RUBBISH_SEED } from './page-values.ts';
 
 export interface RowResult {
   row: number;
@@ -46,7 +47,7 @@ export interface ReproductionOptions {
 }
 
 export const EPSILON = 0.25;
-export const RUBBISH_SEED = 20150320;
+export { RUBBISH_SEED };
 export const RUBBISH_COUNT = 10000;
 
 /** N(0, σ²I₇₈₄) inputs (σ = 1: the paper's) from the site's one seeded generator, the same in Node and the browser. */

@@ -9,9 +9,9 @@
  */
 import { predict, type Model } from './batch.ts';
 import { Reproduction, row18, row20, rubbish, type RowResult } from './reproduce.ts';
+import { RUBBISH_MODELS } from './page-values.ts';
 
-export const RUBBISH_MODELS = ['softmax', 'maxout', 'rbf'] as const;
-export type RubbishModel = (typeof RUBBISH_MODELS)[number];
+export { RUBBISH_MODELS, type RubbishModel } from './page-values.ts';
 
 export interface RubbishOptions {
   model(name: string): Promise<Model>;
