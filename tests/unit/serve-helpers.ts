@@ -112,7 +112,7 @@ export function rawRequest(port: number, bytes: Buffer | string, timeoutMs = 300
       timedOut = true;
       socket.destroy();
     }, timeoutMs);
-    socket.on('data', (d) => chunks.push(d));
+    socket.on('data', (d: Buffer) => chunks.push(d));
     socket.on('error', () => {});
     socket.on('close', () => {
       clearTimeout(timer);
