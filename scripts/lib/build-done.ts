@@ -15,11 +15,20 @@ function walk(dir: string): string[] {
   });
 }
 
-/** Files every visit needs: pages, scripts, styles, fonts, the wasm binaries, the first figure's model and digits. */
+/**
+ * Files every visit needs, precached: pages (404.html too), scripts, styles, every font (the text's and KaTeX's),
+ * the wasm binaries (the threaded one is never used), the gallery's thumbnails, and the first figure's model,
+ * digits and posters. The other models and digit files are cached when first used.
+ */
 export function precacheList(files: string[]): string[] {
-  // The rest (other models, the full test set, the wasm binaries, KaTeX's and other scripts' fonts) is cached when first used.
   const first = ['models/manifest.json', 'models/softmax.bin', 'data/mnist-test-1000.bin', 'posters/fgsm-hero-clean.png', 'posters/fgsm-hero-direction.png', 'posters/fgsm-hero-adversarial.png', 'favicon.svg'];
-  return files.filter((f) => /\.(html|js|css)$/.test(f) || (/\.woff2$/.test(f) && /-latin-(400|600)/.test(f)) || first.includes(f));
+  return files.filter(
+    (f) =>
+      /\.(html|js|css|woff2)$/.test(f) ||
+      (/^tfjs\/[^/]+\.wasm$/.test(f) && !f.includes('threaded')) ||
+      /^thumbnails\/[^/]+\.png$/.test(f) ||
+      first.includes(f),
+  );
 }
 
 export function scriptHashes(html: string): string[] {

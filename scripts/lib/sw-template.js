@@ -1,17 +1,35 @@
 /* The site's service worker (written by the build): precaches what every visit
    needs, caches models and data as they are first used, and serves them offline.
-   A new build has a new VERSION and replaces the old caches. */
+   A new build has a new VERSION and replaces the old caches.
+   - A file that cannot be precached does not stop the installation: it is logged
+     and fetched (and cached) on first use.
+   - A request made with `cache: 'reload'` (the compute worker's, after a file failed
+     its integrity check and was deleted from the cache) goes to the network first,
+     so a fixed file on the server replaces a damaged copy without clearing site data.
+   - Pages: the network first, then the cache; a page never seen offline gets the
+     site's 404 page rather than another page. */
 const VERSION = '__VERSION__';
 const PRECACHE = __PRECACHE__;
 const BASE = __BASE__;
 const CACHE = `harnessing-${VERSION}`;
+const NOT_FOUND = `${BASE}404.html`;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
-    caches
-      .open(CACHE)
-      .then((cache) => cache.addAll(PRECACHE))
-      .then(() => self.skipWaiting()),
+    (async () => {
+      const cache = await caches.open(CACHE);
+      const results = await Promise.allSettled(
+        PRECACHE.map(async (url) => {
+          const response = await fetch(new Request(url, { cache: 'reload' }));
+          if (!response.ok) throw new Error(`the server answered ${response.status}`);
+          await cache.put(url, response);
+        }),
+      );
+      results.forEach((r, i) => {
+        if (r.status === 'rejected') console.warn(`Harnessing offline copy: ${PRECACHE[i]} was not precached (${r.reason?.message ?? r.reason}); it is fetched on first use`);
+      });
+      await self.skipWaiting();
+    })(),
   );
 });
 
@@ -24,20 +42,51 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+/** Keeps a good same-origin answer; a failure to store is not the reader's problem. */
+function keep(key, response) {
+  if (!response.ok || response.type !== 'basic' || response.status !== 200) return;
+  const copy = response.clone();
+  caches
+    .open(CACHE)
+    .then((c) => c.put(key, copy))
+    .catch(() => {});
+}
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin || !url.pathname.startsWith(BASE)) return;
+  // byte ranges go to the server as they are
+  if (request.headers.has('range')) return;
   if (request.mode === 'navigate') {
     // pages: the network first (a new build shows at once), the cache when offline
     event.respondWith(
       fetch(request)
         .then((response) => {
-          const copy = response.clone();
-          if (response.ok) caches.open(CACHE).then((c) => c.put(url.pathname, copy));
+          keep(url.pathname, response);
           return response;
         })
-        .catch(() => caches.match(url.pathname, { ignoreSearch: true }).then((r) => r || caches.match(BASE))),
+        .catch(async () => {
+          const hit =
+            (await caches.match(url.pathname, { ignoreSearch: true })) ||
+            (!url.pathname.endsWith('/') && (await caches.match(`${url.pathname}/`, { ignoreSearch: true })));
+          if (hit) return hit;
+          const missing = await caches.match(NOT_FOUND);
+          if (missing) return new Response(missing.body, { status: 404, statusText: 'Not Found', headers: missing.headers });
+          return Response.error();
+        }),
+    );
+    return;
+  }
+  if (request.cache === 'reload' || request.cache === 'no-store') {
+    // asked to go past the caches: the network first, the cache only when it cannot be reached
+    event.respondWith(
+      fetch(request)
+        .then((response) => {
+          if (request.cache === 'reload') keep(request, response);
+          return response;
+        })
+        .catch(() => caches.match(request, { ignoreSearch: true }).then((hit) => hit || Response.error())),
     );
     return;
   }
@@ -47,10 +96,7 @@ self.addEventListener('fetch', (event) => {
       (hit) =>
         hit ||
         fetch(request).then((response) => {
-          if (response.ok && response.type === 'basic') {
-            const copy = response.clone();
-            caches.open(CACHE).then((c) => c.put(request, copy));
-          }
+          keep(request, response);
           return response;
         }),
     ),

@@ -2,8 +2,10 @@
  * What every request handler in the worker shares: the site's base URL, the
  * running backend, the shipped models and the packed digits, each loaded once
  * and on first use (a failed load is not cached, so a retry fetches again).
+ * A file that arrived damaged (wrong size or hash, undecodable) is deleted from
+ * the offline copy and fetched again past every cache on the retry.
  */
-import { fetchManifest, loadModel } from '../lib/models/loader.ts';
+import { fetchManifest, loadModel, ModelLoadError } from '../lib/models/loader.ts';
 import type { Manifest } from '../lib/models/manifest.ts';
 import { modelFunctions } from '../lib/models/architectures.ts';
 import { toParams } from '../lib/models/params.ts';
@@ -47,8 +49,38 @@ function modelsUrl() {
   return new URL('models/', context.baseUrl).href;
 }
 
+/** Files that arrived damaged in this session: fetched with cache: 'reload' from now on (the service worker honours it). */
+const damaged = new Set<string>();
+
+/** The site's fetch: past the HTTP cache and the service worker's copy for a file that arrived damaged. */
+function siteFetch(url: string): Promise<Response> {
+  return fetch(url, damaged.has(url) ? { cache: 'reload' } : undefined);
+}
+
+/**
+ * Forgets a damaged file: deleted from the offline copy (the service worker's caches, named harnessing-*),
+ * and fetched past every cache next time. Where there is no Cache Storage (no service worker) only the latter.
+ */
+export async function forgetDamaged(url: string): Promise<void> {
+  damaged.add(url);
+  if (typeof caches === 'undefined') return;
+  try {
+    for (const key of await caches.keys()) {
+      if (key.startsWith('harnessing-')) await (await caches.open(key)).delete(url, { ignoreSearch: true });
+    }
+  } catch {
+    // Cache Storage refused (a private window, storage cleared meanwhile): the reload flag still applies
+  }
+}
+
+/** A ModelLoadError for anything but an unreachable network names a file whose bytes were wrong. */
+const arrivedDamaged = (e: unknown) => e instanceof ModelLoadError && !/could not be fetched|the server answered/.test(e.reason);
+
 export function getManifest(): Promise<Manifest> {
-  manifest ??= fetchManifest(modelsUrl());
+  manifest ??= fetchManifest(modelsUrl(), siteFetch).catch(async (e) => {
+    if (arrivedDamaged(e)) await forgetDamaged(new URL((e as ModelLoadError).file, modelsUrl()).href);
+    throw e;
+  });
   manifest.catch(() => (manifest = null));
   return manifest;
 }
@@ -57,8 +89,17 @@ export function getModel(name: string): Promise<Model> {
   let p = models.get(name);
   if (!p) {
     p = (async () => {
-      const loaded = await loadModel(modelsUrl(), name, { manifest: await getManifest() });
-      return { name, architecture: loaded.entry.architecture, fns: modelFunctions(loaded.entry.architecture), params: toParams(loaded.tensors) };
+      try {
+        const loaded = await loadModel(modelsUrl(), name, { manifest: await getManifest(), fetch: siteFetch });
+        return { name, architecture: loaded.entry.architecture, fns: modelFunctions(loaded.entry.architecture), params: toParams(loaded.tensors) };
+      } catch (e) {
+        // the retry must find the damaged copy gone: it is deleted before the figure hears of the failure
+        if (arrivedDamaged(e)) {
+          await forgetDamaged(new URL((e as ModelLoadError).file, modelsUrl()).href);
+          await forgetDamaged(new URL('manifest.json', modelsUrl()).href);
+        }
+        throw e;
+      }
     })();
     p.catch(() => {
       models.delete(name);
@@ -79,9 +120,10 @@ export function getDigitFile(file: string): Promise<DigitSet> {
   let set = digitFiles.get(file);
   if (!set) {
     set = (async () => {
+      const url = new URL(file, context.baseUrl).href;
       let response: Response;
       try {
-        response = await fetch(new URL(file, context.baseUrl));
+        response = await siteFetch(url);
       } catch (e) {
         throw new ComputeError({ kind: 'data', file, message: `${file} could not be fetched (${(e as Error).message})` });
       }
@@ -89,6 +131,7 @@ export function getDigitFile(file: string): Promise<DigitSet> {
       try {
         return unpackDigits(await response.arrayBuffer());
       } catch (e) {
+        await forgetDamaged(url);
         throw new ComputeError({ kind: 'data', file, message: `${file}: ${(e as Error).message}` });
       }
     })();
