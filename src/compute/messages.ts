@@ -4,6 +4,7 @@ import type { ConfidenceMap, ToyModel, ToyStep } from '../lib/analysis/rbf-toy.t
 import type { RbfImmunity } from '../lib/analysis/rbf-immunity.ts';
 import type { LbfgsVsFgsmRequest, LbfgsVsFgsmResult } from './lbfgsVsFgsm.ts';
 import type { TransferGlanceRequest, TransferGlanceResult } from './transferGlance.ts';
+import type { AttackLadderDigitRequest, AttackLadderDigitResult, AttackLadderRequest, AttackLadderResult } from './attackLadder.ts';
 import type { SweepPoint } from '../lib/analysis/fgsm-sweep.ts';
 import type { RotationExample } from '../lib/attacks/rotation.ts';
 import type { LogitSweep } from '../lib/analysis/logit-sweep.ts';
@@ -347,7 +348,7 @@ export interface AdversarialTrainingResult {
   numTensors: number;
 }
 
-export type Request = AdversarialTrainingRequest | AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
+export type Request = AttackLadderRequest | AttackLadderDigitRequest | AdversarialTrainingRequest | AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -503,6 +504,8 @@ export interface AgreementResult extends AgreementFigure {
 }
 
 export interface ResultOf {
+  attackLadder: AttackLadderResult;
+  attackLadderDigit: AttackLadderDigitResult;
   adversarialTraining: AdversarialTrainingResult;
   agreement: AgreementResult;
   ensembles: EnsemblesResult;

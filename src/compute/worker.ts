@@ -22,6 +22,7 @@ import { growthSweep, logitShift } from '../lib/analysis/linear-growth.ts';
 import { agreementFigure } from '../lib/analysis/agreement.ts';
 import { rbfMnist, rbfToy } from './rbfImmunity.ts';
 import { handleLbfgsVsFgsm } from './lbfgsVsFgsm.ts';
+import { handleAttackLadder, handleAttackLadderDigit } from './attackLadder.ts';
 import { handleTransferGlance } from './transferGlance.ts';
 import { nonRobust } from './non-robust-handler.ts';
 import { adversarialTraining } from './adversarial-training-handler.ts';
@@ -186,6 +187,10 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       return adversarialTraining(id, request, (progress) => self.postMessage({ id, progress }));
     case 'nonRobust':
       return nonRobust(id, request, (progress) => self.postMessage({ id, progress }));
+    case 'attackLadder':
+      return handleAttackLadder(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }), () => context.cancelled.has(id));
+    case 'attackLadderDigit':
+      return handleAttackLadderDigit(request);
     case 'transferGlance':
       return handleTransferGlance(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }), () => context.cancelled.has(id));
     case 'lbfgsVsFgsm':

@@ -32,6 +32,7 @@ export const figures: FigureInfo[] = [
   { name: 'ensembles', title: 'An ensemble attacked as a whole and through one member', chapter: '9', live: true, steps: 3 },
   { name: 'reproduce-table', title: 'The paper’s MNIST results, recomputed', chapter: '10', live: true },
   { name: 'rubbish-inputs', title: 'Rubbish inputs: Gaussian noise, confidently classified', chapter: 'A', live: true, steps: 4 },
+  { name: 'attack-ladder', title: 'The attack ladder: FGSM against stronger attacks', chapter: 'after-2015', live: true, steps: 4 },
   { name: 'non-robust-features', title: 'Training on mislabelled adversarial digits (D_det on MNIST)', chapter: 'bugs-or-features', live: true, steps: 4 },
 ];
 

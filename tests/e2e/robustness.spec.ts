@@ -27,6 +27,7 @@ import { ensembles } from '../../src/islands/ensembles.state.ts';
 import { reproduceTable } from '../../src/islands/reproduceTable.state.ts';
 import { rubbishInputs } from '../../src/islands/rubbishInputs.state.ts';
 import { nonRobustFeatures } from '../../src/islands/nonRobustFeatures.state.ts';
+import { attackLadder } from '../../src/islands/attackLadder.state.ts';
 import { heroResult, type HeroResult } from './helpers.ts';
 
 const STRESS = !!process.env.STRESS && process.env.STRESS !== '0';
@@ -52,6 +53,7 @@ const tables: Record<string, StateTable> = {
   ensembles,
   'reproduce-table': reproduceTable,
   'rubbish-inputs': rubbishInputs,
+  'attack-ladder': attackLadder,
   'non-robust-features': nonRobustFeatures,
 };
 /** Values that would make the page load something not every checkout has, or compute for minutes: never generated as valid. */
@@ -68,6 +70,7 @@ const avoided: Record<string, Record<string, string[]>> = {
   agreement: { sample: ['10000'] },
   ensembles: { sample: ['10000'] },
   'non-robust-features': { test: ['10000'] },
+  'attack-ladder': { model: ['maxout-pgd'], n: ['1000'] },
 };
 
 /** Each one would set window.__xss if it were ever run as HTML or script. */

@@ -2,12 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { figures } from '../../src/islands/registry.ts';
+import { compareChapters } from '../../src/components/chapters.ts';
 
-// the article's chapters in the order the article page sorts them (file name)
+// the article's chapters in the order the article page sorts them (src/components/chapters.ts)
 const dir = 'content';
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.mdx') && f !== 'references.mdx')
-  .sort((a, b) => a.localeCompare(b));
+  .sort(compareChapters);
 const placed = files.flatMap((f) =>
   [...readFileSync(join(dir, f), 'utf8').matchAll(/<(?:Scrolly figure|Figure name)="([^"]+)"/g)].map((m) => m[1]),
 );

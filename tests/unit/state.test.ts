@@ -51,6 +51,7 @@ import { adversarialVsWeightDecaySteps } from '../../src/islands/adversarialVsWe
 import { logitSweepSteps } from '../../src/islands/logitSweep.state.ts';
 import { rubbishInputsSteps } from '../../src/islands/rubbishInputs.state.ts';
 import { ensemblesSteps } from '../../src/islands/ensembles.state.ts';
+import { attackLadderSteps } from '../../src/islands/attackLadder.state.ts';
 
 describe('the figure registry', () => {
   it('gives each figure the number of scroll steps its state table lists', () => {
@@ -74,6 +75,7 @@ describe('the figure registry', () => {
       'logit-sweep': logitSweepSteps,
       'rubbish-inputs': rubbishInputsSteps,
       ensembles: ensemblesSteps,
+      'attack-ladder': attackLadderSteps,
     };
     for (const f of figures.filter((x) => x.live)) expect(f.steps ?? 0, f.name).toBe(steps[f.name]?.length ?? 0);
   });

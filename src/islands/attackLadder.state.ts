@@ -1,0 +1,28 @@
+/** The attack-ladder figure's state (what the field learned after 2015: FGSM against stronger attacks). */
+import type { StateOf, StateTable } from './state.ts';
+
+export const attackLadder = {
+  /** The model attacked; maxout-pgd is offered where the build ships it. */
+  model: { type: 'choice', label: 'model', default: 'maxout-adv', options: ['maxout-adv', 'maxout', 'softmax', 'maxout-pgd'] as const },
+  eps: { type: 'number', label: 'ε', symbol: 'ε', default: 0.25, min: 0, max: 0.5, step: 0.05 },
+  /** The first N official test digits the ladder is measured on. */
+  n: { type: 'choice', label: 'test digits', default: '100', options: ['100', '500', '1000'] as const },
+  /** The digit whose FGSM and PGD images and loss along PGD are shown. */
+  digit: { type: 'integer', label: 'test digit', default: 0, min: 0, max: 9999 },
+  /** How far up the ladder the chart shows: FGSM alone, or every attack. */
+  climb: { type: 'choice', label: 'attacks shown', default: 'all', options: ['fgsm', 'all'] as const },
+} satisfies StateTable;
+
+export type AttackLadderState = StateOf<typeof attackLadder>;
+
+/** The state of each scroll step of the chapter (content/after-2015.mdx). */
+export const attackLadderSteps: Partial<AttackLadderState>[] = [
+  // 1. FGSM alone: the FGSM-trained network looks robust
+  { model: 'maxout-adv', eps: 0.25, climb: 'fgsm', digit: 0 },
+  // 2. a random step, then iterations: the same network falls
+  { model: 'maxout-adv', eps: 0.25, climb: 'all', digit: 0 },
+  // 3. the ordinarily trained maxout network, for contrast: every rung is high
+  { model: 'maxout', eps: 0.25, climb: 'all', digit: 0 },
+  // 4. the PGD-trained network holds on every rung
+  { model: 'maxout-pgd', eps: 0.25, climb: 'all', digit: 0 },
+];
