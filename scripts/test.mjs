@@ -157,7 +157,10 @@ async function unit() {
 
 // ---- browser tests ----
 async function browser(chromium) {
-  const args = ['playwright', 'test', ...(stress ? ['--grep', '@stress'] : passThrough.length ? [] : ['--grep-invert', '@stress']), ...passThrough];
+  // npm test leaves out the @stress sweeps; test:stress runs them and the bad-URL sweep (@url-sweep) at full size
+  // (a file or a title named on the command line runs whatever it names)
+  const picks = passThrough.some((a) => /\.spec\.ts(:\d+)*$|^-g$|^--grep/.test(a));
+  const args = ['playwright', 'test', ...(stress ? ['--grep', '@stress|@url-sweep'] : picks ? [] : ['--grep-invert', '@stress']), ...passThrough];
   say(`npx ${args.join(' ')}`);
   const r = await run('npx', args, { extraEnv: { CHROME_PATH: chromium, ...(stress ? { STRESS: '1' } : {}) } });
   if (r.ok) return;
