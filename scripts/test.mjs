@@ -27,11 +27,9 @@ const timings = [];
 
 // DEP0040: TensorFlow.js's node-fetch 2 loads Node's deprecated punycode module; harmless, and not ours to change
 const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --disable-warning=DEP0040`.trim() };
-if (plain) {
-  // no colour codes in a log; the tools that force colour anyway are filtered below
-  delete env.FORCE_COLOR;
-  env.NO_COLOR = '1';
-}
+// the tools write into a pipe: on a terminal ask them for colour; in a log strip what they colour anyway
+// (Playwright forces colour in its workers; NO_COLOR beside that only adds a warning per process)
+if (!plain) env.FORCE_COLOR ??= '1';
 
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07/g;
 const minutes = (ms) => `${(ms / 60_000).toFixed(1)} min`;
