@@ -1,32 +1,182 @@
 #!/usr/bin/env node
 /**
- * `npm test`: every test. Unit tests (vitest) on src/lib, then the site built
- * twice (at / and under a sub-path) and the browser tests (Playwright) on both
- * builds in a real Chromium. `--e2e-only` skips the unit tests. `--stress` (`npm run test:stress`)
- * builds, then runs only the robustness tests with STRESS=1 (500 seeded bad URL states instead of 50).
+ * The test commands.
+ *   npm test                        unit tests (vitest) on src/lib; the site built at / and under /harnessing/ (the two
+ *                                   builds run side by side); the browser tests (Playwright, real Chromium) on both.
+ *                                   The exhaustive sweeps (tests tagged @stress) are left to test:stress.
+ *   npm run test:e2e [-- ARGS]      the browser tests alone; builds only what is missing or older than the sources.
+ *                                   ARGS go to Playwright: spec files (tests/e2e/x.spec.ts, x.spec.ts:42), -g TITLE,
+ *                                   --repeat-each=3, --workers=1 ...
+ *   npm run test:stress [-- ARGS]   the exhaustive sweeps (@stress), at full size (STRESS=1: 500 bad URL states).
+ * On failure it prints the total time, what failed and the one command that reruns just that.
+ * Not on a terminal (a log, CI) its output is plain text: no colour codes.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ensureChromium } from './find-chromium.mjs';
 
-const stress = process.argv.includes('--stress');
-const e2eOnly = stress || process.argv.includes('--e2e-only');
+const argv = process.argv.slice(2);
+const stress = argv.includes('--stress');
+const e2eOnly = stress || argv.includes('--e2e-only');
+const passThrough = argv.filter((a) => a !== '--stress' && a !== '--e2e-only');
+const plain = !process.stdout.isTTY;
 const started = Date.now();
-const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' };
+const timings = [];
 
-function run(title, cmd, args, extraEnv = {}) {
-  console.log(`\n== ${title}: ${cmd} ${args.join(' ')}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...env, ...extraEnv } });
-  if (r.status !== 0) {
-    console.error(`\n${title} failed (exit ${r.status ?? r.signal}).`);
-    process.exit(r.status ?? 1);
+// DEP0040: TensorFlow.js's node-fetch 2 loads Node's deprecated punycode module; harmless, and not ours to change
+const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --disable-warning=DEP0040`.trim() };
+// the tools write into a pipe: on a terminal ask them for colour; in a log strip what they colour anyway
+// (Playwright forces colour in its workers; NO_COLOR beside that only adds a warning per process)
+if (!plain) env.FORCE_COLOR ??= '1';
+
+const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07/g;
+const minutes = (ms) => `${(ms / 60_000).toFixed(1)} min`;
+const say = (line = '') => process.stdout.write(`${line}\n`);
+
+/** Runs a command, its output passed through (plain text when not on a terminal) or kept to print on failure. */
+function run(cmd, args, { extraEnv = {}, quiet = false } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let kept = '';
+    const pass = (stream) => (chunk) => {
+      const text = plain || quiet ? chunk.toString().replace(ANSI, '') : chunk.toString();
+      if (quiet) kept += text;
+      else stream.write(text);
+    };
+    child.stdout.on('data', pass(process.stdout));
+    child.stderr.on('data', pass(process.stderr));
+    child.on('close', (code, signal) => resolve({ ok: code === 0, code: code ?? signal, output: kept }));
+  });
+}
+
+async function timed(title, fn) {
+  say(`\n== ${title}`);
+  const t0 = Date.now();
+  const result = await fn();
+  timings.push(`${title}: ${minutes(Date.now() - t0)}`);
+  return result;
+}
+
+function fail(what, rerun) {
+  say(`\n${'='.repeat(72)}`);
+  say(`FAILED after ${minutes(Date.now() - started)}: ${what}`);
+  if (timings.length) say(`Times: ${timings.join('; ')}.`);
+  if (rerun.length) {
+    say(rerun.length === 1 ? 'Rerun just that:' : 'Rerun just those:');
+    for (const r of rerun) say(`  ${r}`);
+  }
+  process.exit(1);
+}
+
+// ---- the builds: fresh when newer than every source file ----
+const SOURCES = ['src', 'content', 'models', 'public', 'scripts/lib', 'astro.config.mjs', 'package.json', 'package-lock.json', 'tsconfig.json'];
+const GENERATED = new Set(['public/models', 'public/data', 'public/tfjs', 'public/posters']); // written by the build itself
+function newest(path) {
+  if (!existsSync(path) || GENERATED.has(path)) return 0;
+  const s = statSync(path);
+  if (!s.isDirectory()) return s.mtimeMs;
+  let m = 0;
+  for (const name of readdirSync(path)) m = Math.max(m, newest(join(path, name)));
+  return m;
+}
+/** Why `dir` must be built again for `base`, or null when it is fresh. */
+function stale(dir, base) {
+  const index = join(dir, 'index.html');
+  if (!existsSync(index)) return `${dir}/ has no build`;
+  const html = readFileSync(index, 'utf8');
+  const under = html.includes('"/harnessing/_astro/') || html.includes("'/harnessing/_astro/");
+  if (under !== (base === '/harnessing/')) return `${dir}/ was built for another base path`;
+  const built = statSync(index).mtimeMs;
+  const changed = Math.max(...SOURCES.map(newest));
+  return changed > built ? `${dir}/ is older than the sources` : null;
+}
+const BUILDS = [
+  { dir: 'dist', base: '/' },
+  { dir: 'dist-sub', base: '/harnessing/' },
+];
+async function build() {
+  const todo = BUILDS.map((b) => ({ ...b, why: stale(b.dir, b.base) })).filter((b) => b.why);
+  if (todo.length === 0) {
+    say(`dist/ and dist-sub/ are newer than every source file: not built again.`);
+    return;
+  }
+  for (const b of todo) say(`building ${b.dir}/ (base ${b.base}): ${b.why}`);
+  let extraEnv = {};
+  if (todo.length > 1) {
+    // what the builds copy from public/ (models, digits, wasm, the hero's poster) is written once, before both
+    const prepare = `const { writeSiteAssets } = await import('./scripts/lib/site-assets.ts');
+      const { writePosters } = await import('./scripts/lib/posters.ts');
+      writeSiteAssets(); await writePosters('public/posters');`;
+    const r = await run(process.execPath, ['--experimental-strip-types', '--no-warnings', '--input-type=module', '-e', prepare], { quiet: true });
+    if (!r.ok) {
+      say(r.output);
+      fail('writing the site assets into public/', ['npx astro build']);
+    }
+    extraEnv = { SITE_ASSETS_WRITTEN: '1' };
+  }
+  // the two builds run side by side; each prints only a summary, or everything if it fails
+  const results = await Promise.all(
+    todo.map(async (b) => {
+      const t0 = Date.now();
+      const r = await run('npx', ['astro', 'build'], { extraEnv: { ...extraEnv, BASE_PATH: b.base, OUT_DIR: b.dir }, quiet: true });
+      say(`  ${b.dir}/ ${r.ok ? 'built' : 'FAILED'} in ${minutes(Date.now() - t0)}`);
+      return { ...b, ...r };
+    }),
+  );
+  const bad = results.filter((r) => !r.ok);
+  if (bad.length) {
+    for (const b of bad) say(`\n---- build of ${b.dir}/ (exit ${b.code}) ----\n${b.output}`);
+    fail(
+      `the build of ${bad.map((b) => `${b.dir}/`).join(' and ')}`,
+      bad.map((b) => (b.base === '/' ? 'npx astro build' : `BASE_PATH=${b.base} OUT_DIR=${b.dir} npx astro build`)),
+    );
   }
 }
 
+// ---- unit tests ----
+async function unit() {
+  const report = join(tmpdir(), `harnessing-vitest-${process.pid}.json`);
+  const r = await run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+  if (r.ok) return rmSync(report, { force: true });
+  let files = [];
+  try {
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    files = json.testResults.filter((t) => t.status !== 'passed').map((t) => t.name.replace(`${process.cwd()}/`, ''));
+    const tests = json.testResults.flatMap((t) => t.assertionResults.filter((a) => a.status === 'failed').map((a) => `${t.name.replace(`${process.cwd()}/`, '')} › ${a.fullName}`));
+    if (tests.length) say(`\nFailed unit tests:\n${tests.map((t) => `  ${t}`).join('\n')}`);
+  } catch {
+    // no report: vitest could not start; its own message is above
+  }
+  rmSync(report, { force: true });
+  fail('unit tests', [files.length ? `npx vitest run ${files.join(' ')}` : 'npx vitest run']);
+}
+
+// ---- browser tests ----
+async function browser(chromium) {
+  // npm test leaves out the @stress sweeps; test:stress runs them and the bad-URL sweep (@url-sweep) at full size
+  // (a file or a title named on the command line runs whatever it names)
+  const picks = passThrough.some((a) => /\.spec\.ts(:\d+)*$|^-g$|^--grep/.test(a));
+  const args = ['playwright', 'test', ...(stress ? ['--grep', '@stress|@url-sweep'] : picks ? [] : ['--grep-invert', '@stress']), ...passThrough];
+  say(`npx ${args.join(' ')}`);
+  const r = await run('npx', args, { extraEnv: { CHROME_PATH: chromium, ...(stress ? { STRESS: '1' } : {}) } });
+  if (r.ok) return;
+  let failed = [];
+  try {
+    failed = JSON.parse(readFileSync('test-results/failed-tests.json', 'utf8'));
+  } catch {
+    // Playwright stopped before the tests (its message is above)
+  }
+  if (failed.length) say(`\nFailed browser tests:\n${failed.map((f) => `  ${f.where}  ${f.title} (${f.status})`).join('\n')}`);
+  const files = [...new Set(failed.map((f) => f.where))];
+  const script = stress ? 'test:stress' : 'test:e2e';
+  fail(`browser tests (${failed.length || 'see above'})`, [files.length ? `npm run ${script} -- ${files.join(' ')}` : `npm run ${script}`]);
+}
+
 const chromium = ensureChromium();
-console.log(`Browser tests use ${chromium}`);
-if (!e2eOnly) run('unit tests', 'npx', ['vitest', 'run']);
-run('build at /', 'npx', ['astro', 'build'], { BASE_PATH: '/', OUT_DIR: 'dist' });
-run('build under /harnessing/', 'npx', ['astro', 'build'], { BASE_PATH: '/harnessing/', OUT_DIR: 'dist-sub' });
-if (stress) run('robustness tests, stress', 'npx', ['playwright', 'test', 'tests/e2e/robustness.spec.ts'], { CHROME_PATH: chromium, STRESS: '1' });
-else run('browser tests', 'npx', ['playwright', 'test'], { CHROME_PATH: chromium });
-console.log(`\nAll tests passed in ${((Date.now() - started) / 60000).toFixed(1)} min.`);
+say(`Browser tests use ${chromium}`);
+if (!e2eOnly) await timed('unit tests: npx vitest run', unit);
+await timed('builds', build);
+await timed(stress ? 'browser tests, the exhaustive sweeps (STRESS=1)' : 'browser tests', () => browser(chromium));
+say(`\nAll tests passed in ${minutes(Date.now() - started)} (${timings.join('; ')}).`);

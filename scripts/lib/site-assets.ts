@@ -62,6 +62,8 @@ export function siteAssets(): AstroIntegration {
         base = config.base.endsWith('/') ? config.base : `${config.base}/`;
       },
       'astro:config:setup': async ({ logger }) => {
+        // scripts/test.mjs writes them once before it runs two builds side by side, which must not rewrite them
+        if (process.env.SITE_ASSETS_WRITTEN === '1') return;
         writeSiteAssets((m) => logger.info(m));
         const { writePosters } = await import('./posters.ts');
         await writePosters(join(root, 'public', 'posters'), (m) => logger.info(m));

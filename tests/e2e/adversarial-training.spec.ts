@@ -118,8 +118,8 @@ test('a bad URL value is refused with a message; ?step=N gives that step', async
 test('in the article, the scroll steps set α and ε', async ({ page }) => {
   await page.goto('/');
   await page.evaluate(() => document.querySelector('[data-scrolly="adversarial-training"] .step[data-step="3"]')!.scrollIntoView({ block: 'center' }));
-  await expect.poll(async () => (await shown(page)).state.alpha, { timeout: 30_000 }).toBe(1);
+  await expect.poll(async () => (await shown(page)).state.alpha, { timeout: 60_000 }).toBe(1);
   await page.evaluate(() => document.querySelector('[data-scrolly="adversarial-training"] .step[data-step="2"]')!.scrollIntoView({ block: 'center' }));
-  await expect.poll(async () => (await shown(page)).state.epsilon, { timeout: 30_000 }).toBe(0.1);
+  await expect.poll(async () => (await shown(page)).state.epsilon, { timeout: 60_000 }).toBe(0.1);
   expect((await shown(page)).state.alpha).toBe(0.5);
 });

@@ -25,7 +25,7 @@ async function settledTensors(page: Page): Promise<number> {
 const FIGURES = ['fgsm-hero', 'lbfgs-vs-fgsm', 'transfer-glance', 'linear-growth', 'fgsm-sweep', 'rotation'];
 
 for (const f of liveFigures.filter((x) => FIGURES.includes(x.name))) {
-  test(`${f.name}: the worker's tensor count after 200 slider moves equals the count after 10`, async ({ page }) => {
+  test(`${f.name}: the worker's tensor count after 200 slider moves equals the count after 10`, { tag: '@stress' }, async ({ page }) => {
     test.setTimeout(240_000);
     await page.goto(`/embed/${f.name}/?debug=1&backend=wasm`);
     await page.waitForFunction(() => '__harnessingCompute' in window);

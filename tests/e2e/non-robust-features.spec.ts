@@ -136,8 +136,8 @@ test('a bad URL value is refused with a message; ?step=N gives that step', async
 test('in the article, the scroll steps set ε', async ({ page }) => {
   await page.goto('/');
   await page.evaluate(() => document.querySelector('[data-scrolly="non-robust-features"] .step[data-step="3"]')!.scrollIntoView({ block: 'center' }));
-  await expect.poll(async () => (await shown(page)).state.epsilon, { timeout: 30_000 }).toBe(0.3);
+  await expect.poll(async () => (await shown(page)).state.epsilon, { timeout: 60_000 }).toBe(0.3);
   await page.evaluate(() => document.querySelector('[data-scrolly="non-robust-features"] .step[data-step="1"]')!.scrollIntoView({ block: 'center' }));
-  await expect.poll(async () => (await shown(page)).state.epsilon, { timeout: 30_000 }).toBe(0.1);
+  await expect.poll(async () => (await shown(page)).state.epsilon, { timeout: 60_000 }).toBe(0.1);
   await expect(page.locator('.non-robust .stages, .non-robust [data-testid="summary"]').first()).toBeVisible({ timeout: 60_000 });
 });

@@ -59,7 +59,7 @@ test.use({ serviceWorkers: 'allow' });
 });
 });
 
-test('a full scroll through the article and every embed page: no request leaves the site, no console error', async ({ page }) => {
+test('a full scroll through the article and every embed page: no request leaves the site, no console error', { tag: '@stress' }, async ({ page }) => {
   test.setTimeout(600_000);
   const w = watch(page, ORIGIN);
   // wasm: every figure computes, and faster than software WebGL here

@@ -224,7 +224,7 @@ async function computed(page: Page, figure: string, timeout = 120_000): Promise<
 
 const closeTo = (a: number[], b: number[], tol = 1e-3) => a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) < tol);
 
-test.describe('bad input in the URL', () => {
+test.describe('bad input in the URL', { tag: '@url-sweep' }, () => {
   const states = statesFor(STATES);
   for (const figure of liveFigures.map((f) => f.name)) {
     const mine = states.filter((s) => s.figure === figure);
@@ -235,9 +235,9 @@ test.describe('bad input in the URL', () => {
         const url = `/embed/${figure}/?${s.search}`;
         await page.goto(url);
         // hydrated: Astro drops the island's ssr attribute once it has run
-        await expect(page.locator('astro-island[ssr]'), url).toHaveCount(0, { timeout: 20_000 });
-        await expect(page.locator('figure.figure').first(), url).toBeVisible({ timeout: 20_000 });
-        if (s.bad) await expect(page.locator('.figure-messages'), url).toBeVisible({ timeout: 20_000 });
+        await expect(page.locator('astro-island[ssr]'), url).toHaveCount(0, { timeout: 60_000 });
+        await expect(page.locator('figure.figure').first(), url).toBeVisible({ timeout: 60_000 });
+        if (s.bad) await expect(page.locator('.figure-messages'), url).toBeVisible({ timeout: 60_000 });
         else await expect(page.locator('.figure-messages'), url).toHaveCount(0);
         expect(await page.locator('img[src="x"], svg[onload], [onerror], [onload]').count(), url).toBe(0);
         const injected = await page.evaluate(() => ({

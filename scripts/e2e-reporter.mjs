@@ -1,0 +1,62 @@
+/**
+ * A Playwright reporter beside `list`: while a test runs longer than a minute it says, once a minute, what the
+ * test is doing (its last step); at the end it writes the failed tests, with their file and line, to
+ * test-results/failed-tests.json, where scripts/test.mjs reads them to print the command that reruns just them.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+
+const EVERY_MS = 60_000;
+const where = (test) => `${relative(process.cwd(), test.location.file)}:${test.location.line}`;
+
+export default class ProgressReporter {
+  running = new Map();
+  failed = [];
+  done = 0;
+  total = 0;
+
+  printsToStdio() {
+    return false;
+  }
+
+  onBegin(config, suite) {
+    this.outputDir = config.projects[0]?.outputDir ?? 'test-results';
+    this.total = suite.allTests().length;
+    this.timer = setInterval(() => this.tick(), EVERY_MS);
+    this.timer.unref?.();
+  }
+
+  onTestBegin(test) {
+    this.running.set(test, { start: Date.now(), step: 'starting' });
+  }
+
+  onStepBegin(test, _result, step) {
+    const r = this.running.get(test);
+    // the steps a reader can follow: test.step, expectations and page actions (not hooks and fixtures)
+    if (r && (step.category === 'test.step' || step.category === 'expect' || step.category === 'pw:api')) r.step = step.title;
+  }
+
+  onTestEnd(test, result) {
+    this.running.delete(test);
+    this.done++;
+    if (result.status !== 'skipped' && result.status !== test.expectedStatus) {
+      const title = test.titlePath().slice(3).join(' › '); // [root, project, file, ...describe, title]
+      if (!this.failed.some((f) => f.where === where(test))) this.failed.push({ where: where(test), title, status: result.status });
+    }
+  }
+
+  tick() {
+    const now = Date.now();
+    for (const [test, r] of this.running) {
+      const minutes = Math.floor((now - r.start) / 60_000);
+      if (minutes < 1) continue;
+      process.stdout.write(`  … ${minutes} min into ${where(test)} ${test.title} (${this.done}/${this.total} done); now: ${r.step}\n`);
+    }
+  }
+
+  onEnd() {
+    clearInterval(this.timer);
+    mkdirSync(this.outputDir, { recursive: true });
+    writeFileSync(`${this.outputDir}/failed-tests.json`, JSON.stringify(this.failed, null, 2));
+  }
+}
