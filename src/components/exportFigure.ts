@@ -13,6 +13,26 @@ function background(el: Element): string {
   return c && c !== 'rgba(0, 0, 0, 0)' ? c : '#ffffff';
 }
 
+/**
+ * Each element is copied with its computed size. A table with a caption came
+ * out taller than on the page (see below), its scroll container
+ * (`overflow-x: auto`) kept its height, a scroll bar appeared and hid the last
+ * row (fgsm-sweep's table lost its maxout row). A picture does not scroll:
+ * scroll containers show their whole content, and tables take their own height.
+ */
+function unscroll(cloned: Node) {
+  if (!(cloned instanceof HTMLElement)) return;
+  const st = cloned.style;
+  // a table's computed height counts its caption, which a height set on the table does not: the copy's rows
+  // would grow by the caption's height
+  if (cloned instanceof HTMLTableElement) st.setProperty('height', 'auto');
+  if (/auto|scroll|overlay/.test(`${st.overflowX} ${st.overflowY} ${st.overflow}`)) {
+    st.setProperty('overflow', 'visible');
+    st.setProperty('height', 'auto');
+    st.setProperty('max-height', 'none');
+  }
+}
+
 export async function figurePng(figure: HTMLElement, scale: number): Promise<string> {
   // The source line shows while the picture is taken, so that the picture's height includes it.
   const source = figure.querySelector<HTMLElement>('.figure-source');
@@ -23,6 +43,7 @@ export async function figurePng(figure: HTMLElement, scale: number): Promise<str
       backgroundColor: background(figure),
       filter: (n) => !(n instanceof Element && n.matches(LEAVE_OUT)),
       style: { margin: '0' },
+      onCloneEachNode: unscroll,
     });
   } finally {
     source?.setAttribute('hidden', '');
@@ -99,6 +120,45 @@ export async function figureSvg(figure: HTMLElement, meta: { title: string; capt
     '</svg>',
   ].join('\n');
   return { svg, vector };
+}
+
+/**
+ * Why a figure is not ready to export, in words ("has not started computing",
+ * "is still computing"), or null when it has a result to show (or an error,
+ * which is what it shows). Read from the figure's chrome: its backend indicator
+ * is empty until its worker runs, and aria-busy is set while it computes.
+ */
+export function figurePending(figure: HTMLElement): string | null {
+  if (figure.querySelector('.figure-error')) return null;
+  const backend = figure.querySelector('.backend');
+  if (backend && !backend.getAttribute('data-backend')) return 'has not started computing';
+  if (figure.getAttribute('aria-busy') === 'true') return 'is still computing';
+  return null;
+}
+
+/** Resolves true once the figure is ready to export, false after `timeout` ms or when aborted. */
+export function whenFigureComputed(figure: HTMLElement, timeout: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (ready: boolean) => {
+      if (settled) return;
+      settled = true;
+      observer.disconnect();
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(ready);
+    };
+    // a result that has just arrived is drawn on the next frame
+    const check = () => {
+      if (figurePending(figure) === null) requestAnimationFrame(() => requestAnimationFrame(() => done(figurePending(figure) === null)));
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(figure, { attributes: true, childList: true, subtree: true, attributeFilter: ['aria-busy', 'data-backend', 'class'] });
+    const timer = setTimeout(() => done(false), timeout);
+    const onAbort = () => done(false);
+    signal?.addEventListener('abort', onAbort);
+    check();
+  });
 }
 
 export function download(name: string, href: string) {

@@ -4,7 +4,7 @@
  * step's state, where a value named in the URL beside it wins. Read at
  * initialisation, before any effect writes the state back into the URL.
  */
-import { defaults, parseState, serializeState, type StateOf, type StateTable } from './state.ts';
+import { defaults, enforceWithin, parseState, serializeState, type StateOf, type StateTable } from './state.ts';
 import { stepFromUrl } from './steps.ts';
 import { pageMessages } from './pageMessages.ts';
 
@@ -19,12 +19,15 @@ export function initialFigureState<T extends StateTable>(
   const parsed = parseState(table, given);
   const urlStep = stepFromUrl(search, steps.length);
   const state = parsed.state as Record<string, unknown>;
+  const stepMessages: string[] = [];
   if (urlStep.step !== null) {
     for (const [k, v] of Object.entries(steps[urlStep.step - 1])) if (!given.has(k)) state[k] = v;
+    // a step's value may fall outside a bound the URL set beside it
+    stepMessages.push(...enforceWithin(table, state as StateOf<T>));
   }
   return {
     state: state as StateOf<T>,
-    messages: [...parsed.messages, ...(urlStep.message ? [urlStep.message] : []), ...pageMessages(search)],
+    messages: [...parsed.messages, ...stepMessages, ...(urlStep.message ? [urlStep.message] : []), ...pageMessages(search)],
     step: urlStep.step,
   };
 }
@@ -47,8 +50,20 @@ export function writeStateToUrl<T extends StateTable>(table: T, state: StateOf<T
   history.replaceState(null, '', q ? `?${q}` : location.pathname);
 }
 
-/** The address of a figure's embed page showing this state (the values that differ from the defaults). */
-export function embedPermalink<T extends StateTable>(name: string, table: T, state: StateOf<T>): string {
-  const q = serializeState(table, state).toString();
+/** The page parameters a permalink carries over from the page it was made on, when their values are valid. */
+const KEPT: Record<string, readonly string[]> = { theme: ['light', 'dark'], controls: ['0', '1'] };
+
+/**
+ * The address of a figure's embed page showing this state (the values that
+ * differ from the defaults), with the theme and controls the page was given.
+ */
+export function embedPermalink<T extends StateTable>(name: string, table: T, state: StateOf<T>, search = location.search): string {
+  const params = serializeState(table, state);
+  const given = new URLSearchParams(search);
+  for (const [k, valid] of Object.entries(KEPT)) {
+    const v = given.get(k);
+    if (v !== null && valid.includes(v)) params.set(k, v);
+  }
+  const q = params.toString();
   return new URL(`${import.meta.env.BASE_URL}embed/${name}/${q ? `?${q}` : ''}`, location.href).href;
 }

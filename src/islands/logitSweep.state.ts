@@ -8,7 +8,7 @@ export const logitSweep = {
   /** ε runs from −range to range (the paper's figure: about ±15). */
   range: { type: 'number', label: 'range of ε', symbol: '±', default: 15, min: 0.5, max: 30, step: 0.5 },
   /** The cursor: the ε whose image and prediction are read out (clamped to the range). */
-  eps: { type: 'number', label: 'ε at the cursor', symbol: 'ε', default: 0.25, min: -30, max: 30, step: 0.05 },
+  eps: { type: 'number', label: 'ε at the cursor', symbol: 'ε', default: 0.25, min: -30, max: 30, step: 0.05, within: 'range' },
 } satisfies StateTable;
 
 export type LogitSweepState = StateOf<typeof logitSweep>;

@@ -13,6 +13,12 @@ export interface NumberProperty {
   step: number;
   /** Printed with the value, e.g. "ε". */
   symbol?: string;
+  /**
+   * Another number property of the same table whose value bounds this one on
+   * both sides (logit-sweep's cursor ε lies within ± its range): a value outside
+   * is clamped to it, with a message.
+   */
+  within?: string;
 }
 
 export interface IntegerProperty {
@@ -65,12 +71,18 @@ function decimals(step: number): number {
   return s.includes('.') ? s.split('.')[1].length : 0;
 }
 
+/** A decimal number as people write it: 12, -0.3, .5, 2e-3 (not 0x10, 0b1, 0o7, Infinity, 1_000). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 export function parseValue(key: string, p: Property, raw: string): { value: unknown; message?: string } {
   const trimmed = raw.trim();
   switch (p.type) {
     case 'number':
     case 'integer': {
-      const n = trimmed === '' ? NaN : Number(trimmed);
+      if (/^[+-]?0[xob]/i.test(trimmed)) {
+        return { value: p.default, message: `${key}=${shown(raw)} is not a decimal number (hexadecimal, octal and binary are not read); using ${p.default}.` };
+      }
+      const n = DECIMAL.test(trimmed) ? Number(trimmed) : NaN;
       if (!Number.isFinite(n)) {
         return { value: p.default, message: `${key}=${shown(raw)} is not a number; using ${p.default}.` };
       }
@@ -102,20 +114,52 @@ export interface ParsedState<T extends StateTable> {
   messages: string[];
 }
 
+/** Unknown parameters named in their message; the rest are counted. */
+const UNKNOWN_NAMED = 5;
+
+/** One message for all the unknown parameters, however many (a long list would push the figure out of view). */
+export function unknownParametersMessage(keys: readonly string[]): string | null {
+  if (keys.length === 0) return null;
+  if (keys.length === 1) return `Unknown parameter ${shown(keys[0])} ignored.`;
+  const named = keys.slice(0, UNKNOWN_NAMED).map(shown).join(', ');
+  const rest = keys.length - UNKNOWN_NAMED;
+  return `${keys.length} unknown parameters ignored: ${named}${rest > 0 ? ` and ${rest} more` : ''}.`;
+}
+
+/**
+ * Clamps each number property that lies within ± another's value (`within`),
+ * with a message for each value clamped.
+ */
+export function enforceWithin<T extends StateTable>(table: T, state: StateOf<T>): string[] {
+  const s = state as Record<string, unknown>;
+  const messages: string[] = [];
+  for (const [key, p] of Object.entries(table)) {
+    if (p.type !== 'number' || !p.within) continue;
+    const bound = Math.abs(Number(s[p.within]));
+    const v = Number(s[key]);
+    if (!Number.isFinite(bound) || Math.abs(v) <= bound) continue;
+    const clamped = Math.sign(v) * bound;
+    s[key] = clamped;
+    const boundLabel = table[p.within]?.label ?? p.within;
+    messages.push(`${key}=${v} is outside −${bound} to ${bound} (the ${boundLabel}); using ${clamped}.`);
+  }
+  return messages;
+}
+
 export function parseState<T extends StateTable>(table: T, params: URLSearchParams): ParsedState<T> {
   const state = defaults(table) as Record<string, unknown>;
   const messages: string[] = [];
   const seen = new Set<string>();
+  const unknown: string[] = [];
+  const repeated: string[] = [];
   for (const [key, raw] of params) {
     if (!Object.hasOwn(table, key)) {
-      if (!(pageParameters as readonly string[]).includes(key) && !seen.has(key)) {
-        messages.push(`Unknown parameter ${shown(key)} ignored.`);
-      }
+      if (!(pageParameters as readonly string[]).includes(key) && !seen.has(key)) unknown.push(key);
       seen.add(key);
       continue;
     }
     if (seen.has(key)) {
-      messages.push(`${key} is given more than once; using the first value.`);
+      if (!repeated.includes(key)) repeated.push(key);
       continue;
     }
     seen.add(key);
@@ -123,6 +167,10 @@ export function parseState<T extends StateTable>(table: T, params: URLSearchPara
     state[key] = value;
     if (message) messages.push(message);
   }
+  const unknownMessage = unknownParametersMessage(unknown);
+  if (unknownMessage) messages.unshift(unknownMessage);
+  for (const key of repeated) messages.push(`${key} is given more than once; using the first value.`);
+  messages.push(...enforceWithin(table, state as StateOf<T>));
   return { state: state as StateOf<T>, messages };
 }
 

@@ -64,3 +64,67 @@ test('the wasm and cpu backends agree with webgl', async ({ page }) => {
   }
   console.log(`asked for webgl, this browser ran: ${results['webgl:0'].backend}`);
 });
+
+test('the permalink keeps the theme and controls the page was given (and not a theme it refused)', async ({ page }) => {
+  await page.goto('/embed/fgsm-hero/?eps=0.3&theme=dark&controls=0');
+  await page.getByRole('button', { name: 'Embed', exact: true }).click();
+  const link = new URL(await page.getByLabel('Permalink').inputValue());
+  expect(link.pathname).toBe('/embed/fgsm-hero/');
+  expect(Object.fromEntries(link.searchParams)).toEqual({ eps: '0.3', theme: 'dark', controls: '0' });
+  await expect(page.getByLabel('iframe')).toHaveValue(new RegExp(`src="${link.href.replace(/[?.]/g, '\\$&')}"`));
+  await page.goto('/embed/fgsm-hero/?theme=blue&controls=1');
+  await page.getByRole('button', { name: 'Embed', exact: true }).click();
+  expect(Object.fromEntries(new URL(await page.getByLabel('Permalink').inputValue()).searchParams)).toEqual({ controls: '1' });
+});
+
+test('300 unknown parameters give one message, and the figure stays in view', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 812 });
+  const junk = Array.from({ length: 300 }, (_, i) => `junk${i}=${i}`).join('&');
+  await page.goto(`/embed/fgsm-hero/?${junk}&eps=0.3`);
+  const messages = page.locator('.figure-messages li');
+  await expect(messages).toHaveCount(1);
+  await expect(messages).toHaveText('300 unknown parameters ignored: "junk0", "junk1", "junk2", "junk3", "junk4" and 295 more.');
+  await heroResult(page, 0.3);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const body = await page.locator('.figure-body').boundingBox();
+  expect(body!.y).toBeLessThan(812 / 2);
+});
+
+test('hexadecimal numbers are refused with a message, and an ε beyond its sweep range is clamped with one', async ({ page }) => {
+  await page.goto('/embed/fgsm-hero/?digit=0x10');
+  await expect(page.locator('.figure-messages')).toContainText('digit="0x10" is not a decimal number');
+  const r = await heroResult(page);
+  // digit 0 (the default), not 16
+  expect(r.label).toBe(7);
+  await page.goto('/embed/logit-sweep/?range=5&eps=12');
+  await expect(page.locator('.figure-messages')).toContainText('eps=12 is outside −5 to 5 (the range of ε); using 5.');
+  await expect(page.getByTestId('eps')).toHaveValue('5');
+});
+
+test('clearing or mistyping the digit field keeps the digit shown and says so; a digit out of range is clamped with a message', async ({ page }) => {
+  await page.goto('/embed/fgsm-hero/?digit=12');
+  let r = await heroResult(page);
+  const label12 = r.label;
+  const field = page.getByTestId('digit');
+  await field.fill('');
+  await field.press('Enter');
+  await expect(page.getByTestId('digit-note')).toHaveText('Not a test digit number; still showing digit 12. Type 0 to 9999.');
+  await expect(field).toHaveValue('12');
+  await page.waitForTimeout(500);
+  r = await heroResult(page);
+  expect(r.label).toBe(label12);
+  expect(page.url()).toContain('digit=12');
+  await field.fill('2.5');
+  await field.press('Enter');
+  await expect(page.getByTestId('digit-note')).toContainText('2.5 is not a whole number; still showing digit 12.');
+  await field.fill('12345');
+  await field.press('Enter');
+  await expect(page.getByTestId('digit-note')).toHaveText('12345 is outside 0 to 9999; using 9999.');
+  await expect(field).toHaveValue('9999');
+  await expect(page).toHaveURL(/digit=9999/);
+  // a good value clears the note
+  await field.fill('3');
+  await field.press('Enter');
+  await expect(page.getByTestId('digit-note')).toHaveCount(0);
+  await expect(page).toHaveURL(/digit=3/);
+});

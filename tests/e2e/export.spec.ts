@@ -30,3 +30,111 @@ test('a figure exports its current state as PNG at 1×, 2× and 4×, and as SVG 
   expect(svg).toContain('raster image');
   await expect(page.getByRole('status').filter({ hasText: 'Saved fgsm-hero.svg' })).toBeVisible();
 });
+
+test('fgsm-sweep exports its whole read-out table: the maxout row is in the PNG', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/embed/fgsm-sweep/');
+  const figure = page.locator('figure.figure').first();
+  // both models' points at ε = 0.25 computed, and the figure idle
+  await expect(page.locator('table.readout tbody tr').nth(1).locator('td').first()).toContainText('%', { timeout: 180_000 });
+  await expect(page.locator('table.readout tbody tr').nth(1).locator('td').first()).not.toContainText('–', { timeout: 180_000 });
+  await expect(figure).toHaveAttribute('aria-busy', 'false', { timeout: 180_000 });
+  await page.getByRole('button', { name: 'Export' }).click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'PNG 2×' }).click()]);
+  const png = readFileSync(await download.path()).toString('base64');
+  // where each model's colour swatch is in the figure, and what colour the PNG has there
+  const seen = await page.evaluate(async (data) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${data}`;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(img, 0, 0);
+    const fig = document.querySelector('figure.figure')!.getBoundingClientRect();
+    const probe = document.createElement('span');
+    document.body.append(probe);
+    const rgb = (css: string) => {
+      probe.style.color = css;
+      return getComputedStyle(probe).color.match(/\d+/g)!.slice(0, 3).map(Number);
+    };
+    const out = [...document.querySelectorAll<HTMLElement>('table.readout .swatch')].map((sw) => {
+      const r = sw.getBoundingClientRect();
+      const x = Math.round((r.left + r.width / 2 - fig.left) * 2);
+      const y = Math.round((r.top + r.height / 2 - fig.top) * 2);
+      return { model: sw.classList.contains('maxout') ? 'maxout' : 'softmax', want: rgb(getComputedStyle(sw).backgroundColor), got: [...ctx.getImageData(x, y, 1, 1).data.slice(0, 3)] };
+    });
+    probe.remove();
+    return out;
+  }, png);
+  expect(seen.map((s) => s.model)).toEqual(['softmax', 'maxout']);
+  for (const s of seen) for (let k = 0; k < 3; k++) expect(Math.abs(s.got[k] - s.want[k]), `${s.model} swatch ${s.got} vs ${s.want}`).toBeLessThanOrEqual(12);
+});
+
+test('an export asked for before the figure has computed waits for the result and says so; "Save now" saves at once with a warning', async ({ page }) => {
+  // hold the model's weights back, so that the figure cannot compute until released
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route('**/models/**', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/embed/fgsm-hero/');
+  await page.getByRole('button', { name: 'Export' }).click();
+  let downloaded = false;
+  page.on('download', () => (downloaded = true));
+  await page.getByRole('button', { name: 'PNG 1×' }).click();
+  const status = page.locator('.export-menu [role="status"]');
+  await expect(status).toContainText(/has not started computing|is still computing/);
+  await expect(status).toContainText('fgsm-hero@1x.png will be saved once its result is shown');
+  await page.waitForTimeout(1500);
+  expect(downloaded).toBe(false);
+  const download = page.waitForEvent('download', { timeout: 90_000 });
+  release();
+  await download;
+  // by the time it saved, the figure had its result
+  await expect(page.locator('.fgsm-hero[data-result]')).toHaveCount(1);
+  await expect(status).toHaveText('Saved fgsm-hero@1x.png');
+});
+
+test('"Save now" exports a figure that has not computed at once, and says its charts may be empty', async ({ page }) => {
+  await page.route('**/models/**', () => {
+    /* never answered: the figure cannot compute */
+  });
+  await page.goto('/embed/fgsm-hero/');
+  await page.getByRole('button', { name: 'Export' }).click();
+  await page.getByRole('button', { name: 'SVG' }).click();
+  await expect(page.locator('.export-menu [role="status"]')).toContainText('will be saved once its result is shown');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save now' }).click()]);
+  expect(download.suggestedFilename()).toBe('fgsm-hero.svg');
+  await expect(page.locator('.export-menu [role="status"]')).toContainText('before the figure had computed: its charts may be empty');
+});
+
+test('the Export and Embed menus open one at a time, Escape closes either, and focus returns to its button', async ({ page }) => {
+  await page.goto('/embed/fgsm-hero/');
+  const exportButton = page.getByRole('button', { name: 'Export', exact: true });
+  const embedButton = page.getByRole('button', { name: 'Embed', exact: true });
+  await exportButton.click();
+  await expect(page.locator('.export-menu .panel')).toBeVisible();
+  await embedButton.click();
+  await expect(page.locator('.embed-menu .panel')).toBeVisible();
+  await expect(page.locator('.export-menu .panel')).toHaveCount(0);
+  await expect(exportButton).toHaveAttribute('aria-expanded', 'false');
+  // Escape from inside the panel closes it and puts focus back on its button
+  await page.locator('.embed-menu .panel input').first().focus();
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.embed-menu .panel')).toHaveCount(0);
+  await expect(embedButton).toBeFocused();
+  await exportButton.click();
+  await expect(page.locator('.export-menu .panel')).toBeVisible();
+  await page.getByRole('button', { name: 'PNG 4×' }).focus();
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.export-menu .panel')).toHaveCount(0);
+  await expect(exportButton).toBeFocused();
+  // and back: opening Export closes Embed
+  await embedButton.click();
+  await exportButton.click();
+  await expect(page.locator('.embed-menu .panel')).toHaveCount(0);
+  await expect(page.locator('.export-menu .panel')).toBeVisible();
+});

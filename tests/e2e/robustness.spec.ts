@@ -119,10 +119,10 @@ function valueFor(r: Random, figure: string, key: string, p: Property): { value:
   const pool = [...scriptLike, ...unicode, ...huge, ...wrongType, ''];
   let value = pick(r, pool);
   if ((avoided[figure]?.[key] ?? []).includes(value.trim().toLowerCase())) value = 'banana';
-  // a few of these are valid after all for some types ('true' for a boolean, '0x10' parses as 16, '1e-400' is 0)
+  // a few of these are valid after all for some types ('true' for a boolean, '1e-400' is 0; '0x10' is refused, not read as 16)
   let bad = true;
   if (p.type === 'boolean' && ['true'].includes(value)) bad = false;
-  if ((p.type === 'number' || p.type === 'integer') && value.trim() !== '' && Number.isFinite(Number(value))) {
+  if ((p.type === 'number' || p.type === 'integer') && value.trim() !== '' && !/^[+-]?0[xob]/i.test(value.trim()) && Number.isFinite(Number(value))) {
     const n = Number(value);
     bad = n < p.min || n > p.max || (p.type === 'integer' && !Number.isInteger(n));
   }
@@ -135,6 +135,13 @@ interface UrlState {
   search: string;
   bad: boolean;
   xss: boolean;
+}
+
+/** The number a parameter sets (its first value, clamped to its range as the page does), or null when it sets none. */
+function numberGiven(params: [string, string][], key: string, p: Property & { type: 'number' }): number | null {
+  const raw = params.find(([k]) => k === key)?.[1]?.trim();
+  if (raw === undefined || raw === '' || /^[+-]?0[xob]/i.test(raw) || !Number.isFinite(Number(raw))) return null;
+  return Math.min(p.max, Math.max(p.min, Number(raw)));
 }
 
 function urlState(r: Random, figure: string): UrlState {
@@ -180,6 +187,15 @@ function urlState(r: Random, figure: string): UrlState {
       params.push(['controls', v]);
       bad ||= v !== '0' && v !== '1';
     }
+  }
+  // a number bounded by another (logit-sweep's ε within ± its range): outside the bound is clamped, with a message
+  for (const [key, p] of Object.entries(table)) {
+    if (p.type !== 'number' || !p.within) continue;
+    const v = numberGiven(params, key, p);
+    const boundProperty = table[p.within];
+    if (v === null || boundProperty.type !== 'number') continue;
+    const b = numberGiven(params, p.within, boundProperty) ?? boundProperty.default;
+    if (Math.abs(v) > Math.abs(b)) bad = true;
   }
   const search = params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
   return { figure, search, bad, xss: params.some(([k, v]) => /__xss/.test(k + v)) };

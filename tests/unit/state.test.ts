@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseState, serializeState, defaults } from '../../src/islands/state.ts';
 import { fgsmHero } from '../../src/islands/fgsmHero.state.ts';
+import { logitSweep } from '../../src/islands/logitSweep.state.ts';
 import { pageMessages } from '../../src/islands/pageMessages.ts';
 
 describe('a figure state table', () => {
@@ -24,6 +25,52 @@ describe('a figure state table', () => {
     const q = serializeState(fgsmHero, s);
     expect(q.toString()).toBe('eps=0.35');
     expect(parseState(fgsmHero, q).state).toEqual(s);
+  });
+  it('refuses hexadecimal, octal and binary numbers with a message instead of reading 0x10 as 16', () => {
+    for (const raw of ['0x10', '0X1', '0b1', '0o7', '-0x1']) {
+      const r = parseState(fgsmHero, new URLSearchParams({ digit: raw }));
+      expect(r.state.digit, raw).toBe(fgsmHero.digit.default);
+      expect(r.messages, raw).toEqual([`digit="${raw}" is not a decimal number (hexadecimal, octal and binary are not read); using ${fgsmHero.digit.default}.`]);
+    }
+    const eps = parseState(fgsmHero, new URLSearchParams('eps=0x0'));
+    expect(eps.state.eps).toBe(0.2);
+    expect(eps.messages[0]).toMatch(/not a decimal number/);
+    // decimals as people write them are still read
+    for (const [raw, v] of [['12', 12], ['+12', 12], ['12.', 12], ['1.2e1', 12], [' 12 ', 12]] as const) {
+      const r = parseState(fgsmHero, new URLSearchParams({ digit: raw }));
+      expect(r.state.digit, raw).toBe(v);
+      expect(r.messages, raw).toEqual([]);
+    }
+    expect(parseState(fgsmHero, new URLSearchParams('eps=.3')).state.eps).toBe(0.3);
+    expect(parseState(fgsmHero, new URLSearchParams('eps=1_0')).messages[0]).toMatch(/is not a number/);
+  });
+  it('gathers any number of unknown parameters into one message that names the first five and counts the rest', () => {
+    const q = new URLSearchParams();
+    for (let i = 0; i < 300; i++) q.append(`junk${i}`, String(i));
+    q.append('eps', '0.3');
+    const r = parseState(fgsmHero, q);
+    expect(r.state.eps).toBe(0.3);
+    expect(r.messages).toEqual(['300 unknown parameters ignored: "junk0", "junk1", "junk2", "junk3", "junk4" and 295 more.']);
+    expect(parseState(fgsmHero, new URLSearchParams('a=1&b=2')).messages).toEqual(['2 unknown parameters ignored: "a", "b".']);
+    // the same key repeated 300 times: one message
+    const rep = new URLSearchParams();
+    for (let i = 0; i < 300; i++) rep.append('eps', '0.1');
+    expect(parseState(fgsmHero, rep).messages).toEqual(['eps is given more than once; using the first value.']);
+  });
+  it('clamps an ε outside the range another property sets, and says so (logit-sweep: the cursor within ± the range)', () => {
+    const r = parseState(logitSweep, new URLSearchParams('range=5&eps=12'));
+    expect(r.state.eps).toBe(5);
+    expect(r.messages).toEqual(['eps=12 is outside −5 to 5 (the range of ε); using 5.']);
+    const neg = parseState(logitSweep, new URLSearchParams('range=5&eps=-7.5'));
+    expect(neg.state.eps).toBe(-5);
+    expect(neg.messages).toHaveLength(1);
+    // beyond the table's own range: clamped there first, each with its message
+    const far = parseState(logitSweep, new URLSearchParams('eps=99'));
+    expect(far.state.eps).toBe(15);
+    expect(far.messages).toEqual(['eps="99" is outside -30 to 30; using 30.', 'eps=30 is outside −15 to 15 (the range of ε); using 15.']);
+    expect(parseState(logitSweep, new URLSearchParams('range=5&eps=5')).messages).toEqual([]);
+    // the step states themselves lie within their ranges
+    for (const st of logitSweepSteps) expect(Math.abs(st.eps!)).toBeLessThanOrEqual(st.range!);
   });
   it('reports an unknown backend name', () => {
     expect(pageMessages('?backend=tpu')[0]).toMatch(/not one of webgpu, webgl, wasm, cpu/);
