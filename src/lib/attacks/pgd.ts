@@ -6,7 +6,8 @@
  * - PGD (Madry et al. 2018): from x (or a uniform random point of the ε-ball
  *   around x), k steps x ← Π(x + α · sign(∇ₓJ)), where Π projects onto the
  *   ε-ball around the clean digit and, when `clip` is on, onto [0, 1]. With
- *   restarts, the worst restart is kept per digit.
+ *   restarts, the strongest restart is kept per digit (misclassified first,
+ *   then the lowest probability on the true class).
  * - R+FGSM (Tramèr et al. 2018): a random ±α sign step, then FGSM with ε − α
  *   from there. With α = 0 it is FGSM.
  *
@@ -96,9 +97,31 @@ export function trueClassProbability(model: ModelFunctions, params: Params, x: t
   });
 }
 
+/**
+ * How strong an attack point is, per digit, as one number that orders restarts:
+ * 1 + (1 − p_y) when the model misclassifies the point, (1 − p_y) when it does
+ * not. A misclassified point always beats a correctly classified one; between
+ * two of the same kind, the lower probability on the true class wins (for a
+ * softmax model, the higher cross-entropy).
+ */
+export function attackStrength(model: ModelFunctions, params: Params, x: tf.Tensor2D, y: tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const p = model.probabilities(params, x);
+    const py = tf.sum(tf.mul(p, tf.oneHot(tf.cast(y, 'int32'), p.shape[1])), 1);
+    const wrong = tf.cast(tf.notEqual(tf.argMax(p, 1), tf.cast(y, 'int32')), 'float32');
+    return tf.add(wrong, tf.sub(1, py)) as tf.Tensor1D;
+  });
+}
+
 export interface PgdRunOptions extends PgdOptions {
-  /** Independent random starts; the worst result per digit (lowest true-class probability) is kept. Default 1. */
+  /** Independent random starts; the strongest result per digit (see `attackStrength`) is kept. Default 1. */
   restarts?: number;
+  /**
+   * Keep each digit's strongest iterate of the run (start point included), not the last one (Croce & Hein's
+   * APGD does the same). Costs one forward pass per step. With no random start and a step of ε, the first
+   * iterate is the FGSM point, so the result is then never weaker than FGSM. Default false (Madry et al.'s PGD).
+   */
+  keepBest?: boolean;
   /** Called after every step of every restart with (steps done, steps in all). */
   onProgress?: (done: number, total: number) => void;
   /** Checked between steps; true stops with the error `cancel()` returns. */
@@ -109,46 +132,58 @@ export interface PgdRunOptions extends PgdOptions {
 /**
  * PGD with restarts over one batch, asynchronous between steps so that a
  * worker can report progress and notice cancellation. Restart r draws its
- * start from seed + r. Returns the worst restart per digit: the one that
- * leaves the lowest probability on the true class (for a softmax model, the
- * highest cross-entropy).
+ * start from seed + r (so restart 0 is `pgd` with the same seed). Returns the
+ * strongest restart per digit: a misclassified point before a correctly
+ * classified one, then the lowest probability on the true class.
  */
 export async function pgdWorst(model: ModelFunctions, params: Params, x: tf.Tensor2D, y: tf.Tensor1D, options: PgdRunOptions): Promise<tf.Tensor2D> {
   const restarts = Math.max(1, options.restarts ?? 1);
   const total = restarts * Math.max(1, options.steps);
   let done = 0;
-  let best: tf.Tensor2D | null = null;
-  let bestP: tf.Tensor1D | null = null;
+  /** The strongest point so far per digit, and its strength. */
+  const acc: { best: tf.Tensor2D | null; strength: tf.Tensor1D | null } = { best: null, strength: null };
   const clip = options.clip ?? true;
+  const stop = (xi: tf.Tensor) => {
+    tf.dispose([xi, acc.best, acc.strength].filter((t): t is tf.Tensor => t !== null));
+    return options.cancel?.() ?? new Error('cancelled');
+  };
+  /** Keeps, per digit, whichever of the best so far and xi is stronger (xi is consumed). */
+  const merge = (xi: tf.Tensor2D) => {
+    const s = attackStrength(model, params, xi, y);
+    const prev = acc.best;
+    const prevS = acc.strength;
+    if (prev === null || prevS === null) {
+      acc.best = xi;
+      acc.strength = s;
+      return;
+    }
+    acc.best = tf.tidy(() => tf.where(tf.tile(tf.reshape(tf.greater(s, prevS), [-1, 1]), [1, x.shape[1]]), xi, prev)) as tf.Tensor2D;
+    acc.strength = tf.tidy(() => tf.maximum(s, prevS)) as tf.Tensor1D;
+    tf.dispose([prev, prevS, s, xi]);
+  };
   for (let r = 0; r < restarts; r++) {
+    if (options.cancelled?.()) throw stop(tf.scalar(0));
     let xi = pgdStart(x, { ...options, seed: (options.seed ?? 0) + r });
+    if (options.keepBest) merge(tf.clone(xi) as tf.Tensor2D);
     for (let i = 1; i <= options.steps; i++) {
-      if (options.cancelled?.()) {
-        tf.dispose([xi, best, bestP].filter((t): t is tf.Tensor => t !== null));
-        throw options.cancel?.() ?? new Error('cancelled');
-      }
+      if (options.cancelled?.()) throw stop(xi);
       const next = pgdStep(model, params, xi, x, y, options.stepSize, options.epsilon, clip);
       xi.dispose();
       xi = next;
       done++;
-      // a read-back between steps lets the event loop run (progress, cancel messages)
-      await xi.data();
+      if (options.keepBest) merge(tf.clone(xi) as tf.Tensor2D);
+      // Waiting for one value of the iterate lets the event loop run (progress, cancel messages) and keeps the
+      // progress honest (the step has been computed), without copying the whole batch back each step.
+      const probe = tf.slice(xi, [0, 0], [1, 1]);
+      await probe.data();
+      probe.dispose();
       options.onProgress?.(done, total);
     }
-    if (best === null || bestP === null) {
-      best = xi;
-      bestP = trueClassProbability(model, params, xi, y);
-    } else {
-      const p = trueClassProbability(model, params, xi, y);
-      const prev = best;
-      const prevP = bestP;
-      best = tf.tidy(() => tf.where(tf.tile(tf.reshape(tf.less(p, prevP), [-1, 1]), [1, x.shape[1]]), xi, prev)) as tf.Tensor2D;
-      bestP = tf.tidy(() => tf.minimum(p, prevP)) as tf.Tensor1D;
-      tf.dispose([prev, prevP, p, xi]);
-    }
+    if (options.keepBest) xi.dispose();
+    else merge(xi);
   }
-  bestP?.dispose();
-  return best!;
+  acc.strength?.dispose();
+  return acc.best!;
 }
 
 /**
