@@ -23,7 +23,7 @@ import { ordinaryObjective } from '../train/objectives.ts';
 import { train } from '../train/loop.ts';
 import { seeded } from '../random.ts';
 import { PIXELS } from '../data/idx.ts';
-import type { Stage } from './page-values.ts';
+import { stageSpans, type Stage } from './page-values.ts';
 
 export const CLASSES = 10;
 
@@ -232,7 +232,7 @@ export interface DdetOptions {
   cancelled?: () => boolean;
 }
 
-export { stageSpans, type Stage } from './page-values.ts';
+export { stageSpans, type Stage };
 
 export interface DdetResult {
   count: number;

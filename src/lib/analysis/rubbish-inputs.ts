@@ -9,9 +9,9 @@
  */
 import { predict, type Model } from './batch.ts';
 import { Reproduction, row18, row20, rubbish, type RowResult } from './reproduce.ts';
-import { RUBBISH_MODELS } from './page-values.ts';
+import { RUBBISH_MODELS, type RubbishModel } from './page-values.ts';
 
-export { RUBBISH_MODELS, type RubbishModel } from './page-values.ts';
+export { RUBBISH_MODELS, type RubbishModel };
 
 export interface RubbishOptions {
   model(name: string): Promise<Model>;
