@@ -24,7 +24,7 @@ export function precacheList(files: string[]): string[] {
   const first = ['models/manifest.json', 'models/softmax.bin', 'data/mnist-test-1000.bin', 'posters/fgsm-hero-clean.png', 'posters/fgsm-hero-direction.png', 'posters/fgsm-hero-adversarial.png', 'favicon.svg'];
   return files.filter(
     (f) =>
-      /\.(html|js|css|woff2)$/.test(f) ||
+      (/\.(html|js|css|woff2)$/.test(f) && f !== 'sw.js') ||
       (/^tfjs\/[^/]+\.wasm$/.test(f) && !f.includes('threaded')) ||
       /^thumbnails\/[^/]+\.png$/.test(f) ||
       first.includes(f),
@@ -75,10 +75,11 @@ export function writeBuildExtras(dist: string, base: string, log: (m: string) =>
     ].join('\n'),
   );
   const precache = precacheList(files);
-  const version = createHash('sha256');
+  const template = readFileSync(new URL('./sw-template.js', import.meta.url), 'utf8');
+  // the version changes with what is precached and with the service worker's own code
+  const version = createHash('sha256').update(template);
   for (const f of precache) version.update(f).update(readFileSync(join(dist, f)));
   const urls = precache.map((f) => base + f.replace(/(^|\/)index\.html$/, '$1'));
-  const template = readFileSync(new URL('./sw-template.js', import.meta.url), 'utf8');
   writeFileSync(
     join(dist, 'sw.js'),
     template.replace('__VERSION__', version.digest('hex').slice(0, 16)).replace('__PRECACHE__', JSON.stringify(urls)).replace('__BASE__', JSON.stringify(base)),

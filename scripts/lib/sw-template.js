@@ -38,9 +38,40 @@ self.addEventListener('activate', (event) => {
     caches
       .keys()
       .then((keys) => Promise.all(keys.filter((k) => k.startsWith('harnessing-') && k !== CACHE).map((k) => caches.delete(k))))
-      .then(() => self.clients.claim()),
+      .then(() => self.clients.claim())
+      // a compute worker started before this one took control fetched past it: it says what it loaded
+      .then(() => offline.postMessage({ type: 'ask' })),
   );
 });
+
+/* The compute worker names the files it loaded and verified (models, digits); those not yet in the
+   cache are fetched (the browser's HTTP cache usually answers) and kept. */
+const offline = new BroadcastChannel('harnessing-offline');
+const keeping = new Set();
+offline.onmessage = (event) => {
+  const urls = event.data && event.data.type === 'keep' && Array.isArray(event.data.urls) ? event.data.urls : [];
+  (async () => {
+    const cache = await caches.open(CACHE);
+    for (const u of urls) {
+      let url;
+      try {
+        url = new URL(u);
+      } catch {
+        continue;
+      }
+      if (url.origin !== self.location.origin || !url.pathname.startsWith(BASE) || keeping.has(url.href)) continue;
+      keeping.add(url.href);
+      try {
+        if (await cache.match(url.href, { ignoreSearch: true })) continue;
+        const response = await fetch(url.href).catch(() => null);
+        // stored whole, not as a clone: a clone's body waits on its unread twin
+        if (response && response.ok && response.type === 'basic' && response.status === 200) await cache.put(url.href, response);
+      } finally {
+        keeping.delete(url.href);
+      }
+    }
+  })().catch(() => {});
+};
 
 /** Keeps a good same-origin answer; a failure to store is not the reader's problem. */
 function keep(key, response) {

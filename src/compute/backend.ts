@@ -21,7 +21,42 @@ function webglRenderer(): string {
   return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
 }
 
+/** The wasm binaries the backend may fetch (the threaded one is never used: threads are off). */
+const WASM_BINARIES = ['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm.wasm'];
+
+/**
+ * Why wasm did not start, in words a reader can act on: a binary the site does not serve, or the network.
+ * Asked only after a failure, with a HEAD request (nothing is downloaded twice).
+ */
+async function wasmProblem(baseUrl: string): Promise<string | null> {
+  for (const file of WASM_BINARIES) {
+    const url = new URL(`tfjs/${file}`, baseUrl).href;
+    const r = await fetch(url, { method: 'HEAD', cache: 'no-store' }).catch(() => null);
+    if (!r) return `its binary tfjs/${file} could not be fetched (no network?)`;
+    if (!r.ok && r.status !== 405) return `its binary tfjs/${file} could not be loaded (the server answered ${r.status})`;
+  }
+  return null;
+}
+
 async function tryBackend(name: BackendName, baseUrl: string, forced = false): Promise<string | null> {
+  const problem = await tryBackendOnce(name, baseUrl, forced);
+  if (problem !== null && name === 'wasm') {
+    const why = await wasmProblem(baseUrl).catch(() => null);
+    // a damaged copy of a binary in the offline cache would fail every visit: it is fetched again next time
+    if (typeof caches !== 'undefined') {
+      await caches
+        .keys()
+        .then((keys) =>
+          Promise.all(keys.filter((k) => k.startsWith('harnessing-')).map((k) => caches.open(k).then((c) => Promise.all(WASM_BINARIES.map((f) => c.delete(new URL(`tfjs/${f}`, baseUrl).href)))))),
+        )
+        .catch(() => {});
+    }
+    return why ? `wasm did not start: ${why}` : problem;
+  }
+  return problem;
+}
+
+async function tryBackendOnce(name: BackendName, baseUrl: string, forced: boolean): Promise<string | null> {
   try {
     if (name === 'webgpu') {
       const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;

@@ -49,6 +49,27 @@ function modelsUrl() {
   return new URL('models/', context.baseUrl).href;
 }
 
+/**
+ * The site's files this worker loaded and verified. A worker started before the service worker took
+ * control of the page (a first visit) fetches past it, so it tells the service worker what it loaded,
+ * on a BroadcastChannel, for the offline copy: as it loads them, and again when the service worker
+ * activates and asks.
+ */
+const loadedFiles = new Set<string>();
+let offlineChannel: BroadcastChannel | null = null;
+
+function keepForOffline(urls: string[]): void {
+  if (typeof BroadcastChannel === 'undefined') return;
+  for (const u of urls) loadedFiles.add(u);
+  if (!offlineChannel) {
+    offlineChannel = new BroadcastChannel('harnessing-offline');
+    offlineChannel.onmessage = (e: MessageEvent<{ type?: string }>) => {
+      if (e.data?.type === 'ask') offlineChannel!.postMessage({ type: 'keep', urls: [...loadedFiles] });
+    };
+  }
+  offlineChannel.postMessage({ type: 'keep', urls });
+}
+
 /** Files that arrived damaged in this session: fetched with cache: 'reload' from now on (the service worker honours it). */
 const damaged = new Set<string>();
 
@@ -63,6 +84,7 @@ function siteFetch(url: string): Promise<Response> {
  */
 export async function forgetDamaged(url: string): Promise<void> {
   damaged.add(url);
+  loadedFiles.delete(url);
   if (typeof caches === 'undefined') return;
   try {
     for (const key of await caches.keys()) {
@@ -91,6 +113,7 @@ export function getModel(name: string): Promise<Model> {
     p = (async () => {
       try {
         const loaded = await loadModel(modelsUrl(), name, { manifest: await getManifest(), fetch: siteFetch });
+        keepForOffline([new URL('manifest.json', modelsUrl()).href, ...loaded.entry.weights.map((w) => new URL(w.path, modelsUrl()).href)]);
         return { name, architecture: loaded.entry.architecture, fns: modelFunctions(loaded.entry.architecture), params: toParams(loaded.tensors) };
       } catch (e) {
         // the retry must find the damaged copy gone: it is deleted before the figure hears of the failure
@@ -129,7 +152,9 @@ export function getDigitFile(file: string): Promise<DigitSet> {
       }
       if (!response.ok) throw new ComputeError({ kind: 'data', file, message: `${file}: the server answered ${response.status}` });
       try {
-        return unpackDigits(await response.arrayBuffer());
+        const digits = unpackDigits(await response.arrayBuffer());
+        keepForOffline([url]);
+        return digits;
       } catch (e) {
         await forgetDamaged(url);
         throw new ComputeError({ kind: 'data', file, message: `${file}: ${(e as Error).message}` });

@@ -5,8 +5,11 @@
  * embed page, in the article once the browser is idle, never before first
  * paint. Call it from onMount; it returns the cleanup.
  */
-import { ComputeRequestError, onBackend, startCompute } from '../compute/client.ts';
+import { mount, unmount } from 'svelte';
+import { ComputeRequestError, forcedBackend, onBackend, startCompute } from '../compute/client.ts';
+import { backendNote } from '../compute/backendNote.ts';
 import type { ComputeErrorInfo } from '../compute/messages.ts';
+import BackendNote from '../components/BackendNote.svelte';
 import { onFigureStep } from './steps.ts';
 
 /** The error info of a failed compute request, or of any other failure. */
@@ -40,9 +43,27 @@ export interface FigureLifecycle<S extends object> extends Partial<WorkerStart> 
   onBackend: (backend: string) => void;
 }
 
+/**
+ * Shows (or removes) the figure's note on its backend below its title: the backend never changes
+ * silently. Returns the mounted note, to unmount with the figure.
+ */
+function placeBackendNote(name: string, text: string | null, previous: ReturnType<typeof mount> | null) {
+  if (previous) unmount(previous);
+  if (!text) return null;
+  const frames = Array.from(document.querySelectorAll<HTMLElement>(`figure.figure[data-figure="${CSS.escape(name)}"]`));
+  const frame = frames.find((f) => !f.querySelector(':scope > [data-backend-note]'));
+  const head = frame?.querySelector(':scope > .figure-head');
+  if (!frame || !head) return null;
+  return mount(BackendNote, { target: frame, anchor: head.nextSibling ?? undefined, props: { text } });
+}
+
 /** Without onReady the figure computes in the page and starts no worker. */
 export function figureLifecycle<S extends object>(o: FigureLifecycle<S>): () => void {
-  const offBackend = onBackend((info) => o.onBackend(info.backend));
+  let note: ReturnType<typeof mount> | null = null;
+  const offBackend = onBackend((info) => {
+    o.onBackend(info.backend);
+    note = placeBackendNote(o.name, backendNote(info, forcedBackend()), note);
+  });
   const offStep = o.embed
     ? () => {}
     : onFigureStep(o.name, (n) => {
@@ -59,5 +80,7 @@ export function figureLifecycle<S extends object>(o: FigureLifecycle<S>): () => 
   return () => {
     offBackend();
     offStep();
+    if (note) unmount(note);
+    note = null;
   };
 }
