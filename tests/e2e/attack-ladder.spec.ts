@@ -174,7 +174,7 @@ for (const size of [
   { name: 'desktop', width: 1280, height: 900 },
 ]) {
   test(`${size.name} (${size.width} px): the figure fits, in the article and on its embed page`, async ({ page }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(420_000);
     await page.setViewportSize({ width: size.width, height: size.height });
     const w = watch(page, origin());
     await page.goto('/embed/attack-ladder/?backend=wasm');
@@ -188,7 +188,7 @@ for (const size of [
     expect(await overflow()).toEqual({ page: 0, figure: 0 });
     for (const id of ['digit-clean', 'digit-fgsm', 'digit-pgd']) await expect(page.getByTestId(id)).toBeVisible();
 
-    await page.goto('/?backend=wasm');
+    await page.goto('/?backend=wasm', { waitUntil: 'domcontentloaded' });
     await page.locator('#figure-attack-ladder').scrollIntoViewIfNeeded();
     await figureResult(page, (r) => r.rungs.fgsm !== undefined);
     expect((await overflow()).page).toBe(0);
@@ -198,9 +198,9 @@ for (const size of [
 }
 
 test('the chapter stands before “Bugs or features?”, and scrolling it moves the figure through its steps', async ({ page }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(420_000);
   const w = watch(page, origin());
-  await page.goto('/?backend=wasm');
+  await page.goto('/?backend=wasm', { waitUntil: 'domcontentloaded' });
   const toc = await page.locator('nav.toc a').evaluateAll((as) => as.map((a) => a.getAttribute('data-toc')));
   expect(toc.indexOf('after-2015')).toBeGreaterThan(toc.indexOf('rubbish-class-examples'));
   expect(toc.indexOf('bugs-or-features')).toBe(toc.indexOf('after-2015') + 1);
