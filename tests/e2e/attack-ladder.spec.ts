@@ -61,6 +61,14 @@ function nodeResult(model: string, eps: number, n: number, digit: number): NodeR
   return JSON.parse(out);
 }
 
+/** The worker's tensor count, asked once nothing computes (?debug=1 puts the compute client on window). */
+async function workerTensors(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const c = (window as unknown as { __harnessingCompute: { compute: (r: unknown) => Promise<{ numTensors: number }> } }).__harnessingCompute;
+    return (await c.compute({ type: 'memory' })).numTensors;
+  });
+}
+
 function sameLadder(page: FigureResult, node: NodeResult) {
   expect(Object.keys(page.rungs)).toEqual(RUNGS);
   for (const r of node.rungs) {
@@ -72,7 +80,7 @@ function sameLadder(page: FigureResult, node: NodeResult) {
 test('the embed page computes the ladder rung by rung, equal to Node’s; a new model cancels the ladder and starts over; no tensor leaks', async ({ page }) => {
   test.setTimeout(600_000);
   const w = watch(page, origin());
-  await page.goto('/embed/attack-ladder/?backend=wasm');
+  await page.goto('/embed/attack-ladder/?backend=wasm&debug=1');
   // the rungs arrive one by one: catch the ladder half way
   const partial = await figureResult(page, (r) => Object.keys(r.rungs).length >= 2 && !r.complete);
   expect(partial.model).toBe('maxout-adv');
@@ -103,15 +111,21 @@ test('the embed page computes the ladder rung by rung, equal to Node’s; a new 
   await expect(page).toHaveURL(/model=softmax/);
   const soft = await figureResult(page, (r) => r.model === 'softmax' && r.complete && r.one !== null);
   sameLadder(soft, nodeResult('softmax', 0.25, 100, 0));
-  // back to the first model, ε three keyboard steps down (each press cancels the ladder before): the worker holds as
-  // many tensors as after the softmax ladder (both models loaded, nothing else left behind)
+  const tensors = await workerTensors(page);
+  // maxout-adv again at ε = 0.1 (three keyboard steps down, each a new ladder), left half way for softmax: the
+  // cancelled PGD leaves nothing behind in the worker
   await page.getByTestId('model').selectOption('maxout-adv');
   const slider = page.getByTestId('eps');
   await slider.focus();
   for (let k = 0; k < 3; k++) await slider.press('ArrowLeft');
   await expect(page).toHaveURL(/eps=0\.1(&|$)/);
-  const small = await figureResult(page, (r) => r.model === 'maxout-adv' && r.eps === 0.1 && r.rungs['pgd-1'] !== undefined && r.one !== null);
-  expect(small.numTensors).toBe(soft.numTensors);
+  const half = await figureResult(page, (r) => r.model === 'maxout-adv' && r.eps === 0.1 && r.rungs['pgd-2'] !== undefined);
+  expect(half.complete).toBe(false);
+  expect(half.rungs.clean.error).toBe(first.rungs.clean.error);
+  await page.getByTestId('model').selectOption('softmax');
+  const soft01 = await figureResult(page, (r) => r.model === 'softmax' && r.eps === 0.1 && r.complete && r.one !== null);
+  expect(soft01.rungs.clean.error).toBe(soft.rungs.clean.error);
+  expect(await workerTensors(page)).toBe(tensors);
   expect(w.errors).toEqual([]);
   expect(w.foreign).toEqual([]);
 });
@@ -160,7 +174,7 @@ for (const size of [
   { name: 'desktop', width: 1280, height: 900 },
 ]) {
   test(`${size.name} (${size.width} px): the figure fits, in the article and on its embed page`, async ({ page }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(420_000);
     await page.setViewportSize({ width: size.width, height: size.height });
     const w = watch(page, origin());
     await page.goto('/embed/attack-ladder/?backend=wasm');
@@ -174,7 +188,7 @@ for (const size of [
     expect(await overflow()).toEqual({ page: 0, figure: 0 });
     for (const id of ['digit-clean', 'digit-fgsm', 'digit-pgd']) await expect(page.getByTestId(id)).toBeVisible();
 
-    await page.goto('/?backend=wasm');
+    await page.goto('/?backend=wasm', { waitUntil: 'domcontentloaded' });
     await page.locator('#figure-attack-ladder').scrollIntoViewIfNeeded();
     await figureResult(page, (r) => r.rungs.fgsm !== undefined);
     expect((await overflow()).page).toBe(0);
@@ -184,9 +198,9 @@ for (const size of [
 }
 
 test('the chapter stands before “Bugs or features?”, and scrolling it moves the figure through its steps', async ({ page }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(420_000);
   const w = watch(page, origin());
-  await page.goto('/?backend=wasm');
+  await page.goto('/?backend=wasm', { waitUntil: 'domcontentloaded' });
   const toc = await page.locator('nav.toc a').evaluateAll((as) => as.map((a) => a.getAttribute('data-toc')));
   expect(toc.indexOf('after-2015')).toBeGreaterThan(toc.indexOf('rubbish-class-examples'));
   expect(toc.indexOf('bugs-or-features')).toBe(toc.indexOf('after-2015') + 1);
