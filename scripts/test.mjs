@@ -13,7 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureChromium } from './find-chromium.mjs';
 
@@ -160,7 +160,7 @@ async function browser(chromium) {
   const picks = passThrough.some((a) => /\.spec\.ts(:\d+)*$|^-g$|^--grep/.test(a));
   const args = ['playwright', 'test', ...(stress ? ['--grep', '@stress|@url-sweep'] : picks ? [] : ['--grep-invert', '@stress']), ...passThrough];
   say(`npx ${args.join(' ')}`);
-  const r = await run('npx', args, { extraEnv: { CHROME_PATH: chromium, ...(stress ? { STRESS: '1' } : {}) } });
+  const r = await run('npx', args, { extraEnv: { CHROME_PATH: chromium, E2E_WORKERS: await workers(), ...(stress ? { STRESS: '1' } : {}) } });
   if (r.ok) return;
   let failed = [];
   try {
@@ -172,6 +172,24 @@ async function browser(chromium) {
   const files = [...new Set(failed.map((f) => f.where))];
   const script = stress ? 'test:stress' : 'test:e2e';
   fail(`browser tests (${failed.length || 'see above'})`, [files.length ? `npm run ${script} -- ${files.join(' ')}` : `npm run ${script}`]);
+}
+
+/** Share of the CPUs busy with other work, sampled over two seconds. */
+async function busyShare() {
+  const sample = () => os.cpus().reduce((a, c) => ({ idle: a.idle + c.times.idle, all: a.all + Object.values(c.times).reduce((x, y) => x + y, 0) }), { idle: 0, all: 0 });
+  const a = sample();
+  await new Promise((r) => setTimeout(r, 2000));
+  const b = sample();
+  return 1 - (b.idle - a.idle) / Math.max(1, b.all - a.all);
+}
+/** Two spec files at a time, unless the machine is already busy: then each test would get a fraction of a core
+ * and run into its caps, so one at a time. E2E_WORKERS chooses. */
+async function workers() {
+  if (env.E2E_WORKERS) return env.E2E_WORKERS;
+  const busy = await busyShare();
+  if (busy <= 0.5) return '2';
+  say(`The CPUs are ${Math.round(busy * 100)} % busy with other work: one spec file at a time (E2E_WORKERS=2 to override).`);
+  return '1';
 }
 
 const chromium = ensureChromium();

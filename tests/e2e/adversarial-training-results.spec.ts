@@ -99,7 +99,8 @@ test('keyboard-operable controls; a bad URL value is refused; ?step=N gives that
 test('in the article, scrolling through the steps moves the figure', async ({ page }) => {
   test.setTimeout(360_000);
   const w = watch(page, origin());
-  await page.goto('/?backend=wasm');
+  // the steps are in the HTML: no need to wait for every picture of the whole article to load
+  await page.goto('/?backend=wasm', { waitUntil: 'domcontentloaded' });
   const go = (n: number) => page.evaluate((k) => document.querySelector(`[data-scrolly="adversarial-training-results"] .step[data-step="${k}"]`)!.scrollIntoView({ block: 'center' }), n);
   await go(1);
   // the first result waits in the page's one worker behind the live training just above (it starts when near)

@@ -211,6 +211,7 @@ test('the embed page: both panels side by side, ?step=3 shows n = 150,528, and t
 });
 
 test('a bad URL value is refused with a visible message; a narrow embed shows one panel at a time', async ({ page }) => {
+  test.setTimeout(240_000); // three pages, each computed in full
   await page.goto('/embed/linear-growth/?eps=banana');
   await expect(page.locator('.figure-messages')).toContainText('eps="banana" is not a number; using 0.25.');
   const r = await figureResult(page);
