@@ -33,7 +33,18 @@ async function fetchedChunks(page: Page): Promise<string[]> {
 
 /** Every island on the page has hydrated (Astro removes `ssr` once its component has loaded and mounted). */
 async function allHydrated(page: Page) {
-  await expect.poll(() => page.locator('astro-island[ssr]').count(), { timeout: 90_000 }).toBe(0);
+  await expect
+    .poll(
+      () =>
+        page.evaluate(() =>
+          [...document.querySelectorAll('astro-island[ssr]')].map((el) => {
+            const r = el.getBoundingClientRect();
+            return `${el.getAttribute('component-url')} (${Math.round(r.width)}×${Math.round(r.height)} at ${Math.round(r.top + window.scrollY)})`;
+          }),
+        ),
+      { timeout: 90_000 },
+    )
+    .toEqual([]);
 }
 
 test('the build keeps TensorFlow.js in the worker\'s chunk alone', () => {
