@@ -28,6 +28,6 @@ export const logitSweepSteps: Partial<LogitSweepState>[] = [
   { digit: 4, model: 'maxout', range: 15, eps: 10 },
   // 4. shallow softmax regression: straight lines
   { digit: 4, model: 'softmax', range: 15, eps: 10 },
-  // 5. the adversarially trained network
-  { digit: 4, model: 'maxout-adv', range: 15, eps: 0.25 },
+  // 5. the adversarially trained network, close up: a thin shell of a wrong class near x, then the true class again
+  { digit: 4, model: 'maxout-adv', range: 0.5, eps: 0.25 },
 ];

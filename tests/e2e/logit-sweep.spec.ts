@@ -154,7 +154,11 @@ test('a bad URL value is refused with a message; ?step=N gives that step', async
 
   await page.goto('/embed/logit-sweep/?step=5&backend=wasm');
   await expect(page.getByTestId('model-maxout-adv')).toBeChecked();
-  const five = await sweepResult(page, { model: 'maxout-adv', eps: 0.25 });
+  const five = await sweepResult(page, { model: 'maxout-adv', range: 0.5, eps: 0.25 });
   expect(five.digit).toBe(4);
+  // what step 5 says: a thin shell of a wrong class between x and ε = 0.25, and the true class again at 0.25
+  const shell = five.bands!.filter((b) => b.predicted !== five.label && b.start > 0 && b.end < 0.25);
+  expect(shell.length).toBeGreaterThan(0);
+  expect(five.cursor!.predicted).toBe(five.label);
   expect(new URL(page.url()).searchParams.get('step')).toBe('5');
 });
