@@ -2,9 +2,10 @@
  * An embed page shown as a slide of the deck (/slides/): the figure is scaled
  * (CSS zoom, which lays it out again at the scaled width, so a wide slide gets
  * a wide layout) to the largest size at which the whole figure, its controls
- * included, fits the slide without scrolling; it fits again whenever the slide
- * or the figure changes size. Keys the figure does not use go to the deck.
- * Outside the deck this does nothing.
+ * included, fits the slide without scrolling; its frame then fills the slide,
+ * the figure centred in it. It fits again whenever the slide or the figure's
+ * content changes size. Keys the figure does not use go to the deck. Outside
+ * the deck this does nothing.
  */
 const MIN_ZOOM = 0.25;
 const MAX_ZOOM = 3;
@@ -21,50 +22,86 @@ if (inDeck()) {
   const root = document.documentElement;
   root.classList.add('in-deck');
   const main = document.querySelector<HTMLElement>('.embed-main')!;
+  const figure = () => main.querySelector<HTMLElement>('figure.figure');
 
-  /** Whether the figure, laid out at zoom z, fits the slide. */
+  /**
+   * Some figures size their charts from their own width in a ResizeObserver, a frame after the layout
+   * measured here, and come out a little taller: leave them that much room.
+   */
+  const HEADROOM = 0.94;
+  /** Whether the figure, laid out at zoom z at its natural height, fits the slide. */
   const fits = (z: number): boolean => {
     main.style.zoom = String(z);
-    return main.getBoundingClientRect().height <= root.clientHeight + 0.5 && root.scrollWidth <= root.clientWidth && root.scrollHeight <= root.clientHeight;
+    return main.getBoundingClientRect().height <= root.clientHeight * HEADROOM && root.scrollWidth <= root.clientWidth && root.scrollHeight <= root.clientHeight;
   };
 
-  let fitted = { width: 0, height: 0, zoom: 0, content: 0 };
+  /** The sizes of the figure's parts: what changes when its content does (not when its frame stretches). */
+  const signature = () => {
+    const f = figure();
+    const parts = f ? [...f.children].map((c) => c.getBoundingClientRect().height.toFixed(1)).join(',') : '';
+    return `${root.clientWidth}×${root.clientHeight}:${parts}`;
+  };
+
+  const partsObserver = new ResizeObserver(() => refit());
+  let fitted = '';
   function fit() {
     const w = root.clientWidth;
     const h = root.clientHeight;
     if (w === 0 || h === 0) return;
-    // the largest zoom that fits, by bisection (the height at a zoom grows with the zoom)
+    // measure at the figure's natural height, not stretched to the slide
+    root.classList.add('deck-fitting');
+    // the largest zoom that fits, by bisection (the height at a zoom grows with the zoom, give or take a reflow)
     let lo = MIN_ZOOM;
     let hi = MAX_ZOOM;
     if (fits(hi)) lo = hi;
     else if (!fits(lo)) hi = lo;
     else {
-      for (let i = 0; i < 14 && hi - lo > 0.005; i++) {
+      for (let i = 0; i < 14 && hi - lo > 0.004; i++) {
         const mid = (lo + hi) / 2;
         if (fits(mid)) lo = mid;
         else hi = mid;
       }
     }
     main.style.zoom = String(lo);
+    main.style.maxWidth = '';
+    if (!fits(lo)) {
+      // a figure whose height follows its width (pictures with a fixed aspect) is as tall at every zoom: lay it
+      // out narrower instead, centred, at the widest width that fits
+      lo = 1;
+      let narrow = 160;
+      let wide = w;
+      main.style.zoom = '1';
+      for (let i = 0; i < 14 && wide - narrow > 2; i++) {
+        const mid = (narrow + wide) / 2;
+        main.style.maxWidth = `${mid}px`;
+        if (fits(1)) narrow = mid;
+        else wide = mid;
+      }
+      main.style.maxWidth = `${Math.floor(narrow)}px`;
+    }
     root.dataset.deckZoom = lo.toFixed(3);
-    fitted = { width: w, height: h, zoom: lo, content: main.getBoundingClientRect().height };
+    // the frame fills the slide: its height in the zoomed figure's own pixels, less the page's padding
+    const pad = parseFloat(getComputedStyle(main).paddingTop) + parseFloat(getComputedStyle(main).paddingBottom);
+    main.style.setProperty('--deck-height', `${Math.floor((h / lo - pad) * 100) / 100}px`);
+    root.classList.remove('deck-fitting');
+    fitted = signature();
+    partsObserver.disconnect();
+    const f = figure();
+    if (f) for (const c of f.children) partsObserver.observe(c);
   }
 
   let queued = false;
-  const refit = () => {
+  function refit() {
     if (queued) return;
     queued = true;
     requestAnimationFrame(() => {
       queued = false;
-      const r = main.getBoundingClientRect().height;
       // nothing changed since the last fit (this also ends the loop of observing our own zoom)
-      if (fitted.width === root.clientWidth && fitted.height === root.clientHeight && Math.abs(r - fitted.content) < 1) return;
-      fit();
+      if (signature() !== fitted) fit();
     });
-  };
-  new ResizeObserver(refit).observe(main);
+  }
   window.addEventListener('resize', refit);
-  // the figure grows as its results arrive, and its fonts change its text's size
+  // the figure's parts change as its results arrive; hydration and fonts change its text
   new MutationObserver(refit).observe(main, { childList: true, subtree: true, characterData: true });
   void document.fonts?.ready.then(refit);
   fit();
