@@ -4,13 +4,14 @@
  *   --sample N   the first N test digits (default: all 10,000)
  *   --json       one object per row and metric instead of the table
  *   --models DIR another models folder (the tests use models-quick/)
- *   --rows 1,2   only these rows
+ *   --rows 1,2   only these rows; the site's own rows beyond the paper by name: fgsm, rfgsm, pgd, pgd-restarts, fgsm-eps
+ *   --beyond-sample N  the rows beyond the paper on the first N digits (default: --sample when given, else 1,000; 0 leaves them out)
  */
 import { initTf } from './lib/tf-node.ts';
 import { nodeModels } from './lib/node-models.ts';
 import { loadMnist } from '../src/lib/data/mnist-node.ts';
 import { toFloat } from '../src/lib/data/idx.ts';
-import { reproduceTable, type RowResult } from '../src/lib/analysis/reproduce.ts';
+import { reproduceTable, rows as ROWS, type RowResult } from '../src/lib/analysis/reproduce.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -23,7 +24,19 @@ if (!Number.isInteger(sample) || sample < 1 || sample > 10000) {
   process.exit(2);
 }
 const json = args.includes('--json');
-const only = option('--rows')?.split(',').map(Number);
+const only = option('--rows')
+  ?.split(',')
+  .map((x) => (/^\d+$/.test(x.trim()) ? Number(x) : x.trim()));
+const unknown = only?.filter((x) => !ROWS.some((r) => r.row === x));
+if (unknown?.length) {
+  console.error(`--rows: no row ${unknown.join(', ')}; the rows are ${ROWS.map((r) => r.row).join(', ')}`);
+  process.exit(2);
+}
+const beyondSample = Number(option('--beyond-sample') ?? (option('--sample') !== undefined ? sample : 1000));
+if (!Number.isInteger(beyondSample) || beyondSample < 0 || beyondSample > sample) {
+  console.error(`--beyond-sample must be a whole number from 0 to the sample (${sample}), got ${option('--beyond-sample')}`);
+  process.exit(2);
+}
 
 await initTf('wasm');
 const models = await nodeModels(option('--models') ?? 'models');
@@ -35,6 +48,7 @@ const results = await reproduceTable(
   {
     model: models.model,
     test: { pixels: toFloat(test, 0, sample), labels: test.labels.slice(0, sample) },
+    beyondSample,
     onProgress: (f, label) => {
       const width = 30;
       const line = `[${'#'.repeat(Math.round(f * width))}${'.'.repeat(width - Math.round(f * width))}] ${(100 * f).toFixed(0).padStart(3)} % ${label}`;
@@ -55,20 +69,32 @@ if (json) {
   printTable(results);
 }
 
-function printTable(rows: RowResult[]) {
-  const head = ['row', 'metric', 'setting', 'paper', 'ours (clipped)', 'ours (unclipped)', 'tolerance', 'holds'];
+function printTable(all: RowResult[]) {
+  const rows = all.filter((r) => typeof r.row === 'number');
   const fmt = (x: number | null) => (x === null || Number.isNaN(x) ? '–' : `${x.toFixed(2)} %`);
-  const body = rows.map((r) => [String(r.row), r.metric, r.setting, fmt(r.paper), fmt(r.site), fmt(r.siteUnclipped), r.tolerance, r.holds === null ? '' : r.holds ? 'yes' : 'NO']);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 3 && i <= 5 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
-  console.log(line(head));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  let last = -1;
-  for (let i = 0; i < rows.length; i++) {
-    if (rows[i].row !== last && last !== -1) console.log('');
-    last = rows[i].row;
-    console.log(line(body[i]));
+  const print = (head: string[], body: string[][], numeric: number[]) => {
+    const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+    const line = (cells: string[]) => cells.map((c, i) => (numeric.includes(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+    console.log(line(head));
+    console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+    for (let i = 0; i < body.length; i++) {
+      if (i > 0 && body[i][0] !== '' && body[i][0] !== body[i - 1][0]) console.log('');
+      console.log(line(body[i]));
+    }
+  };
+  if (rows.length > 0) {
+    print(
+      ['row', 'metric', 'setting', 'paper', 'ours (clipped)', 'ours (unclipped)', 'tolerance', 'holds'],
+      rows.map((r) => [String(r.row), r.metric, r.setting, fmt(r.paper), fmt(r.site), fmt(r.siteUnclipped), r.tolerance, r.holds === null ? '' : r.holds ? 'yes' : 'NO']),
+      [3, 4, 5],
+    );
+    const judged = rows.filter((r) => r.holds !== null);
+    console.log(`\n${judged.filter((r) => r.holds).length} of ${judged.length} claims hold on our models (judged on the clipped numbers).`);
   }
-  const judged = rows.filter((r) => r.holds !== null);
-  console.log(`\n${judged.filter((r) => r.holds).length} of ${judged.length} claims hold on our models (judged on the clipped numbers).`);
+  const beyond = all.filter((r) => typeof r.row === 'string');
+  if (beyond.length > 0) {
+    if (rows.length > 0) console.log('');
+    console.log('Beyond the paper: the site’s own measurements with stronger attacks (not in the paper, so no paper column)\n');
+    print(['row', 'metric', 'setting', 'ours (clipped)'], beyond.map((r) => [String(r.row), r.metric, r.setting, fmt(r.site)]), [3]);
+  }
 }

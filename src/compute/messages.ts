@@ -54,7 +54,10 @@ export interface CatalogueRequest {
 export interface ReproduceRequest {
   type: 'reproduce';
   sample: number;
-  rows?: number[];
+  /** The paper's row numbers, or the names of the rows beyond the paper ("pgd", …); all when absent. */
+  rows?: (number | string)[];
+  /** Digits for the rows beyond the paper (at most `sample`; default 1,000 or `sample` when smaller; 0 leaves them out). */
+  beyondSample?: number;
 }
 
 /** Stops the request with the given id at its next batch. */

@@ -86,11 +86,16 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       const backend = requireBackend();
       const n = request.sample;
       if (!Number.isInteger(n) || n < 1 || n > 10000) throw new ComputeError({ kind: 'input', message: `the sample must be 1 to 10,000 digits, got ${n}` });
+      const beyond = request.beyondSample;
+      if (beyond !== undefined && (!Number.isInteger(beyond) || beyond < 0 || beyond > n)) {
+        throw new ComputeError({ kind: 'input', message: `the rows beyond the paper need 0 to ${n.toLocaleString('en-US')} digits, got ${beyond}` });
+      }
       const started = performance.now();
       const set = await getTestDigits(n);
       const rows = await reproduceTable(
         {
           model: getModel,
+          beyondSample: beyond,
           test: { pixels: toFloat(set, 0, n), labels: set.labels.slice(0, n) },
           onProgress: (fraction, label) => self.postMessage({ id, progress: { fraction, label } }),
           cancelled: () => context.cancelled.has(id),

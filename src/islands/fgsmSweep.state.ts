@@ -1,11 +1,16 @@
-/** The fgsm-sweep figure's state (§4: FGSM error and mean confidence against ε, softmax and maxout). */
+/** The fgsm-sweep figure's state (§4: FGSM error and mean confidence against ε, softmax and maxout, and the adversarially trained maxout-adv and maxout-pgd). */
 import type { StateOf, StateTable } from './state.ts';
 
 export const fgsmSweep = {
   /** Steps of 0.025, the ε values of the curves, so the cursor always sits on a computed point. */
   eps: { type: 'number', label: 'ε', symbol: 'ε', default: 0.25, min: 0, max: 0.5, step: 0.025 },
-  /** The model whose digits the grid shows (both models' curves are always drawn). */
-  model: { type: 'choice', label: 'digits attacked on', default: 'softmax', options: ['softmax', 'maxout'] as const },
+  /** The model whose digits the grid shows (every shown model's curves are drawn). */
+  model: { type: 'choice', label: 'digits attacked on', default: 'softmax', options: ['softmax', 'maxout', 'maxout-adv', 'maxout-pgd'] as const },
+  /**
+   * Which curves are drawn: all four networks, the paper's two (softmax and maxout), or the three maxout networks
+   * (ordinary, FGSM-trained, PGD-trained). maxout-pgd is drawn when the site ships it.
+   */
+  curves: { type: 'choice', label: 'curves', default: 'all', options: ['all', 'paper', 'maxout'] as const },
   /** The convention the grid and the read-out use (both curves are always drawn). */
   clip: { type: 'choice', label: 'x + η', default: 'clipped', options: ['clipped', 'unclipped'] as const },
   /** The first N official test digits. */

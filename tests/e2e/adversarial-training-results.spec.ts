@@ -9,12 +9,12 @@ interface Result {
   sample: number | null;
   focus: string;
   clip: string;
-  rows: { row: number; metric: string; paper: number | null; site: number; siteUnclipped: number }[] | null;
+  rows: { row: number | string; metric: string; paper: number | null; site: number; siteUnclipped: number | null }[] | null;
   numTensors: number | null;
   backend: string;
 }
 
-async function figureResult(page: Page, want: { sample?: number; focus?: string; clip?: string } = {}, timeout = 110_000): Promise<Result> {
+async function figureResult(page: Page, want: { sample?: number; focus?: string; clip?: string; timeout?: number } = {}, timeout = want.timeout ?? 110_000): Promise<Result> {
   const root = page.locator('.adversarial-training-results').first();
   let last: Result | null = null;
   await expect
@@ -35,10 +35,11 @@ async function figureResult(page: Page, want: { sample?: number; focus?: string;
   return last!;
 }
 
-const ROWS = [2, 7, 10, 11, 12];
+const ROWS = [2, 7, 10, 11, 12, 'pgd-0.25'];
 
-test('the embed page computes rows 2, 7, 10, 11 and 12 as npm run reproduce does in Node; the worker frees its tensors', async ({ page }) => {
-  test.setTimeout(180_000);
+test('the embed page computes rows 2, 7, 10, 11 and 12, and PGD at ε = 0.25, as npm run reproduce does in Node; the worker frees its tensors', async ({ page }) => {
+  // PGD: 40 gradient passes a digit on three networks
+  test.setTimeout(600_000);
   const w = watch(page, origin());
   await page.goto('/embed/adversarial-training-results/?sample=100&backend=wasm');
   const r = await figureResult(page, { sample: 100 });
@@ -55,14 +56,33 @@ test('the embed page computes rows 2, 7, 10, 11 and 12 as npm run reproduce does
     expect(b.metric).toBe(n.metric);
     expect(b.paper).toBe(n.paper);
     expect(Math.abs(b.site - n.site)).toBeLessThanOrEqual(1.01); // one digit of 100
-    expect(Math.abs(b.siteUnclipped - n.siteUnclipped)).toBeLessThanOrEqual(1.01);
+    if (n.row === 'pgd') {
+      // beyond the paper: clipped only, no paper number
+      expect(n.paper).toBeNull();
+      expect(b.siteUnclipped).toBeNull();
+      return;
+    }
+    expect(Math.abs(b.siteUnclipped! - n.siteUnclipped)).toBeLessThanOrEqual(1.01);
   });
+  // the PGD lines: one per shipped maxout network (maxout-pgd only when the manifest lists it), beside FGSM's, with no paper marker
+  const pgd = node.filter((n) => n.row === 'pgd');
+  expect(pgd.map((n) => n.metric).slice(0, 2)).toEqual(['PGD error, maxout, ε = 0.25', 'PGD error, maxout-adv, ε = 0.25']);
+  const group = page.locator('.adversarial-training-results [data-group="pgd"]');
+  await expect(group.locator('.line')).toHaveCount(pgd.length);
+  await expect(group.locator('.paper-mark')).toHaveCount(0);
+  for (const n of pgd) {
+    const name = n.metric.match(/PGD error, (\S+),/)![1];
+    const value = r.rows!.find((b) => b.metric === n.metric)!.site;
+    await expect(group.locator(`svg[aria-label="${name}: error: ours ${value.toFixed(1)} % (clipped); not in the paper"]`)).toHaveCount(1);
+  }
+  await expect(page.locator('.adversarial-training-results [data-group="attack"] + [data-group="pgd"]')).toHaveCount(1);
+  await expect(page.locator('.adversarial-training-results .live')).toContainText('Beyond the paper, PGD (40 steps, ε = 0.25, clipped): maxout ');
   // every bar and paper marker is drawn; the paper's numbers stand apart from ours
   await expect(page.locator('.adversarial-training-results .paper-mark')).toHaveCount(12 + 1);
   await expect(page.locator('.adversarial-training-results .live')).toContainText('the paper: 17.9 %');
   // another sample computes, with the models already loaded the worker holds as many tensors as before
   await page.getByTestId('sample').selectOption('1000');
-  const big = await figureResult(page, { sample: 1000 });
+  const big = await figureResult(page, { sample: 1000, timeout: 420_000 });
   expect(big.numTensors).toBe(r.numTensors);
   const adv = big.rows!.find((x) => x.row === 10 && x.metric === 'FGSM error, maxout-adv')!;
   const plain = big.rows!.find((x) => x.row === 2 && x.metric === 'FGSM error')!;

@@ -43,6 +43,11 @@ async function sweepResult(page: Page, eps?: number, model = 'softmax'): Promise
   return last!;
 }
 
+async function shippedModels(page: Page): Promise<string[]> {
+  const r = await page.request.get('models/manifest.json');
+  return ((await r.json()) as { models: { name: string }[] }).models.map((e) => e.name);
+}
+
 async function shipsMaxout(page: Page): Promise<boolean> {
   const r = await page.request.get('models/manifest.json');
   const m = (await r.json()) as { models: { name: string }[] };
@@ -189,4 +194,81 @@ test('a model missing from the build is named, and the other model’s curves st
   expect(r.curves.maxout).toBeUndefined();
   await expect.poll(async () => JSON.parse((await page.locator('.fgsm-sweep').getAttribute('data-result'))!).errors).toContain('maxout');
   await expect(page.locator('.fgsm-sweep .figure-error').getByRole('button', { name: 'Retry' })).toBeVisible();
+});
+
+test('maxout-adv and maxout-pgd (when shipped) are curves beside softmax and maxout, with a legend, and equal Node’s', async ({ page }) => {
+  test.setTimeout(400_000);
+  const w = watch(page, origin());
+  const shipped = await shippedModels(page);
+  test.skip(!shipped.includes('maxout') || !shipped.includes('maxout-adv'), 'the maxout networks are not part of this build');
+  const expected = ['softmax', 'maxout', 'maxout-adv', 'maxout-pgd'].filter((m) => shipped.includes(m));
+  await page.goto('/embed/fgsm-sweep/?backend=wasm&sample=100&model=maxout-adv&eps=0.1');
+  const root = page.locator('.fgsm-sweep');
+  await expect
+    .poll(async () => {
+      const r = JSON.parse((await root.getAttribute('data-result'))!) as SweepResult;
+      return expected.filter((m) => r.curves[m]?.sample === 100 && r.curves[m].clipped.length === 21).length;
+    }, { timeout: 300_000 })
+    .toBe(expected.length);
+  const r = await sweepResult(page, 0.1, 'maxout-adv');
+  // a legend entry and a clipped and an unclipped curve in each panel for every shipped network
+  await expect(root.locator('.legend .key[data-model]')).toHaveText(expected);
+  for (const m of expected) await expect(root.locator(`path.curve[data-model="${m}"]`)).toHaveCount(4);
+  await expect(root.locator('.readout tbody tr')).toHaveCount(expected.length);
+  await expect(root.locator('.live')).toContainText('the FGSM-trained maxout network (maxout-adv) misclassifies');
+
+  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/node/fgsm-sweep.ts', '100', expected.join(',')], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const node = JSON.parse(out) as Record<string, { clipped: Point[]; unclipped: Point[] }>;
+  for (const m of expected) {
+    for (const c of ['clipped', 'unclipped'] as const) {
+      node[m][c].forEach((p, i) => {
+        const b = r.curves[m][c][i];
+        expect(b.epsilon).toBe(p.epsilon);
+        expect(Math.abs(b.error - p.error), `${m} ${c} ε = ${p.epsilon}`).toBeLessThanOrEqual(1.01); // one digit of 100
+        if (p.confidence !== null && b.confidence !== null) expect(Math.abs(b.confidence - p.confidence)).toBeLessThanOrEqual(1.5);
+      });
+    }
+  }
+  // the cursor's read-out at ε = 0.1 is the curve's point
+  expect(r.points['maxout-adv'].clipped.error).toBe(r.curves['maxout-adv'].clipped[4].error);
+
+  // the curves control: the paper's two only, then the maxout networks only (the chosen network's curve always stays)
+  await page.getByTestId('curves').selectOption('paper');
+  await expect(root.locator('.legend .key[data-model]')).toHaveText(['softmax', 'maxout', 'maxout-adv']);
+  await page.getByTestId('model-softmax').check();
+  await expect(root.locator('.legend .key[data-model]')).toHaveText(['softmax', 'maxout']);
+  await expect(root.locator('path.curve[data-model="maxout-adv"]')).toHaveCount(0);
+  expect(new URL(page.url()).searchParams.get('curves')).toBe('paper');
+  await page.getByTestId('curves').selectOption('maxout');
+  await expect(root.locator('.legend .key[data-model]')).toHaveText(expected);
+  await page.getByTestId('model-maxout').check();
+  await expect(root.locator('.legend .key[data-model]')).toHaveText(expected.filter((m) => m !== 'softmax'));
+  await expect(root.locator('.figure-error')).toHaveCount(0);
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('without maxout-pgd or maxout-adv in the build their curves are left out, with no error', async ({ page }) => {
+  await page.route('**/models/manifest.json', async (route) => {
+    const response = await route.fetch();
+    const m = await response.json();
+    m.models = m.models.filter((e: { name: string }) => e.name !== 'maxout-pgd' && e.name !== 'maxout-adv');
+    await route.fulfill({ response, json: m });
+  });
+  await page.goto('/embed/fgsm-sweep/?sample=100&backend=wasm');
+  const r = await sweepResult(page, 0.25);
+  expect(r.curves['maxout-adv']).toBeUndefined();
+  expect(r.curves['maxout-pgd']).toBeUndefined();
+  expect(r.errors).toEqual([]);
+  await expect(page.locator('.fgsm-sweep .legend .key[data-model]')).toHaveText(['softmax', 'maxout']);
+  await expect(page.getByTestId('model-maxout-adv')).toHaveCount(0);
+  await expect(page.locator('.fgsm-sweep .figure-error')).toHaveCount(0);
+  // asked for in the URL, a network the build lacks is said so, and softmax's digits are shown
+  await page.goto('/embed/fgsm-sweep/?sample=100&backend=wasm&model=maxout-pgd');
+  await expect(page.locator('.figure-messages')).toContainText('The maxout-pgd model is not part of this build yet; showing softmax’s digits.');
+  await sweepResult(page, 0.25, 'softmax');
 });

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { ORIGIN, watch } from './helpers.ts';
 import type { RowResult } from '../../src/lib/analysis/reproduce.ts';
 
-test('the /reproduce/ page computes the 1,000-digit table in the browser and agrees with npm run reproduce', async ({ page }) => {
+test('the /reproduce/ page computes the 1,000-digit table and the rows beyond the paper in the browser and agrees with npm run reproduce', async ({ page }) => {
   test.setTimeout(900_000);
   const w = watch(page, ORIGIN);
   // wasm: the same backend as npm run reproduce, and faster than software WebGL on this machine
@@ -12,6 +12,10 @@ test('the /reproduce/ page computes the 1,000-digit table in the browser and agr
   // the page says how much it loads before it loads it
   await expect(button).toContainText(/loads \d+(\.\d)? MB/);
   await expect(page.locator('.reproduce-table .intro')).toContainText('MB of models');
+  // the rows beyond the paper (PGD: 40 to 200 gradient passes a digit) on their first 100 digits, to keep the test short
+  await expect(page.locator('.reproduce-table .intro')).toContainText('first 1,000 digits');
+  await page.getByTestId('beyond-sample').selectOption('100');
+  await expect(page.locator('.reproduce-table .intro')).toContainText('R+FGSM and PGD on the first 100 digits');
   await button.click();
   await expect(page.getByRole('progressbar')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Cancel' })).toBeVisible();
@@ -19,13 +23,23 @@ test('the /reproduce/ page computes the 1,000-digit table in the browser and agr
   await expect(table).toHaveCount(1, { timeout: 600_000 });
   const browser: RowResult[] = JSON.parse((await table.getAttribute('data-rows'))!);
 
-  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'scripts/reproduce.ts', '--json', '--sample', '1000'], {
+  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'scripts/reproduce.ts', '--json', '--sample', '1000', '--beyond-sample', '100'], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   const node: RowResult[] = JSON.parse(out);
   expect(browser.length).toBe(node.length);
+  // the site's own rows follow the paper's: FGSM, R+FGSM, PGD and PGD with restarts on each shipped network, and maxout-adv's FGSM curve
+  const beyond = node.filter((r) => typeof r.row === 'string');
+  expect([...new Set(beyond.map((r) => r.row))]).toEqual(['fgsm', 'rfgsm', 'pgd', 'pgd-restarts', 'fgsm-eps']);
+  expect(beyond.filter((r) => r.row === 'pgd').length).toBeGreaterThanOrEqual(12);
+  for (const r of beyond) {
+    expect(r.paper).toBeNull();
+    expect(r.holds).toBeNull();
+    expect(r.setting).toContain('first 100 test digits');
+  }
+  expect(node.findIndex((r) => typeof r.row === 'string')).toBe(node.length - beyond.length);
   for (let i = 0; i < node.length; i++) {
     expect(browser[i].row).toBe(node[i].row);
     expect(browser[i].metric).toBe(node[i].metric);
@@ -35,10 +49,25 @@ test('the /reproduce/ page computes the 1,000-digit table in the browser and agr
       expect(browser[i].site).toBeNull();
       continue;
     }
+    expect(browser[i].setting).toBe(node[i].setting);
     expect(Math.abs(browser[i].site - node[i].site), `${node[i].row} ${node[i].metric}`).toBeLessThanOrEqual(0.2);
+    if (typeof node[i].row === 'string') {
+      // beyond the paper: clipped only (NaN, written as null, on both sides)
+      expect(node[i].siteUnclipped).toBeNull();
+      expect(browser[i].siteUnclipped).toBeNull();
+      continue;
+    }
     expect(Math.abs(browser[i].siteUnclipped - node[i].siteUnclipped), `${node[i].row} ${node[i].metric} unclipped`).toBeLessThanOrEqual(0.2);
   }
   await expect(page.locator('.reproduce-table tbody tr')).toHaveCount(node.length);
+  // a section of its own, marked as the site's, with no paper column; its numbers are the ones computed
+  const section = page.getByTestId('beyond');
+  await expect(section.getByRole('heading', { name: 'Beyond the paper' })).toBeVisible();
+  await expect(section.locator('thead th')).toHaveText(['attack', 'metric', 'ours, clipped']);
+  await expect(section.locator('tbody tr')).toHaveCount(beyond.length);
+  const pgdRow = section.locator('tbody tr', { hasText: 'PGD error, maxout-adv, ε = 0.25' }).first();
+  const pgdValue = browser.find((r) => r.metric === 'PGD error, maxout-adv, ε = 0.25')!.site;
+  await expect(pgdRow.locator('td.ours')).toHaveText(`${pgdValue.toFixed(2)} %`);
   expect(w.errors).toEqual([]);
   expect(w.foreign).toEqual([]);
 });

@@ -101,6 +101,14 @@ describe('the FGSM sweep', () => {
     }
   });
 
+  it('maxout-adv’s curve is the reproduction’s FGSM-against-ε row beyond the paper, point for point', async () => {
+    const table = await reproduceTable({ model: get, test: sample }, ['fgsm-eps']);
+    const eps = table.map((r) => Number(r.metric.match(/ε = ([\d.]+),/)![1]));
+    const s = await fgsmSweep(await get('maxout-adv'), sample, eps);
+    expect(table.length).toBe(13);
+    table.forEach((r, i) => expect(s.clipped[i].error, r.metric).toBe(r.site));
+  });
+
   it('at ε = 0 gives the clean error, clipped and unclipped alike', async () => {
     for (const name of ['softmax', 'maxout']) {
       const m = await get(name);

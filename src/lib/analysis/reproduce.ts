@@ -10,16 +10,19 @@ import { seeded } from '../random.ts';
 import { memberParams, modelFunctions } from '../models/architectures.ts';
 import { CancelledError, fgsmImages, percent, predict, summarise, type BatchOptions, type Model, type Predictions } from './batch.ts';
 import { RUBBISH_SEED } from './page-values.ts';
+import { attackImages, type StrongAttack } from './strong-attacks.ts';
+import { fgsmDirections, predictAt } from './fgsm-sweep.ts';
 
 export interface RowResult {
-  row: number;
+  /** The paper's row number, or for the site's own rows beyond the paper a name: "fgsm", "rfgsm", "pgd", "pgd-restarts", "fgsm-eps". */
+  row: number | string;
   metric: string;
   setting: string;
   /** The paper's number, percent. */
   paper: number | null;
   /** Ours, FGSM examples clipped to [0, 1] (a valid image); percent. */
   site: number;
-  /** Ours with the formula as printed (no clipping); equal to `site` where no attack is involved. */
+  /** Ours with the formula as printed (no clipping); equal to `site` where no attack is involved; NaN for the rows beyond the paper (clipped only). */
   siteUnclipped: number;
   unit: '%';
   tolerance: string;
@@ -44,6 +47,12 @@ export interface ReproductionOptions {
   rubbishSigma?: number;
   onProgress?: (fraction: number, label: string) => void;
   cancelled?: () => boolean;
+  /**
+   * The rows beyond the paper (PGD and friends cost 40–200 gradient passes per digit) run on the first
+   * `beyondSample` digits of `test` (default 1,000, or all of `test` when it is smaller); 0 leaves them out
+   * of the whole table.
+   */
+  beyondSample?: number;
 }
 
 export const EPSILON = 0.25;
@@ -70,6 +79,8 @@ export class Reproduction {
   private progressSpan = 1;
   private progressLabel = '';
   private best = 0;
+  private stageBase = 0;
+  private stageSpan = 1;
 
   constructor(options: ReproductionOptions) {
     this.options = options;
@@ -99,10 +110,70 @@ export class Reproduction {
   }
 
   setStage(base: number, span: number, label: string) {
-    this.progressBase = base;
-    this.progressSpan = span;
+    this.stageBase = this.progressBase = base;
+    this.stageSpan = this.progressSpan = span;
     this.progressLabel = label;
     this.report(base);
+  }
+
+  /** Part i of `count` equal parts of the current row's share of the progress. */
+  setPart(i: number, count: number, label?: string) {
+    this.progressBase = this.stageBase + (this.stageSpan * i) / count;
+    this.progressSpan = this.stageSpan / count;
+    if (label) this.progressLabel = label;
+    this.report(this.progressBase);
+  }
+
+  /** The first digits of the sample that the rows beyond the paper use. */
+  beyondSample(): DigitSample {
+    const { pixels, labels } = this.options.test;
+    const n = Math.min(labels.length, this.options.beyondSample || BEYOND.sample);
+    return { pixels: pixels.subarray(0, n * 784), labels: labels.subarray(0, n) };
+  }
+
+  /** Which of these models are shipped (a model missing from the manifest is left out, not an error). */
+  async shipped(names: readonly string[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const name of names) {
+      try {
+        await this.model(name);
+        out.push(name);
+      } catch (e) {
+        if (!/no model named/.test(e instanceof Error ? e.message : String(e))) throw e;
+        this.cache.delete(`model:${name}`);
+      }
+    }
+    return out;
+  }
+
+  /** Predictions of a model on an attack made on itself, over the beyond-the-paper sample, clipped. */
+  strongPredictions(name: string, attack: StrongAttack): Promise<Predictions> {
+    return this.once(`strong:${name}:${JSON.stringify(attack)}`, async () => {
+      const m = await this.model(name);
+      const s = this.beyondSample();
+      const images = await attackImages(m, s.pixels, s.labels, attack, {
+        cancelled: this.options.cancelled,
+        onProgress: (f) => this.report(this.progressBase + this.progressSpan * 0.95 * f),
+      });
+      return predict(m, images, { cancelled: this.options.cancelled });
+    });
+  }
+
+  /** FGSM error of maxout-adv (or another model) along a grid of ε, from one gradient per digit. */
+  fgsmErrorCurve(name: string, epsilons: readonly number[]): Promise<number[]> {
+    return this.once(`fgsm-curve:${name}:${epsilons.join(',')}`, async () => {
+      const m = await this.model(name);
+      const s = this.beyondSample();
+      const n = s.labels.length;
+      const direction = await fgsmDirections(m, s, { cancelled: this.options.cancelled, onBatch: (done) => this.report(this.progressBase + (this.progressSpan * 0.5 * done) / n) });
+      const out: number[] = [];
+      for (let i = 0; i < epsilons.length; i++) {
+        const { predictions } = await predictAt(m, s, direction, epsilons[i], true, { cancelled: this.options.cancelled });
+        out.push(summarise(predictions, s.labels).error);
+        this.report(this.progressBase + this.progressSpan * (0.5 + (0.45 * (i + 1)) / epsilons.length));
+      }
+      return out;
+    });
   }
 
   /** A shipped model, or "ensemble-member-N": one member of the ensemble on its own. */
@@ -436,7 +507,112 @@ export const row20: RowFunction = async (r) => {
   ];
 };
 
-export const rows: { row: number; compute: RowFunction; title: string }[] = [
+// ---- beyond the paper: the site's own rows, with stronger attacks than FGSM ----
+
+/** The settings of the rows beyond the paper (issue: gradient masking). */
+export const BEYOND = {
+  models: ['softmax', 'maxout', 'maxout-adv', 'maxout-pgd'] as const,
+  epsilons: [0.1, 0.2, 0.25, 0.3] as const,
+  /** PGD: 40 steps of ε/10 from a uniform random start in the ε-ball. */
+  pgdSteps: 40,
+  pgdStepRatio: 0.1,
+  /** R+FGSM: a random ±ε/2 step, then FGSM with ε/2. */
+  rfgsmAlphaRatio: 0.5,
+  /** The strongest of 5 PGD restarts, at ε = 0.25. */
+  restarts: 5,
+  restartEpsilon: 0.25,
+  seed: 2018,
+  /** FGSM error of maxout-adv against ε, 0 to 0.3 by 0.025. */
+  curveModel: 'maxout-adv',
+  curve: Array.from({ length: 13 }, (_, i) => Math.round(i * 25) / 1000),
+  sample: 1000,
+};
+
+const num = (x: number) => String(Math.round(x * 10000) / 10000);
+const digitsText = (n: number) => `first ${n.toLocaleString('en-US')} test digits`;
+
+/** The attack of a beyond-the-paper row at ε (PGD restart r). */
+export function beyondAttack(kind: 'fgsm' | 'rfgsm' | 'pgd', epsilon: number, restart = 0): StrongAttack {
+  if (kind === 'fgsm') return { kind, epsilon };
+  if (kind === 'rfgsm') return { kind, epsilon, alpha: epsilon * BEYOND.rfgsmAlphaRatio, seed: BEYOND.seed };
+  return { kind, epsilon, stepSize: epsilon * BEYOND.pgdStepRatio, steps: BEYOND.pgdSteps, seed: BEYOND.seed, restart };
+}
+
+function attackSetting(kind: 'fgsm' | 'rfgsm' | 'pgd', epsilon: number, restarts: number, n: number): string {
+  const tail = `ε = ${num(epsilon)}, clipped; ${digitsText(n)}`;
+  if (kind === 'fgsm') return `FGSM: one step, no restarts, ${tail}`;
+  const a = epsilon * BEYOND.rfgsmAlphaRatio;
+  if (kind === 'rfgsm') return `R+FGSM: a random ±${num(a)} step, then FGSM with ${num(epsilon - a)}; 1 step, no restarts, ${tail}`;
+  const restartText = restarts === 1 ? '1 restart' : `strongest of ${restarts} restarts`;
+  return `PGD: ${BEYOND.pgdSteps} steps of ${num(epsilon * BEYOND.pgdStepRatio)} from a random start, ${restartText}, ${tail}`;
+}
+
+const NAMES = { fgsm: 'FGSM', rfgsm: 'R+FGSM', pgd: 'PGD' } as const;
+
+function siteRow(row: string, metricName: string, setting: string, value: number): RowResult {
+  return { row, metric: metricName, setting, paper: null, site: value, siteUnclipped: NaN, unit: '%', tolerance: 'reported', holds: null };
+}
+
+/** FGSM, R+FGSM or PGD (one restart) at ε = 0.1, 0.2, 0.25, 0.3 (or the ε given) against each shipped model of `BEYOND.models` (or those given). */
+function attackRow(kind: 'fgsm' | 'rfgsm' | 'pgd', epsilons: readonly number[] = BEYOND.epsilons, names: readonly string[] = BEYOND.models): RowFunction {
+  return async (r) => {
+    const models = await r.shipped(names);
+    const s = r.beyondSample();
+    const out: RowResult[] = [];
+    const jobs = models.flatMap((name) => epsilons.map((epsilon) => ({ name, epsilon })));
+    for (let i = 0; i < jobs.length; i++) {
+      const { name, epsilon } = jobs[i];
+      r.setPart(i, jobs.length, `${NAMES[kind]} on ${name}, ε = ${num(epsilon)}`);
+      const p = await r.strongPredictions(name, beyondAttack(kind, epsilon));
+      out.push(siteRow(kind, `${NAMES[kind]} error, ${name}, ε = ${num(epsilon)}`, attackSetting(kind, epsilon, 1, s.labels.length), summarise(p, s.labels).error));
+    }
+    return out;
+  };
+}
+
+export const rowFgsm = attackRow('fgsm');
+export const rowRfgsm = attackRow('rfgsm');
+export const rowPgd = attackRow('pgd');
+/** §6's figure: PGD at ε = 0.25 against the maxout networks only (the same numbers as those lines of the "pgd" row). */
+export const rowPgdMaxout = attackRow('pgd', [0.25], ['maxout', 'maxout-adv', 'maxout-pgd']);
+
+/**
+ * The strongest of 5 PGD restarts at ε = 0.25: a digit counts as an error when any restart fools the model
+ * (restart 0 is the one-restart PGD row's run).
+ */
+export const rowPgdRestarts: RowFunction = async (r) => {
+  const models = await r.shipped(BEYOND.models);
+  const s = r.beyondSample();
+  const out: RowResult[] = [];
+  const eps = BEYOND.restartEpsilon;
+  for (let m = 0; m < models.length; m++) {
+    const wrong = new Uint8Array(s.labels.length);
+    for (let k = 0; k < BEYOND.restarts; k++) {
+      r.setPart(m * BEYOND.restarts + k, models.length * BEYOND.restarts, `PGD on ${models[m]}, ε = ${num(eps)}, restart ${k + 1} of ${BEYOND.restarts}`);
+      const p = await r.strongPredictions(models[m], beyondAttack('pgd', eps, k));
+      for (let i = 0; i < wrong.length; i++) if (p.predicted[i] !== s.labels[i]) wrong[i] = 1;
+    }
+    const error = percent(wrong.reduce((a, b) => a + b, 0), wrong.length);
+    out.push(siteRow('pgd-restarts', `PGD error, ${models[m]}, ε = ${num(eps)}, ${BEYOND.restarts} restarts`, attackSetting('pgd', eps, BEYOND.restarts, s.labels.length), error));
+  }
+  return out;
+};
+
+/** FGSM error of maxout-adv against ε on a fine grid: not monotone when the gradient is masked. */
+export const rowFgsmCurve: RowFunction = async (r) => {
+  const [name] = await r.shipped([BEYOND.curveModel]);
+  if (!name) return [];
+  const s = r.beyondSample();
+  const errors = await r.fgsmErrorCurve(name, BEYOND.curve);
+  const setting = `FGSM on ${name}, ε from 0 to ${num(BEYOND.curve[BEYOND.curve.length - 1])} by ${num(BEYOND.curve[1])}, clipped; ${digitsText(s.labels.length)}`;
+  return BEYOND.curve.map((e, i) => siteRow('fgsm-eps', `FGSM error at ε = ${num(e)}, ${name}`, setting, errors[i]));
+};
+
+/**
+ * `weight`: the row's share of the progress bar against a paper row's 1 (PGD rows cost most). `beyond`: the
+ * site's own rows after the paper's. `extra`: computed only when asked for by name (a figure's subset of a row).
+ */
+export const rows: { row: number | string; compute: RowFunction; title: string; beyond?: boolean; extra?: boolean; weight?: number }[] = [
   { row: 1, compute: row1, title: 'shallow softmax under FGSM' },
   { row: 2, compute: row2, title: 'maxout under FGSM' },
   { row: 5, compute: row5, title: 'logistic regression, 3 vs 7' },
@@ -449,16 +625,26 @@ export const rows: { row: number; compute: RowFunction; title: string }[] = [
   { row: 17, compute: row17, title: 'ensembles' },
   { row: 18, compute: row18, title: 'rubbish inputs' },
   { row: 20, compute: row20, title: 'class of rubbish false positives' },
+  { row: 'fgsm', compute: rowFgsm, title: 'beyond the paper: FGSM at four ε', beyond: true, weight: 0.5 },
+  { row: 'rfgsm', compute: rowRfgsm, title: 'beyond the paper: R+FGSM', beyond: true, weight: 0.5 },
+  { row: 'pgd', compute: rowPgd, title: 'beyond the paper: PGD, 40 steps', beyond: true, weight: 12 },
+  { row: 'pgd-restarts', compute: rowPgdRestarts, title: 'beyond the paper: PGD, 5 restarts', beyond: true, weight: 12 },
+  { row: 'fgsm-eps', compute: rowFgsmCurve, title: 'beyond the paper: maxout-adv’s FGSM error against ε', beyond: true, weight: 0.5 },
+  { row: 'pgd-0.25', compute: rowPgdMaxout, title: 'beyond the paper: PGD at ε = 0.25 on the maxout networks', beyond: true, extra: true, weight: 3 },
 ];
 
 /** The whole table, row by row, with progress. */
-export async function reproduceTable(options: ReproductionOptions, only?: number[]): Promise<RowResult[]> {
+export async function reproduceTable(options: ReproductionOptions, only?: (number | string)[]): Promise<RowResult[]> {
   const r = new Reproduction(options);
-  const chosen = only ? rows.filter((x) => only.includes(x.row)) : rows;
+  const chosen = only ? rows.filter((x) => only.includes(x.row)) : rows.filter((x) => !x.extra && (!x.beyond || options.beyondSample !== 0));
   const out: RowResult[] = [];
+  const weights = chosen.map((x) => x.weight ?? 1);
+  const total = weights.reduce((a, b) => a + b, 0);
+  let before = 0;
   for (let i = 0; i < chosen.length; i++) {
     if (options.cancelled?.()) throw new CancelledError();
-    r.setStage(i / chosen.length, 1 / chosen.length, `row ${chosen[i].row}: ${chosen[i].title}`);
+    r.setStage(before / total, weights[i] / total, `row ${chosen[i].row}: ${chosen[i].title}`);
+    before += weights[i];
     try {
       out.push(...(await chosen[i].compute(r)));
     } catch (e) {
