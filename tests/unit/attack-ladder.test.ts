@@ -131,9 +131,15 @@ describe('the attack ladder', () => {
     tf.dispose([x, y, f.direction, f.adversarial]);
   });
 
-  it('stops with a cancellation between steps', async () => {
+  it('stops with a cancellation between steps, and leaves no tensor behind, cancelled or not', async () => {
+    const before = tf.memory().numTensors;
     let calls = 0;
     await expect(ladderRung(model, sample, EPS, 'pgd-20', { cancelled: () => ++calls > 3 })).rejects.toThrow('cancelled');
+    expect(tf.memory().numTensors).toBe(before);
+    await ladderRung(model, sample, EPS, 'rfgsm');
+    await ladderRung(model, { pixels: pixels.slice(0, 5 * 784), labels: labels.slice(0, 5) }, EPS, 'pgd-2');
+    await ladderDigit(model, pixels.slice(0, 784), labels[0], EPS);
+    expect(tf.memory().numTensors).toBe(before);
     await expect(ladderRung(model, sample, EPS, 'nonsense')).rejects.toThrow('no rung named');
     await expect(ladderRung(model, sample, 2, 'fgsm')).rejects.toThrow('ε must be');
   });

@@ -202,13 +202,14 @@ export async function ladderDigit(model: Model, pixels: Float32Array, label: num
   const y = tf.tensor1d([label], 'int32');
   const losses: tf.Tensor[] = [];
   const probs: tf.Tensor[] = [];
+  // in tidy: a model's loss leaves intermediate tensors behind when called outside one
   const record = (xi: tf.Tensor2D) => {
-    losses.push(model.fns.loss(model.params, xi, y));
-    probs.push(model.fns.probabilities(model.params, xi));
+    losses.push(tf.tidy(() => model.fns.loss(model.params, xi, y)));
+    probs.push(tf.tidy(() => model.fns.probabilities(model.params, xi)));
   };
   const attackOf = async (image: tf.Tensor2D): Promise<LadderAttack> => {
-    const loss = model.fns.loss(model.params, image, y);
-    const p = model.fns.probabilities(model.params, image);
+    const loss = tf.tidy(() => model.fns.loss(model.params, image, y));
+    const p = tf.tidy(() => model.fns.probabilities(model.params, image));
     const [img, pr, l] = await Promise.all([image.data(), p.data(), loss.data()]);
     tf.dispose([loss, p]);
     const probabilities = pr as Float32Array;
@@ -222,8 +223,8 @@ export async function ladderDigit(model: Model, pixels: Float32Array, label: num
     const last = pgd(model.fns, model.params, x, y, { epsilon, stepSize: pgdStepSize(epsilon, MAX_STEPS), steps: MAX_STEPS, randomStart: true, seed: LADDER_SEED, clip: true }, (_, xi) => record(xi));
     const pg = await attackOf(last);
     last.dispose();
-    const lossAll = tf.concat(losses.map((l) => l.reshape([1])));
-    const probAll = tf.concat(probs);
+    const lossAll = tf.tidy(() => tf.concat(losses.map((l) => l.reshape([1]))));
+    const probAll = tf.tidy(() => tf.concat(probs));
     const [lv, pv] = await Promise.all([lossAll.data(), probAll.data()]);
     tf.dispose([lossAll, probAll]);
     const classes = probs[0].shape[1] as number;
