@@ -41,8 +41,31 @@ async function measureCurrent(page: Page): Promise<Measure> {
   await expect(frame.locator('figure.figure').first()).toBeVisible({ timeout: 60_000 });
   await expect(frame.locator('astro-island[ssr]')).toHaveCount(0, { timeout: 60_000 });
   await expect(frame.locator('html[data-deck-zoom]')).toHaveCount(1);
-  // let a pending fit (a result that just arrived, a font) run
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 150)))));
+  // wait until the fit has settled: a figure that sizes its charts from its own width a frame or more after a resize,
+  // a result that just arrived or a font can each start another fit; measure once zoom and boxes read the same twice
+  let previous = '';
+  await expect
+    .poll(
+      async () => {
+        const now = await page.evaluate(
+          () =>
+            new Promise<string>((resolve) =>
+              requestAnimationFrame(() =>
+                requestAnimationFrame(() => {
+                  const doc = document.querySelector<HTMLIFrameElement>('.slide:not([hidden]) iframe')!.contentDocument!;
+                  const fig = doc.querySelector<HTMLElement>('figure.figure')!.getBoundingClientRect();
+                  resolve([doc.documentElement.dataset.deckZoom, fig.width, fig.height, doc.documentElement.scrollHeight].map(String).join('|'));
+                }),
+              ),
+            ),
+        );
+        const same = now === previous;
+        previous = now;
+        return same;
+      },
+      { timeout: 30_000, intervals: [100, 200, 300] },
+    )
+    .toBe(true);
   return page.evaluate(() => {
     const rect = (r: DOMRect) => ({ top: r.top, bottom: r.bottom, left: r.left, right: r.right, width: r.width, height: r.height });
     const slide = document.querySelector<HTMLElement>('.slide:not([hidden])')!;
