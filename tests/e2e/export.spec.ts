@@ -63,12 +63,16 @@ test('fgsm-sweep exports its whole read-out table: the maxout row is in the PNG'
       const r = sw.getBoundingClientRect();
       const x = Math.round((r.left + r.width / 2 - fig.left) * 2);
       const y = Math.round((r.top + r.height / 2 - fig.top) * 2);
-      return { model: sw.classList.contains('maxout') ? 'maxout' : 'softmax', want: rgb(getComputedStyle(sw).backgroundColor), got: [...ctx.getImageData(x, y, 1, 1).data.slice(0, 3)] };
+      return { model: sw.closest('th')!.textContent!.trim(), want: rgb(getComputedStyle(sw).backgroundColor), got: [...ctx.getImageData(x, y, 1, 1).data.slice(0, 3)] };
     });
     probe.remove();
     return out;
   }, png);
-  expect(seen.map((s) => s.model)).toEqual(['softmax', 'maxout']);
+  // every row of the read-out (softmax and maxout, and the adversarially trained networks where shown), the last one included
+  const rows = await page.locator('table.readout tbody th').allTextContents();
+  expect(seen.map((s) => s.model)).toEqual(rows.map((r) => r.trim()));
+  expect(seen.map((s) => s.model)).toEqual(expect.arrayContaining(['softmax', 'maxout']));
+  expect(seen.length).toBeGreaterThanOrEqual(2);
   for (const s of seen) for (let k = 0; k < 3; k++) expect(Math.abs(s.got[k] - s.want[k]), `${s.model} swatch ${s.got} vs ${s.want}`).toBeLessThanOrEqual(12);
 });
 
