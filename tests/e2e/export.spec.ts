@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { heroResult } from './helpers.ts';
 
@@ -6,6 +6,11 @@ function pngSize(path: string) {
   const b = readFileSync(path);
   expect(b.subarray(1, 4).toString()).toBe('PNG');
   return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+}
+
+/** The menus work once the figure's island has hydrated (before that its buttons are the server's markup). */
+async function hydrated(page: Page) {
+  await expect(page.locator('astro-island[ssr]')).toHaveCount(0, { timeout: 60_000 });
 }
 
 test('a figure exports its current state as PNG at 1×, 2× and 4×, and as SVG with its caption and source', async ({ page }) => {
@@ -85,6 +90,7 @@ test('an export asked for before the figure has computed waits for the result an
     await route.continue();
   });
   await page.goto('/embed/fgsm-hero/');
+  await hydrated(page);
   await page.getByRole('button', { name: 'Export' }).click();
   let downloaded = false;
   page.on('download', () => (downloaded = true));
@@ -107,6 +113,7 @@ test('"Save now" exports a figure that has not computed at once, and says its ch
     /* never answered: the figure cannot compute */
   });
   await page.goto('/embed/fgsm-hero/');
+  await hydrated(page);
   await page.getByRole('button', { name: 'Export' }).click();
   await page.getByRole('button', { name: 'SVG' }).click();
   await expect(page.locator('.export-menu [role="status"]')).toContainText('will be saved once its result is shown');
@@ -117,6 +124,7 @@ test('"Save now" exports a figure that has not computed at once, and says its ch
 
 test('the Export and Embed menus open one at a time, Escape closes either, and focus returns to its button', async ({ page }) => {
   await page.goto('/embed/fgsm-hero/');
+  await hydrated(page);
   const exportButton = page.getByRole('button', { name: 'Export', exact: true });
   const embedButton = page.getByRole('button', { name: 'Embed', exact: true });
   await exportButton.click();
