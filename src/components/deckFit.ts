@@ -90,14 +90,29 @@ if (inDeck()) {
     if (f) for (const c of f.children) partsObserver.observe(c);
   }
 
+  /** The figure runs past the slide (its charts grew after the fit measured them). */
+  const overflows = () => {
+    const f = figure();
+    return root.scrollHeight > root.clientHeight || (f !== null && f.getBoundingClientRect().bottom > root.clientHeight + 0.5);
+  };
   let queued = false;
+  /** Fits in a row forced by an overflow alone: bounded, so a figure that cannot fit does not refit every frame. */
+  let overflowFits = 0;
   function refit() {
     if (queued) return;
     queued = true;
     requestAnimationFrame(() => {
       queued = false;
       // nothing changed since the last fit (this also ends the loop of observing our own zoom)
-      if (signature() !== fitted) fit();
+      if (signature() !== fitted) {
+        overflowFits = 0;
+        fit();
+      } else if (overflows() && overflowFits < 5) {
+        overflowFits++;
+        fit();
+      }
+      // a figure that sizes its charts a frame or more after a layout change: look again once it has
+      if (overflows() && overflowFits < 5) setTimeout(refit, 100);
     });
   }
   window.addEventListener('resize', refit);
@@ -105,6 +120,7 @@ if (inDeck()) {
   new MutationObserver(refit).observe(main, { childList: true, subtree: true, characterData: true });
   void document.fonts?.ready.then(refit);
   fit();
+  refit();
 
   const DECK_KEYS = ['ArrowRight', 'ArrowLeft', 'PageDown', 'PageUp', ' ', 'Home', 'End', 'f', 'F'];
   document.addEventListener('keydown', (e) => {
