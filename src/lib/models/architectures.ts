@@ -46,6 +46,17 @@ export interface ModelFunctions {
  * Summing the small probabilities keeps the term (down to pₖ ≈ 1e-38).
  */
 export function softmaxCrossEntropySum(logits: tf.Tensor2D, y: tf.Tensor1D): tf.Scalar {
+  return crossEntropyWithGradient(logits, y, (p, t) => {
+    const others = tf.mul(p, tf.sub(1, t));
+    return tf.sub(others, tf.mul(t, tf.sum(others, 1, true)));
+  });
+}
+
+/**
+ * Σᵢ −log softmax(zᵢ)[yᵢ] from logits, with ∂/∂z given by `gradient(p, onehot)`
+ * (p = softmax(z)): the site's form above, or another (the paper's setting).
+ */
+export function crossEntropyWithGradient(logits: tf.Tensor2D, y: tf.Tensor1D, gradient: (p: tf.Tensor2D, target: tf.Tensor2D) => tf.Tensor): tf.Scalar {
   const oneHot = tf.tidy(() => tf.oneHot(tf.cast(y, 'int32'), logits.shape[1]) as tf.Tensor2D);
   const loss = tf.customGrad(((z: tf.Tensor, target: tf.Tensor, save: tf.GradSaveFunc) => {
     // saved tensors are kept by the tape until the gradient has been taken
@@ -54,10 +65,7 @@ export function softmaxCrossEntropySum(logits: tf.Tensor2D, y: tf.Tensor1D): tf.
       value: tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(z as tf.Tensor2D)))),
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const [zs, t] = saved;
-        const p = tf.softmax(zs as tf.Tensor2D);
-        const others = tf.mul(p, tf.sub(1, t));
-        const rest = tf.sum(others, 1, true);
-        return [tf.mul(tf.sub(others, tf.mul(t, rest)), dy as tf.Tensor), tf.zerosLike(t)];
+        return [tf.mul(gradient(tf.softmax(zs as tf.Tensor2D), t as tf.Tensor2D), dy as tf.Tensor), tf.zerosLike(t)];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
