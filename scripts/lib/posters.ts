@@ -15,7 +15,7 @@ import { loadModel } from '../../src/lib/models/loader.ts';
 import { modelFunctions } from '../../src/lib/models/architectures.ts';
 import { toParams } from '../../src/lib/models/params.ts';
 import { argMax, fgsmExample } from '../../src/lib/attacks/fgsm.ts';
-import { defaults } from '../../src/islands/state.ts';
+import { defaults } from '../../src/figures/kit/state.ts';
 import { fgsmHero } from '../../src/islands/fgsmHero.state.ts';
 
 const modelsDir = process.env.MODELS_DIR ? fileURLToPath(new URL(`../../${process.env.MODELS_DIR}/`, import.meta.url)) : fileURLToPath(new URL('../../models/', import.meta.url));

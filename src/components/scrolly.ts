@@ -1,7 +1,7 @@
 /**
  * The one scroll helper: every .scrolly on the page gets a scrollama instance;
  * entering a step marks it active and tells its figure which step it is on.
- * Figures listen with onFigureStep (src/islands/steps.ts).
+ * Figures listen with onFigureStep (src/figures/kit/steps.ts).
  */
 import scrollama from 'scrollama';
 

@@ -3,6 +3,7 @@
  * is created on the first request, never at first paint. Requests are typed;
  * results come back as plain typed arrays.
  */
+import type { Measured, RequestKind } from './protocol.ts';
 import { isBackendName, type BackendName, type ComputeErrorInfo, type InitResult, type Progress, type Request, type Response, type ResultOf } from './messages.ts';
 
 export class ComputeRequestError extends Error {
@@ -108,6 +109,18 @@ export async function computeWithProgress<T extends Request>(
     { once: true },
   );
   return answer;
+}
+
+/**
+ * A figure's request by its token: the answer carries what the worker measured (backend, seconds, tensors).
+ * Aborting the signal cancels it in the worker at its next batch.
+ */
+export function call<Q extends object, R extends object>(
+  kind: RequestKind<Q, R>,
+  request: Q,
+  io: { signal?: AbortSignal; progress?: (p: Progress) => void } = {},
+): Promise<R & Measured> {
+  return computeWithProgress({ ...request, type: kind.name } as unknown as Request, io.progress ?? (() => {}), io.signal) as unknown as Promise<R & Measured>;
 }
 
 // ?debug=1: the compute client on window, for the robustness tests and `npm run bench`

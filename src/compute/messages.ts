@@ -16,7 +16,6 @@ import type { DdetResult, Student } from '../lib/analysis/non-robust.ts';
 import type { LiveEpoch } from '../lib/train/live-adversarial.ts';
 import type { Logistic3v7Figure } from '../lib/analysis/logistic-3v7.ts';
 import type { RaceEpoch } from '../lib/train/adversarial-vs-weight-decay.ts';
-import type { SliceGrid } from '../lib/analysis/slice.ts';
 
 export const backendOrder = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof backendOrder)[number];
@@ -123,19 +122,6 @@ export interface RotationSweepRequest {
   type: 'rotationSweep';
   model: string;
   sample: number;
-}
-
-/** §8: the class map and logits over the plane x + a·sign(∇ₓJ) + b·r through one test digit (r: a seeded random sign vector). */
-export interface SliceRequest {
-  type: 'slice';
-  model: string;
-  digit: number;
-  /** Half-width of the plane, ε units. */
-  range: number;
-  /** Points per side (odd). */
-  size: number;
-  seed: number;
-  clip: boolean;
 }
 
 /** §8 (the paper's Fig. 4): one test digit's ten logits along its FGSM direction, ε from −range to range, unclipped. */
@@ -351,7 +337,7 @@ export interface AdversarialTrainingResult {
   numTensors: number;
 }
 
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | AdversarialTrainingRequest | AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | SliceRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
+export type Request = AttackLadderRequest | AttackLadderDigitRequest | AdversarialTrainingRequest | AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -459,20 +445,6 @@ export interface RotationSweepResult {
   seconds: number;
 }
 
-export interface SliceResult extends SliceGrid {
-  model: string;
-  digit: number;
-  trueLabel: number;
-  /** The digit's pixels (the plane's origin). */
-  pixels: Float32Array;
-  seed: number;
-  clip: boolean;
-  backend: BackendName;
-  seconds: number;
-  /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
-  numTensors: number;
-}
-
 export interface LogitSweepResult extends LogitSweep {
   model: string;
   digit: number;
@@ -520,7 +492,6 @@ export interface ResultOf {
   maxoutFilters: MaxoutFiltersResult;
   rubbishInputs: RubbishInputsResult;
   logitSweep: LogitSweepResult;
-  slice: SliceResult;
   init: InitResult;
   fgsmExample: FgsmExampleResult;
   memory: MemoryResult;

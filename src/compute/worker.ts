@@ -32,10 +32,31 @@ import { weightDecayRace } from './adversarialVsWeightDecay.ts';
 import { checkSweepOptions, logitSweep } from '../lib/analysis/logit-sweep.ts';
 import { checkRubbishOptions, rubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
 import { checkEnsembleOptions, ensembleFigure } from '../lib/analysis/ensembles.ts';
-import { sliceGrid, type SliceGrid } from '../lib/analysis/slice.ts';
+import { checks, collectHandlers, Memo, type RequestContext } from './handler.ts';
 
-/** The last plane through a digit (§8): two figures draw the same one. Plain arrays, cloned when sent. */
-let lastSlice: { key: string; grid: SliceGrid } | null = null;
+/** Every figure's handlers, found in the figures' own folders (src/figures/<name>/compute.ts). */
+const figureHandlers = collectHandlers(import.meta.glob<Record<string, unknown>>('../figures/*/compute.ts', { eager: true }));
+const memo = new Memo();
+
+/** The one context a figure's handler gets for one request. */
+function requestContext(id: number, name: string, backend: NonNullable<typeof context.backend>): RequestContext {
+  return {
+    id,
+    backend,
+    progress: (fraction, label) => self.postMessage({ id, progress: { fraction, label } }),
+    cancelled: () => context.cancelled.has(id),
+    model: getModel,
+    async testDigit(index) {
+      checks.integer('the test digit', index, 0, 9999);
+      const set = await getTestDigits(index + 1);
+      return { pixels: toFloat(set, index, index + 1), label: set.labels[index] };
+    },
+    testSample,
+    check: checks,
+    memo: (key, make, keep) => memo.get(name, [backend, key], make, keep),
+  };
+}
+
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -49,6 +70,13 @@ async function testSample(n: number): Promise<DigitSample> {
 const sweepDirections = new DirectionCache();
 
 async function handle(id: number, request: Request): Promise<ResultOf[keyof ResultOf]> {
+  const figure = figureHandlers.get(request.type);
+  if (figure) {
+    const backend = requireBackend();
+    const started = performance.now();
+    const result = await figure.run(request, requestContext(id, request.type, backend));
+    return { ...result, backend, seconds: (performance.now() - started) / 1000, numTensors: tf.memory().numTensors } as never;
+  }
   switch (request.type) {
     case 'init': {
       context.baseUrl = request.baseUrl;
@@ -211,32 +239,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       });
       return { model: request.model, sample: request.sample, ...r, backend, seconds: (performance.now() - started) / 1000 };
     }
-    case 'slice': {
-      const backend = requireBackend();
-      const i = request.digit;
-      if (!Number.isInteger(i) || i < 0 || i > 9999) throw new ComputeError({ kind: 'input', message: `test digit ${i} does not exist (0 to 9999)` });
-      if (!Number.isFinite(request.range) || request.range <= 0 || request.range > 20) throw new ComputeError({ kind: 'input', message: `the range must be a number above 0 and at most 20, got ${request.range}` });
-      if (!Number.isInteger(request.size) || request.size < 3 || request.size > 201 || request.size % 2 !== 1) throw new ComputeError({ kind: 'input', message: `the grid must have an odd number of points per side from 3 to 201, got ${request.size}` });
-      const started = performance.now();
-      const set = await getTestDigits(i + 1);
-      const pixels = toFloat(set, i, i + 1);
-      const trueLabel = set.labels[i];
-      // adversarial-slice and logit-surface draw the same plane: the second asks for what the first computed
-      const key = JSON.stringify([backend, request.model, i, request.range, request.size, request.seed, request.clip]);
-      const grid =
-        lastSlice?.key === key
-          ? lastSlice.grid
-          : await sliceGrid(await getModel(request.model), pixels, trueLabel, {
-              range: request.range,
-              size: request.size,
-              seed: request.seed,
-              clip: request.clip,
-              onProgress: (fraction) => self.postMessage({ id, progress: { fraction, label: `${request.model}: ${request.size * request.size} points of the plane` } }),
-              cancelled: () => context.cancelled.has(id),
-            });
-      lastSlice = { key, grid };
-      return { ...grid, model: request.model, digit: i, trueLabel, pixels, seed: request.seed, clip: request.clip, backend, seconds: (performance.now() - started) / 1000, numTensors: tf.memory().numTensors };
-    }
     case 'ensembles': {
       const backend = requireBackend();
       const started = performance.now();
@@ -365,6 +367,7 @@ function recoverFromLostContext(): Promise<void> {
   fallingBack ??= (async () => {
     const chosen = await fallBackFromLostContext(context.baseUrl);
     forgetModels();
+    memo.clear();
     context.backend = chosen.backend;
     self.postMessage({ id: 0, backendChanged: chosen });
   })().finally(() => (fallingBack = null));

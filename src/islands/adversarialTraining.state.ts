@@ -1,5 +1,5 @@
 /** The adversarial-training figure's state (§6: an ordinary and an adversarially trained maxout net, trained live side by side). */
-import type { StateOf, StateTable } from './state.ts';
+import type { StateOf, StateTable } from '../figures/kit/state.ts';
 
 export const adversarialTraining = {
   /** Weight of the clean cost in J̃ = α J(x) + (1 − α) J(x + ε sign ∇ₓJ). */

@@ -1,5 +1,5 @@
 /** The adversarial-training-results figure's state (§6: the shipped maxout networks with and without adversarial training, rows 2, 7, 10, 11 and 12). */
-import type { StateOf, StateTable } from './state.ts';
+import type { StateOf, StateTable } from '../figures/kit/state.ts';
 
 export const adversarialTrainingResults = {
   /** The first N official test digits. */

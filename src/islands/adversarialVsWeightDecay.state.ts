@@ -1,5 +1,5 @@
 /** The adversarial-vs-weight-decay figure's state (§5: three 3-vs-7 logistic regressions trained live in the reader's browser). */
-import type { StateOf, StateTable } from './state.ts';
+import type { StateOf, StateTable } from '../figures/kit/state.ts';
 
 export const adversarialVsWeightDecay = {
   /** ε of the adversarial objective ζ(ε‖w‖₁ − y(wᵀx + b)) and of the FGSM test. */

@@ -1,5 +1,5 @@
 /** The agreement figure's state (§8, row 15: maxout's FGSM examples fed to softmax and RBF, and the models' effective weights). */
-import type { StateOf, StateTable } from './state.ts';
+import type { StateOf, StateTable } from '../figures/kit/state.ts';
 
 export const agreement = {
   /** The first N official test digits. */

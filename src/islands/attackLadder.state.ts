@@ -1,5 +1,5 @@
 /** The attack-ladder figure's state (what the field learned after 2015: FGSM against stronger attacks). */
-import type { StateOf, StateTable } from './state.ts';
+import type { StateOf, StateTable } from '../figures/kit/state.ts';
 
 export const attackLadder = {
   /** The model attacked; maxout-pgd is offered where the build ships it. */

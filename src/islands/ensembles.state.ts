@@ -1,5 +1,5 @@
 /** The ensembles figure's state (§9: FGSM on the whole ensemble against FGSM on one member, row 17). */
-import type { StateOf, StateTable } from './state.ts';
+import type { StateOf, StateTable } from '../figures/kit/state.ts';
 
 export const ensembles = {
   eps: { type: 'number', label: 'ε', symbol: 'ε', default: 0.25, min: 0, max: 0.5, step: 0.025 },

@@ -1,5 +1,5 @@
 /** The hero figure's state (§1, the paper's Fig. 1 on an MNIST digit), and the state of each scroll step. */
-import type { StateOf, StateTable } from './state.ts';
+import type { StateOf, StateTable } from '../figures/kit/state.ts';
 
 export const fgsmHero = {
   eps: { type: 'number', label: 'ε', symbol: 'ε', default: 0.2, min: 0, max: 0.5, step: 0.01 },

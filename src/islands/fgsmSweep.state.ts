@@ -1,5 +1,5 @@
 /** The fgsm-sweep figure's state (§4: FGSM error and mean confidence against ε, softmax and maxout, and the adversarially trained maxout-adv and maxout-pgd). */
-import type { StateOf, StateTable } from './state.ts';
+import type { StateOf, StateTable } from '../figures/kit/state.ts';
 
 export const fgsmSweep = {
   /** Steps of 0.025, the ε values of the curves, so the cursor always sits on a computed point. */

@@ -1,5 +1,5 @@
 /** The lbfgs-vs-fgsm figure's state (§2: Szegedy et al.'s L-BFGS attack beside one FGSM step, same digit, same model). */
-import type { StateOf, StateTable } from './state.ts';
+import type { StateOf, StateTable } from '../figures/kit/state.ts';
 
 export const lbfgsVsFgsm = {
   /** FGSM's step size (the L-BFGS attack does not use it). */

@@ -1,5 +1,5 @@
 /** The linear-growth figure's state (§3, the linear explanation as an experiment). */
-import type { StateOf, StateTable } from './state.ts';
+import type { StateOf, StateTable } from '../figures/kit/state.ts';
 
 export const linearGrowth = {
   /** Input dimensions of the random linear model; the figure highlights this n on its sweep. */

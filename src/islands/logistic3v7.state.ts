@@ -1,5 +1,5 @@
 /** The logistic-3v7 figure's state (§5, the paper's Fig. 2: weights, their sign, clean and FGSM 3s and 7s). */
-import type { StateOf, StateTable } from './state.ts';
+import type { StateOf, StateTable } from '../figures/kit/state.ts';
 
 export const logistic3v7 = {
   /** FGSM's ε for panel (d) and the error under attack. */

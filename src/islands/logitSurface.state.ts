@@ -1,5 +1,5 @@
 /** The logit-surface figure's state (§8: the true class's logit, or its margin, over the plane of the adversarial slice). */
-import type { StateOf, StateTable } from './state.ts';
+import type { StateOf, StateTable } from '../figures/kit/state.ts';
 
 export const logitSurface = {
   model: { type: 'choice', label: 'model', default: 'maxout', options: ['softmax', 'maxout', 'maxout-adv'] as const },

@@ -1,5 +1,5 @@
 /** The logit-sweep figure's state (§8, the paper's Fig. 4: the ten logits along the FGSM direction). */
-import type { StateOf, StateTable } from './state.ts';
+import type { StateOf, StateTable } from '../figures/kit/state.ts';
 
 export const logitSweep = {
   /** The official test digit moved along its FGSM direction (test digit 4 is a 4, as in the paper's figure). */

@@ -1,5 +1,5 @@
 /** The maxout-filters figure's state (§6, the paper's Fig. 3: first-layer filters of maxout and maxout-adv). */
-import type { StateOf, StateTable } from './state.ts';
+import type { StateOf, StateTable } from '../figures/kit/state.ts';
 
 /** Units shown at a time. */
 export const FILTER_ROWS = 6;

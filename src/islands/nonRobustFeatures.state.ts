@@ -2,7 +2,7 @@
  * The non-robust-features figure's state (the closing chapter): Ilyas et al.'s
  * D_det on MNIST, live on the first n packed training digits.
  */
-import type { StateOf, StateTable } from './state.ts';
+import type { StateOf, StateTable } from '../figures/kit/state.ts';
 import { nonRobustDefaults as d } from '../lib/analysis/non-robust-defaults.ts';
 
 export const nonRobustFeatures = {

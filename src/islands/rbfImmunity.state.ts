@@ -1,5 +1,5 @@
 /** The rbf-immunity figure's state (§7: an RBF unit is confident only near its centre; a linear unit grows more confident far away). */
-import type { StateOf, StateTable } from './state.ts';
+import type { StateOf, StateTable } from '../figures/kit/state.ts';
 
 /** Training points of the toy (two blobs of 60). */
 export const TOY_POINTS = 120;

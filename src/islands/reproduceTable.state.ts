@@ -1,5 +1,5 @@
 /** The reproduce-table figure's state: how many test digits to compute the table on, and the rows beyond the paper on. */
-import type { StateTable } from './state.ts';
+import type { StateTable } from '../figures/kit/state.ts';
 
 export const reproduceTable = {
   sample: { type: 'choice', label: 'test digits', default: '1000', options: ['1000', '10000'] as const },

@@ -1,5 +1,5 @@
 /** The rotation figure's state (§4: rotating x toward ∇ₓJ in the plane of x and ∇ₓJ, keeping ‖x‖). */
-import type { StateOf, StateTable } from './state.ts';
+import type { StateOf, StateTable } from '../figures/kit/state.ts';
 
 export const rotation = {
   /** The rotation angle, degrees. */

@@ -1,5 +1,5 @@
 /** The rubbish-inputs figure's state (Appendix A: Gaussian noise N(0, σ²I) shown to softmax, maxout and RBF). */
-import type { StateOf, StateTable } from './state.ts';
+import type { StateOf, StateTable } from '../figures/kit/state.ts';
 import { RUBBISH_SEED } from '../lib/analysis/page-values.ts';
 
 export const rubbishInputs = {

@@ -1,5 +1,5 @@
 /** The transfer-glance figure's state (§2: FGSM digits made on one model, scored by the others). */
-import type { StateOf, StateTable } from './state.ts';
+import type { StateOf, StateTable } from '../figures/kit/state.ts';
 
 export const transferGlance = {
   eps: { type: 'number', label: 'FGSM step', symbol: 'ε', default: 0.25, min: 0, max: 0.5, step: 0.01 },

@@ -6,7 +6,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { liveFigures } from '../../src/islands/registry.ts';
 import { seeded, type Random } from '../../src/lib/random.ts';
-import type { Property, StateTable } from '../../src/islands/state.ts';
+import type { Property, StateTable } from '../../src/figures/kit/state.ts';
 import { fgsmHero } from '../../src/islands/fgsmHero.state.ts';
 import { lbfgsVsFgsm } from '../../src/islands/lbfgsVsFgsm.state.ts';
 import { transferGlance } from '../../src/islands/transferGlance.state.ts';
@@ -20,7 +20,7 @@ import { adversarialTrainingResults } from '../../src/islands/adversarialTrainin
 import { maxoutFilters } from '../../src/islands/maxoutFilters.state.ts';
 import { rbfImmunity } from '../../src/islands/rbfImmunity.state.ts';
 import { logitSweep } from '../../src/islands/logitSweep.state.ts';
-import { adversarialSlice } from '../../src/islands/adversarialSlice.state.ts';
+import { adversarialSlice } from '../../src/figures/adversarial-slice/state.ts';
 import { logitSurface } from '../../src/islands/logitSurface.state.ts';
 import { agreement } from '../../src/islands/agreement.state.ts';
 import { ensembles } from '../../src/islands/ensembles.state.ts';

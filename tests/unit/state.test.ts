@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseState, serializeState, defaults } from '../../src/islands/state.ts';
+import { parseState, serializeState, defaults } from '../../src/figures/kit/state.ts';
 import { fgsmHero } from '../../src/islands/fgsmHero.state.ts';
 import { logitSweep } from '../../src/islands/logitSweep.state.ts';
-import { pageMessages } from '../../src/islands/pageMessages.ts';
+import { pageMessages } from '../../src/figures/kit/pageMessages.ts';
 
 describe('a figure state table', () => {
   it('reads good values, clamps out-of-range ones and refuses bad ones with a message', () => {
@@ -84,7 +84,7 @@ import { linearGrowthSteps } from '../../src/islands/linearGrowth.state.ts';
 import { fgsmSweepSteps } from '../../src/islands/fgsmSweep.state.ts';
 import { rotationSteps } from '../../src/islands/rotation.state.ts';
 import { adversarialTrainingResultsSteps } from '../../src/islands/adversarialTrainingResults.state.ts';
-import { adversarialSliceSteps } from '../../src/islands/adversarialSlice.state.ts';
+import { adversarialSliceSteps } from '../../src/figures/adversarial-slice/state.ts';
 import { logitSurfaceSteps } from '../../src/islands/logitSurface.state.ts';
 import { agreementSteps } from '../../src/islands/agreement.state.ts';
 import { rbfImmunitySteps } from '../../src/islands/rbfImmunity.state.ts';

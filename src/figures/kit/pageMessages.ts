@@ -1,5 +1,5 @@
 /** Messages about the parameters every page reads (not a figure's own state). */
-import { backendOrder, isBackendName } from '../compute/messages.ts';
+import { backendOrder, isBackendName } from '../../compute/messages.ts';
 import { shown } from './state.ts';
 
 export function pageMessages(search: string): string[] {

@@ -10,3 +10,9 @@ export const classColors = [
 
 export const cleanColor = '#4e79a7';
 export const adversarialColor = '#d62728';
+
+/** A chart's default margins (room for tick labels left and below). */
+export const MARGIN = { top: 12, right: 14, bottom: 36, left: 44 } as const;
+
+/** The paper's own numbers: a hollow ring of this radius, in the --paper-mark colour, everywhere. */
+export const PAPER_MARK = { r: 5.5, strokeWidth: 1.7 } as const;

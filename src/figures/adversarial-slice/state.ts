@@ -1,5 +1,13 @@
-/** The adversarial-slice figure's state (§8: the class map over the plane x + a·sign(∇ₓJ) + b·r through a test digit). */
-import type { StateOf, StateTable } from './state.ts';
+/** The adversarial-slice figure (§8): the class map over the plane x + a·sign(∇ₓJ) + b·r through a test digit. */
+import type { StateOf, StateTable } from '../kit/state.ts';
+import type { FigureMeta } from '../kit/figure.svelte.ts';
+
+export const meta = {
+  name: 'adversarial-slice',
+  title: 'A plane through a digit: FGSM direction against a random one',
+  caption: 'Each point is x + a·sign(∇ₓJ) + b·r, coloured by the class the model picks; a and b in ε units.',
+  chapter: '8',
+} satisfies FigureMeta;
 
 export const adversarialSlice = {
   model: { type: 'choice', label: 'model', default: 'maxout', options: ['softmax', 'maxout', 'maxout-adv'] as const },
@@ -13,9 +21,6 @@ export const adversarialSlice = {
 } satisfies StateTable;
 
 export type AdversarialSliceState = StateOf<typeof adversarialSlice>;
-
-/** Points per side of the grid (61² = 3,721 points). */
-export const SLICE_SIZE = 61;
 
 /** The state of each scroll step of §8 (content/08-why-generalize.mdx). */
 export const adversarialSliceSteps: Partial<AdversarialSliceState>[] = [

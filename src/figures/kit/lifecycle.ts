@@ -6,15 +6,14 @@
  * paint. Call it from onMount; it returns the cleanup.
  */
 import { mount, unmount } from 'svelte';
-import { ComputeRequestError, forcedBackend, onBackend, startCompute } from '../compute/client.ts';
-import { backendNote } from '../compute/backendNote.ts';
-import type { ComputeErrorInfo } from '../compute/messages.ts';
-import BackendNote from '../components/BackendNote.svelte';
+import { forcedBackend, onBackend, startCompute } from '../../compute/client.ts';
+import { backendNote } from '../../compute/backendNote.ts';
+import type { ComputeErrorInfo } from '../../compute/messages.ts';
+import BackendNote from './BackendNote.svelte';
+import { errorInfo } from './errors.ts';
 import { onFigureStep } from './steps.ts';
 
-/** The error info of a failed compute request, or of any other failure. */
-export const errorInfo = (e: unknown): ComputeErrorInfo =>
-  e instanceof ComputeRequestError ? e.info : { kind: 'internal', message: String(e) };
+export { errorInfo };
 
 export interface WorkerStart {
   /** The worker is up: the figure may send requests. */
