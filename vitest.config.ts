@@ -1,8 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 export default defineConfig({
+  // the figure kit's components and runes modules, compiled as the server compiles them (tests/kit renders them in Node)
+  plugins: [svelte({ configFile: false })],
   test: {
-    include: ['tests/unit/**/*.test.ts'],
+    include: ['tests/unit/**/*.test.ts', 'tests/kit/**/*.test.ts'],
     globalSetup: ['tests/unit/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -68,6 +68,9 @@ export class Runner<K, R> {
       if (k === this.failed && this.inflight === null) return;
       const kept = this.cache.get(k);
       if (kept) {
+        // the newest used is the last evicted
+        this.cache.delete(k);
+        this.cache.set(k, kept);
         this.abort();
         this.show(k, kept.key, kept.result);
         return;
