@@ -32,14 +32,6 @@ export interface InitRequest {
   backend: BackendName | null;
 }
 
-export interface FgsmExampleRequest {
-  type: 'fgsmExample';
-  model: string;
-  /** 784 pixels in [0, 1], or the index of a test digit. */
-  input: { pixels: Float32Array } | { testDigit: number };
-  epsilon: number;
-}
-
 export interface TensorCountRequest {
   type: 'memory';
 }
@@ -337,7 +329,7 @@ export interface AdversarialTrainingResult {
   numTensors: number;
 }
 
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | AdversarialTrainingRequest | AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
+export type Request = AttackLadderRequest | AttackLadderDigitRequest | AdversarialTrainingRequest | AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | InitRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -364,18 +356,6 @@ export interface InitResult {
   backend: BackendName;
   /** Why the preferred backends did not start, in order. */
   notes: string[];
-}
-
-export interface FgsmExampleResult {
-  label: number;
-  /** The true label when the input is a test digit. */
-  trueLabel: number | null;
-  clean: Float32Array;
-  cleanProbabilities: Float32Array;
-  direction: Float32Array;
-  adversarial: Float32Array;
-  adversarialProbabilities: Float32Array;
-  backend: BackendName;
 }
 
 export interface MemoryResult {
@@ -493,7 +473,6 @@ export interface ResultOf {
   rubbishInputs: RubbishInputsResult;
   logitSweep: LogitSweepResult;
   init: InitResult;
-  fgsmExample: FgsmExampleResult;
   memory: MemoryResult;
   catalogue: CatalogueResult;
   reproduce: ReproduceResult;

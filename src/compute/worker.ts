@@ -13,7 +13,6 @@ import { CancelledError } from '../lib/analysis/batch.ts';
 import { Reproduction, reproduceTable } from '../lib/analysis/reproduce.ts';
 import { PIXELS, toFloat } from '../lib/data/idx.ts';
 import { ComputeError, context, forgetModels, getManifest, getModel, getTestDigits, requireBackend, TEST_FILES } from './context.ts';
-import { fgsmExample } from '../lib/attacks/fgsm.ts';
 import { DirectionCache, fgsmDirections, fgsmSweep, predictAt, sweepPoint } from '../lib/analysis/fgsm-sweep.ts';
 import { summarise } from '../lib/analysis/batch.ts';
 import type { DigitSample } from '../lib/analysis/reproduce.ts';
@@ -326,29 +325,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       r.setStage(0, 1, 'row 15: FGSM on maxout, fed to softmax and RBF');
       const figure = await agreementFigure(r, { onWeights: (f, label) => progress(0.7 + 0.3 * f, label) });
       return { ...figure, backend, seconds: (performance.now() - started) / 1000, numTensors: tf.memory().numTensors };
-    }
-    case 'fgsmExample': {
-      const backend = requireBackend();
-      if (!Number.isFinite(request.epsilon) || request.epsilon < 0) {
-        throw new ComputeError({ kind: 'input', message: `ε must be a non-negative number, got ${request.epsilon}` });
-      }
-      const model = await getModel(request.model);
-      let pixels: Float32Array;
-      let trueLabel: number | null = null;
-      if ('pixels' in request.input) {
-        pixels = request.input.pixels;
-        if (pixels.length !== PIXELS) throw new ComputeError({ kind: 'input', message: `a digit has ${PIXELS} pixels, got ${pixels.length}` });
-      } else {
-        const i = request.input.testDigit;
-        const set = await getTestDigits(i + 1);
-        if (!Number.isInteger(i) || i < 0 || i >= set.count) {
-          throw new ComputeError({ kind: 'input', message: `test digit ${i} does not exist (0 to ${set.count - 1})` });
-        }
-        pixels = toFloat(set, i, i + 1);
-        trueLabel = set.labels[i];
-      }
-      const ex = await fgsmExample(model.fns, model.params, pixels, trueLabel, request.epsilon);
-      return { ...ex, trueLabel, backend };
     }
   }
 }

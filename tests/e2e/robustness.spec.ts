@@ -7,7 +7,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { liveFigures } from '../../src/islands/registry.ts';
 import { seeded, type Random } from '../../src/lib/random.ts';
 import type { Property, StateTable } from '../../src/figures/kit/state.ts';
-import { fgsmHero } from '../../src/islands/fgsmHero.state.ts';
+import { fgsmHero } from '../../src/figures/fgsm-hero/state.ts';
 import { lbfgsVsFgsm } from '../../src/islands/lbfgsVsFgsm.state.ts';
 import { transferGlance } from '../../src/islands/transferGlance.state.ts';
 import { linearGrowth } from '../../src/islands/linearGrowth.state.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseState, serializeState, defaults } from '../../src/figures/kit/state.ts';
-import { fgsmHero } from '../../src/islands/fgsmHero.state.ts';
+import { fgsmHero } from '../../src/figures/fgsm-hero/state.ts';
 import { logitSweep } from '../../src/islands/logitSweep.state.ts';
 import { pageMessages } from '../../src/figures/kit/pageMessages.ts';
 
@@ -79,7 +79,7 @@ describe('a figure state table', () => {
 });
 
 import { figures } from '../../src/islands/registry.ts';
-import { fgsmHeroSteps } from '../../src/islands/fgsmHero.state.ts';
+import { fgsmHeroSteps } from '../../src/figures/fgsm-hero/state.ts';
 import { linearGrowthSteps } from '../../src/islands/linearGrowth.state.ts';
 import { fgsmSweepSteps } from '../../src/islands/fgsmSweep.state.ts';
 import { rotationSteps } from '../../src/islands/rotation.state.ts';

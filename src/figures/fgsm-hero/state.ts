@@ -1,5 +1,13 @@
-/** The hero figure's state (§1, the paper's Fig. 1 on an MNIST digit), and the state of each scroll step. */
-import type { StateOf, StateTable } from '../figures/kit/state.ts';
+/** The hero figure (§1, the paper's Fig. 1 on an MNIST digit): its state and the state of each scroll step. */
+import type { StateOf, StateTable } from '../kit/state.ts';
+import type { FigureMeta } from '../kit/figure.svelte.ts';
+
+export const meta = {
+  name: 'fgsm-hero',
+  title: 'x + ε·sign(∇ₓJ(θ, x, y)): an adversarial digit',
+  caption: 'Move ε: a perturbation no larger than ε per pixel changes the model’s answer, with high confidence.',
+  chapter: '1',
+} satisfies FigureMeta;
 
 export const fgsmHero = {
   eps: { type: 'number', label: 'ε', symbol: 'ε', default: 0.2, min: 0, max: 0.5, step: 0.01 },
