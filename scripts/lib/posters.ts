@@ -16,7 +16,7 @@ import { modelFunctions } from '../../src/lib/models/architectures.ts';
 import { toParams } from '../../src/lib/models/params.ts';
 import { argMax, fgsmExample } from '../../src/lib/attacks/fgsm.ts';
 import { defaults } from '../../src/figures/kit/state.ts';
-import { fgsmHero } from '../../src/islands/fgsmHero.state.ts';
+import { fgsmHero } from '../../src/figures/fgsm-hero/state.ts';
 
 const modelsDir = process.env.MODELS_DIR ? fileURLToPath(new URL(`../../${process.env.MODELS_DIR}/`, import.meta.url)) : fileURLToPath(new URL('../../models/', import.meta.url));
 
