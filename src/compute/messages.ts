@@ -13,9 +13,7 @@ import type { EnsembleFigure } from '../lib/analysis/ensembles.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
 import type { AgreementFigure } from '../lib/analysis/agreement.ts';
 import type { DdetResult, Student } from '../lib/analysis/non-robust.ts';
-import type { LiveEpoch } from '../lib/train/live-adversarial.ts';
 import type { Logistic3v7Figure } from '../lib/analysis/logistic-3v7.ts';
-import type { RaceEpoch } from '../lib/train/adversarial-vs-weight-decay.ts';
 
 export const backendOrder = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof backendOrder)[number];
@@ -279,57 +277,7 @@ export interface NonRobustResult extends DdetResult {
   numTensors: number;
 }
 
-/**
- * §5 trained live: one more epoch of the three 3-vs-7 logistic regressions (plain, adversarial
- * objective at ε, L¹ weight decay at λ) of the training session `session` (a new session starts from
- * the seeded beginning), or `reset`: free the session.
- */
-export interface WeightDecayRaceRequest {
-  type: 'weightDecayRace';
-  action: 'epoch' | 'reset';
-  session: number;
-  seed: number;
-  epsilon: number;
-  lambda: number;
-}
-
-export interface WeightDecayRaceResult {
-  session: number;
-  /** The epoch just trained, measured; null after a reset. */
-  epoch: RaceEpoch | null;
-  /** Training 3s and 7s (of the first 5,000 training digits) and test 3s and 7s (of all 10,000). */
-  trainCount: number;
-  testCount: number;
-  seconds: number;
-  backend: BackendName;
-  numTensors: number;
-}
-
-/** §6 live: one more epoch of the ordinary and the adversarial training of one small maxout net, or a reset. */
-export interface AdversarialTrainingRequest {
-  type: 'adversarialTraining';
-  action: 'epoch' | 'reset';
-  /** The page's name for the training; another session starts from the seeded beginning. */
-  session: number;
-  seed: number;
-  alpha: number;
-  epsilon: number;
-  /** The first n packed training digits. */
-  n: number;
-  /** The first `test` official test digits. */
-  test: number;
-}
-
-export interface AdversarialTrainingResult {
-  session: number;
-  /** The epoch just trained and measured; null after a reset. */
-  epoch: LiveEpoch | null;
-  backend: BackendName;
-  seconds: number;
-  numTensors: number;
-}
-
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | AdversarialTrainingRequest | AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | InitRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
+export type Request = AttackLadderRequest | AttackLadderDigitRequest | AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | InitRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -461,7 +409,6 @@ export interface AgreementResult extends AgreementFigure {
 export interface ResultOf {
   attackLadder: AttackLadderResult;
   attackLadderDigit: AttackLadderDigitResult;
-  adversarialTraining: AdversarialTrainingResult;
   agreement: AgreementResult;
   ensembles: EnsemblesResult;
   rbfToy: RbfToyResult;
@@ -485,7 +432,6 @@ export interface ResultOf {
   loseContext: { lost: boolean; backend: BackendName };
   bench: BenchResult;
   logistic3v7: Logistic3v7Result;
-  weightDecayRace: WeightDecayRaceResult;
 }
 
 export interface Progress {

@@ -24,10 +24,8 @@ import { handleLbfgsVsFgsm } from './lbfgsVsFgsm.ts';
 import { handleAttackLadder, handleAttackLadderDigit } from './attackLadder.ts';
 import { handleTransferGlance } from './transferGlance.ts';
 import { nonRobust } from './non-robust-handler.ts';
-import { adversarialTraining } from './adversarial-training-handler.ts';
 import { maxoutFilters } from './maxoutFilters.ts';
 import { LOGISTIC_MODELS, logistic3v7Figure, type LogisticModelName } from '../lib/analysis/logistic-3v7.ts';
-import { weightDecayRace } from './adversarialVsWeightDecay.ts';
 import { checkSweepOptions, logitSweep } from '../lib/analysis/logit-sweep.ts';
 import { checkRubbishOptions, rubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
 import { checkEnsembleOptions, ensembleFigure } from '../lib/analysis/ensembles.ts';
@@ -215,8 +213,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       const ex = await rotationExample(model, pixels, trueLabel, angle);
       return { ...ex, digit: i, angle, trueLabel, clean: pixels, flipAngle, backend };
     }
-    case 'adversarialTraining':
-      return adversarialTraining(id, request, (progress) => self.postMessage({ id, progress }));
     case 'nonRobust':
       return nonRobust(id, request, (progress) => self.postMessage({ id, progress }));
     case 'attackLadder':
@@ -288,8 +284,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       const sweep = await logitSweep(model, clean, set.labels[i], options);
       return { ...sweep, model: request.model, digit: i, trueLabel: set.labels[i], range: request.range, clean, backend, numTensors: tf.memory().numTensors };
     }
-    case 'weightDecayRace':
-      return weightDecayRace(request);
     case 'logistic3v7': {
       const backend = requireBackend();
       if (!(LOGISTIC_MODELS as readonly string[]).includes(request.model)) {

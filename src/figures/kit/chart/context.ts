@@ -1,6 +1,6 @@
 /** What a <Chart> hands its marks: its scales and its plot box (LayerCake's idea, the Pudding's Figure context). */
 import { getContext, setContext } from 'svelte';
-import { scaleLinear, scaleLog, type ScaleContinuousNumeric } from 'd3';
+import { scaleLinear, scaleLog, scaleSqrt, type ScaleContinuousNumeric } from 'd3';
 
 export type Scale = ScaleContinuousNumeric<number, number>;
 
@@ -20,10 +20,10 @@ export interface Margin {
   left: number;
 }
 
-/** An axis's data range: linear unless it says log; `nice` rounds the ends to ticks. */
+/** An axis's data range: linear unless it says log or sqrt; `nice` rounds the ends to ticks. */
 export interface AxisSpec {
   domain: readonly [number, number];
-  type?: 'linear' | 'log';
+  type?: 'linear' | 'log' | 'sqrt';
   nice?: boolean;
   /** Flip the direction (y grows downwards, e.g. a matrix's rows). */
   reverse?: boolean;
@@ -58,6 +58,6 @@ export function plotBox(width: number, height: number, m: Margin): Box {
 
 /** A scale over a range of pixels. */
 export function makeScale(spec: AxisSpec, range: [number, number]): Scale {
-  const s = (spec.type === 'log' ? scaleLog() : scaleLinear()).domain(spec.domain as [number, number]).range(spec.reverse ? [range[1], range[0]] : range);
+  const s = (spec.type === 'log' ? scaleLog() : spec.type === 'sqrt' ? scaleSqrt() : scaleLinear()).domain(spec.domain as [number, number]).range(spec.reverse ? [range[1], range[0]] : range);
   return spec.nice ? s.nice() : s;
 }

@@ -1,5 +1,13 @@
 /** The adversarial-training figure's state (§6: an ordinary and an adversarially trained maxout net, trained live side by side). */
-import type { StateOf, StateTable } from '../figures/kit/state.ts';
+import type { StateOf, StateTable } from '../kit/state.ts';
+import type { FigureMeta } from '../kit/figure.svelte.ts';
+
+export const meta = {
+  name: 'adversarial-training',
+  title: 'Ordinary against adversarial training, live',
+  caption: 'One small maxout net trained twice from the same start: on J, and on α J(x) + (1 − α) J(x + ε sign ∇ₓJ). Test error on clean and on FGSM digits after each epoch.',
+  chapter: '6',
+} satisfies FigureMeta;
 
 export const adversarialTraining = {
   /** Weight of the clean cost in J̃ = α J(x) + (1 − α) J(x + ε sign ∇ₓJ). */

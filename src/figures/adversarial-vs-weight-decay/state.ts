@@ -1,5 +1,13 @@
 /** The adversarial-vs-weight-decay figure's state (§5: three 3-vs-7 logistic regressions trained live in the reader's browser). */
-import type { StateOf, StateTable } from '../figures/kit/state.ts';
+import type { StateOf, StateTable } from '../kit/state.ts';
+import type { FigureMeta } from '../kit/figure.svelte.ts';
+
+export const meta = {
+  name: 'adversarial-vs-weight-decay',
+  title: 'Adversarial training against L¹ weight decay, trained in your browser',
+  caption: 'Three logistic regressions from one seeded start: the adversarial penalty fades once the margins are large; weight decay keeps charging.',
+  chapter: '5',
+} satisfies FigureMeta;
 
 export const adversarialVsWeightDecay = {
   /** ε of the adversarial objective ζ(ε‖w‖₁ − y(wᵀx + b)) and of the FGSM test. */
