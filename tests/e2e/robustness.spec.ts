@@ -21,7 +21,7 @@ import { maxoutFilters } from '../../src/islands/maxoutFilters.state.ts';
 import { rbfImmunity } from '../../src/islands/rbfImmunity.state.ts';
 import { logitSweep } from '../../src/islands/logitSweep.state.ts';
 import { adversarialSlice } from '../../src/figures/adversarial-slice/state.ts';
-import { logitSurface } from '../../src/islands/logitSurface.state.ts';
+import { logitSurface } from '../../src/figures/logit-surface/state.ts';
 import { agreement } from '../../src/islands/agreement.state.ts';
 import { ensembles } from '../../src/islands/ensembles.state.ts';
 import { reproduceTable } from '../../src/islands/reproduceTable.state.ts';

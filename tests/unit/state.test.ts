@@ -85,7 +85,7 @@ import { fgsmSweepSteps } from '../../src/islands/fgsmSweep.state.ts';
 import { rotationSteps } from '../../src/islands/rotation.state.ts';
 import { adversarialTrainingResultsSteps } from '../../src/islands/adversarialTrainingResults.state.ts';
 import { adversarialSliceSteps } from '../../src/figures/adversarial-slice/state.ts';
-import { logitSurfaceSteps } from '../../src/islands/logitSurface.state.ts';
+import { logitSurfaceSteps } from '../../src/figures/logit-surface/state.ts';
 import { agreementSteps } from '../../src/islands/agreement.state.ts';
 import { rbfImmunitySteps } from '../../src/islands/rbfImmunity.state.ts';
 import { maxoutFiltersSteps } from '../../src/islands/maxoutFilters.state.ts';
