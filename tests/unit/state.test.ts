@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseState, serializeState, defaults } from '../../src/figures/kit/state.ts';
 import { fgsmHero } from '../../src/islands/fgsmHero.state.ts';
-import { logitSweep } from '../../src/islands/logitSweep.state.ts';
+import { logitSweep } from '../../src/figures/logit-sweep/state.ts';
 import { pageMessages } from '../../src/figures/kit/pageMessages.ts';
 
 describe('a figure state table', () => {
@@ -95,7 +95,7 @@ import { nonRobustFeaturesSteps } from '../../src/islands/nonRobustFeatures.stat
 import { adversarialTrainingSteps } from '../../src/islands/adversarialTraining.state.ts';
 import { logistic3v7Steps } from '../../src/islands/logistic3v7.state.ts';
 import { adversarialVsWeightDecaySteps } from '../../src/islands/adversarialVsWeightDecay.state.ts';
-import { logitSweepSteps } from '../../src/islands/logitSweep.state.ts';
+import { logitSweepSteps } from '../../src/figures/logit-sweep/state.ts';
 import { rubbishInputsSteps } from '../../src/islands/rubbishInputs.state.ts';
 import { ensemblesSteps } from '../../src/islands/ensembles.state.ts';
 import { attackLadderSteps } from '../../src/islands/attackLadder.state.ts';
