@@ -7,7 +7,6 @@ import type { TransferGlanceRequest, TransferGlanceResult } from './transferGlan
 import type { AttackLadderDigitRequest, AttackLadderDigitResult, AttackLadderRequest, AttackLadderResult } from './attackLadder.ts';
 import type { SweepPoint } from '../lib/analysis/fgsm-sweep.ts';
 import type { RotationExample } from '../lib/attacks/rotation.ts';
-import type { LogitSweep } from '../lib/analysis/logit-sweep.ts';
 import type { RubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
 import type { EnsembleFigure } from '../lib/analysis/ensembles.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
@@ -112,16 +111,6 @@ export interface RotationSweepRequest {
   type: 'rotationSweep';
   model: string;
   sample: number;
-}
-
-/** §8 (the paper's Fig. 4): one test digit's ten logits along its FGSM direction, ε from −range to range, unclipped. */
-export interface LogitSweepRequest {
-  type: 'logitSweep';
-  model: string;
-  digit: number;
-  range: number;
-  points: number;
-  strip: number;
 }
 
 /** Appendix A: `count` seeded Gaussian inputs N(0, σ²I) scored by softmax, maxout and RBF (rows 18 and 20 at this σ). */
@@ -277,7 +266,7 @@ export interface NonRobustResult extends DdetResult {
   numTensors: number;
 }
 
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | InitRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest;
+export type Request = AttackLadderRequest | AttackLadderDigitRequest | AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | InitRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -373,18 +362,6 @@ export interface RotationSweepResult {
   seconds: number;
 }
 
-export interface LogitSweepResult extends LogitSweep {
-  model: string;
-  digit: number;
-  trueLabel: number;
-  range: number;
-  /** The test digit x itself. */
-  clean: Float32Array;
-  backend: BackendName;
-  /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
-  numTensors: number;
-}
-
 export interface RubbishInputsResult extends RubbishFigure {
   backend: BackendName;
   seconds: number;
@@ -418,7 +395,6 @@ export interface ResultOf {
   nonRobust: NonRobustResult;
   maxoutFilters: MaxoutFiltersResult;
   rubbishInputs: RubbishInputsResult;
-  logitSweep: LogitSweepResult;
   init: InitResult;
   memory: MemoryResult;
   catalogue: CatalogueResult;

@@ -26,7 +26,6 @@ import { handleTransferGlance } from './transferGlance.ts';
 import { nonRobust } from './non-robust-handler.ts';
 import { maxoutFilters } from './maxoutFilters.ts';
 import { LOGISTIC_MODELS, logistic3v7Figure, type LogisticModelName } from '../lib/analysis/logistic-3v7.ts';
-import { checkSweepOptions, logitSweep } from '../lib/analysis/logit-sweep.ts';
 import { checkRubbishOptions, rubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
 import { checkEnsembleOptions, ensembleFigure } from '../lib/analysis/ensembles.ts';
 import { checks, collectHandlers, Memo, type RequestContext } from './handler.ts';
@@ -267,22 +266,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
         cancelled: () => context.cancelled.has(id),
       });
       return { ...figure, backend, seconds: (performance.now() - started) / 1000, numTensors: tf.memory().numTensors };
-    }
-    case 'logitSweep': {
-      const backend = requireBackend();
-      const i = request.digit;
-      if (!Number.isInteger(i) || i < 0 || i > 9999) throw new ComputeError({ kind: 'input', message: `test digit ${i} does not exist (0 to 9999)` });
-      const options = { range: request.range, points: request.points, strip: request.strip };
-      try {
-        checkSweepOptions(options);
-      } catch (e) {
-        throw new ComputeError({ kind: 'input', message: (e as Error).message });
-      }
-      const model = await getModel(request.model);
-      const set = await getTestDigits(i + 1);
-      const clean = toFloat(set, i, i + 1);
-      const sweep = await logitSweep(model, clean, set.labels[i], options);
-      return { ...sweep, model: request.model, digit: i, trueLabel: set.labels[i], range: request.range, clean, backend, numTensors: tf.memory().numTensors };
     }
     case 'logistic3v7': {
       const backend = requireBackend();

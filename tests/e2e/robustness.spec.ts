@@ -19,9 +19,9 @@ import { adversarialTraining } from '../../src/figures/adversarial-training/stat
 import { adversarialTrainingResults } from '../../src/islands/adversarialTrainingResults.state.ts';
 import { maxoutFilters } from '../../src/islands/maxoutFilters.state.ts';
 import { rbfImmunity } from '../../src/islands/rbfImmunity.state.ts';
-import { logitSweep } from '../../src/islands/logitSweep.state.ts';
+import { logitSweep } from '../../src/figures/logit-sweep/state.ts';
 import { adversarialSlice } from '../../src/figures/adversarial-slice/state.ts';
-import { logitSurface } from '../../src/islands/logitSurface.state.ts';
+import { logitSurface } from '../../src/figures/logit-surface/state.ts';
 import { agreement } from '../../src/islands/agreement.state.ts';
 import { ensembles } from '../../src/islands/ensembles.state.ts';
 import { reproduceTable } from '../../src/islands/reproduceTable.state.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseState, serializeState, defaults } from '../../src/figures/kit/state.ts';
 import { fgsmHero } from '../../src/figures/fgsm-hero/state.ts';
-import { logitSweep } from '../../src/islands/logitSweep.state.ts';
+import { logitSweep } from '../../src/figures/logit-sweep/state.ts';
 import { pageMessages } from '../../src/figures/kit/pageMessages.ts';
 
 describe('a figure state table', () => {
@@ -85,7 +85,7 @@ import { fgsmSweepSteps } from '../../src/islands/fgsmSweep.state.ts';
 import { rotationSteps } from '../../src/islands/rotation.state.ts';
 import { adversarialTrainingResultsSteps } from '../../src/islands/adversarialTrainingResults.state.ts';
 import { adversarialSliceSteps } from '../../src/figures/adversarial-slice/state.ts';
-import { logitSurfaceSteps } from '../../src/islands/logitSurface.state.ts';
+import { logitSurfaceSteps } from '../../src/figures/logit-surface/state.ts';
 import { agreementSteps } from '../../src/islands/agreement.state.ts';
 import { rbfImmunitySteps } from '../../src/islands/rbfImmunity.state.ts';
 import { maxoutFiltersSteps } from '../../src/islands/maxoutFilters.state.ts';
@@ -95,7 +95,7 @@ import { nonRobustFeaturesSteps } from '../../src/islands/nonRobustFeatures.stat
 import { adversarialTrainingSteps } from '../../src/figures/adversarial-training/state.ts';
 import { logistic3v7Steps } from '../../src/islands/logistic3v7.state.ts';
 import { adversarialVsWeightDecaySteps } from '../../src/figures/adversarial-vs-weight-decay/state.ts';
-import { logitSweepSteps } from '../../src/islands/logitSweep.state.ts';
+import { logitSweepSteps } from '../../src/figures/logit-sweep/state.ts';
 import { rubbishInputsSteps } from '../../src/islands/rubbishInputs.state.ts';
 import { ensemblesSteps } from '../../src/islands/ensembles.state.ts';
 import { attackLadderSteps } from '../../src/islands/attackLadder.state.ts';

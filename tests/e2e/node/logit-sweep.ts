@@ -8,7 +8,7 @@ import { nodeModels } from '../../../scripts/lib/node-models.ts';
 import { loadMnist } from '../../../src/lib/data/mnist-node.ts';
 import { toFloat } from '../../../src/lib/data/idx.ts';
 import { logitSweep, predictionBands } from '../../../src/lib/analysis/logit-sweep.ts';
-import { STRIP, SWEEP_POINTS } from '../../../src/islands/logitSweep.state.ts';
+import { STRIP, SWEEP_POINTS } from '../../../src/figures/logit-sweep/state.ts';
 
 const { model, digit, range } = JSON.parse(process.argv[2]) as { model: string; digit: number; range: number };
 await initTf('wasm');

@@ -5,6 +5,7 @@
  * step drawn on it, orbited by a camera on a sphere around the plane's centre.
  */
 import * as THREE from 'three';
+import { DEFAULT_CAMERA, type Camera } from './camera.ts';
 
 export interface SurfaceData {
   size: number;
@@ -23,15 +24,6 @@ export interface SurfaceData {
   accent: string;
 }
 
-export interface Camera {
-  /** Degrees around the vertical axis, 0 looking along −b. */
-  azimuth: number;
-  /** Degrees above the plane. */
-  elevation: number;
-  distance: number;
-}
-
-export const CAMERA_LIMITS = { elevation: [5, 85], distance: [1.6, 7] } as const;
 const HEIGHT = 1.1;
 
 export interface SurfaceScene {
@@ -70,7 +62,7 @@ export function createSurfaceScene(canvas: HTMLCanvasElement, width: number, hei
   scene.add(sun);
   const content = new THREE.Group();
   scene.add(content);
-  let view: Camera = { azimuth: -35, elevation: 30, distance: 3 };
+  let view: Camera = { ...DEFAULT_CAMERA };
 
   const render = () => renderer.render(scene, camera);
   function place() {

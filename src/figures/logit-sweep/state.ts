@@ -1,5 +1,13 @@
 /** The logit-sweep figure's state (§8, the paper's Fig. 4: the ten logits along the FGSM direction). */
-import type { StateOf, StateTable } from '../figures/kit/state.ts';
+import type { StateOf, StateTable } from '../kit/state.ts';
+import type { FigureMeta } from '../kit/figure.svelte.ts';
+
+export const meta = {
+  name: 'logit-sweep',
+  title: 'The ten logits along the FGSM direction',
+  caption: 'Move along x + ε·sign(∇ₓJ): the logits run in straight segments, and a wrong class holds over wide bands of ε.',
+  chapter: '8',
+} satisfies FigureMeta;
 
 export const logitSweep = {
   /** The official test digit moved along its FGSM direction (test digit 4 is a 4, as in the paper's figure). */
@@ -8,7 +16,7 @@ export const logitSweep = {
   /** ε runs from −range to range (the paper's figure: about ±15). */
   range: { type: 'number', label: 'range of ε', symbol: '±', default: 15, min: 0.5, max: 30, step: 0.5 },
   /** The cursor: the ε whose image and prediction are read out (clamped to the range). */
-  eps: { type: 'number', label: 'ε at the cursor', symbol: 'ε', default: 0.25, min: -30, max: 30, step: 0.05, within: 'range' },
+  eps: { type: 'number', label: 'ε at the cursor', symbol: '=', default: 0.25, min: -30, max: 30, step: 0.05, within: 'range' },
 } satisfies StateTable;
 
 export type LogitSweepState = StateOf<typeof logitSweep>;

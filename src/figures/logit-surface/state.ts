@@ -1,5 +1,13 @@
 /** The logit-surface figure's state (§8: the true class's logit, or its margin, over the plane of the adversarial slice). */
-import type { StateOf, StateTable } from '../figures/kit/state.ts';
+import type { StateOf, StateTable } from '../kit/state.ts';
+import type { FigureMeta } from '../kit/figure.svelte.ts';
+
+export const meta = {
+  name: 'logit-surface',
+  title: 'The logit over the plane, as a surface',
+  caption: 'Height: the true class’s logit (or margin) at x + a·sign(∇ₓJ) + b·r; colour: the class that wins there; red: the FGSM step to ε = 0.25.',
+  chapter: '8',
+} satisfies FigureMeta;
 
 export const logitSurface = {
   model: { type: 'choice', label: 'model', default: 'maxout', options: ['softmax', 'maxout', 'maxout-adv'] as const },
