@@ -10,7 +10,9 @@ console.log('|---|---|---|---|---|---|---|---|');
 for (const e of m.models) {
   const bytes = e.weights.reduce((n, w) => n + w.bytes, 0);
   const t = e.trainingSeconds >= 120 ? `${(e.trainingSeconds / 60).toFixed(1)} min` : `${e.trainingSeconds.toFixed(0)} s`;
+  // the paper's schedule: phase 2's epochs, after phase 1's early stopping
+  const epochs = e.earlyStopping ? `${e.epochs} (after ${e.earlyStopping.phase1Epochs} of early stopping)` : String(e.epochs);
   console.log(
-    `| \`${e.name}\` — ${e.title} | ${e.parameterCount.toLocaleString('en-US')} | ${e.epochs} | ${t} | ${mb(bytes)} ${e.weights[0].dtype} | ${pct(e.metrics.cleanError)} | ${pct(e.metrics.fgsmError)} / ${pct(e.metrics.fgsmErrorUnclipped)} | ${pct(e.metrics.fgsmConfidence)} |`,
+    `| \`${e.name}\` — ${e.title} | ${e.parameterCount.toLocaleString('en-US')} | ${epochs} | ${t} | ${mb(bytes)} ${e.weights[0].dtype} | ${pct(e.metrics.cleanError)} | ${pct(e.metrics.fgsmError)} / ${pct(e.metrics.fgsmErrorUnclipped)} | ${pct(e.metrics.fgsmConfidence)} |`,
   );
 }

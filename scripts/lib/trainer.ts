@@ -1,7 +1,10 @@
 /**
  * Trains one recipe into a models folder, resumably: after every epoch the
  * parameters and the optimiser state go to a checkpoint; a run that finds a
- * checkpoint continues from it and ends where an uninterrupted run ends.
+ * checkpoint continues from it and ends where an uninterrupted run ends. The
+ * recipes with the maxout paper's schedule (`recipe.paper`) train in two
+ * phases, early stopping then retraining on all digits, and their checkpoint
+ * records the phase, the epoch, the early-stopping state and the velocities.
  */
 import * as tf from '@tensorflow/tfjs';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +16,11 @@ import type { Manifest, ModelEntry, WeightDtype, WeightFile } from '../../src/li
 import { train, type TrainingSet } from '../../src/lib/train/loop.ts';
 import { fgsmEvaluation, type FgsmEvaluation } from '../../src/lib/analysis/fgsm-evaluation.ts';
 import { seeded } from '../../src/lib/random.ts';
-import type { Recipe } from './recipes.ts';
+import { learningRateAt, momentumAt, MomentumSgd } from '../../src/lib/optim/momentum-sgd.ts';
+import { initialEarlyStopping, observeEpoch, stoppingReason, type EarlyStoppingState } from '../../src/lib/train/early-stopping.ts';
+import { withNaiveGradient } from '../../src/lib/attacks/naive-gradient.ts';
+import { fgsmImages, predict, summarise } from '../../src/lib/analysis/batch.ts';
+import type { PaperSchedule, Recipe } from './recipes.ts';
 
 export interface DataSets {
   train: TrainingSet;
@@ -34,7 +41,8 @@ export interface TrainerOptions {
 
 type Values = Record<string, Float32Array>;
 
-export function initialParams(arch: Architecture, seed: number): Values {
+/** Initial parameters: Glorot-scaled normal weights, or with `uniformRange` uniform in [−r, r] (pylearn2's irange); biases 0. */
+export function initialParams(arch: Architecture, seed: number, uniformRange?: number): Values {
   const random = seeded(seed);
   const out: Values = {};
   for (const [name, shape] of Object.entries(modelFunctions(arch).shapes())) {
@@ -43,6 +51,8 @@ export function initialParams(arch: Architecture, seed: number): Values {
     if (arch.kind === 'rbf') {
       // centres in the middle of the pixel range, precisions small: every class starts unsure
       values.fill(name === 'mu' ? 0.5 : 0.1);
+    } else if (shape.length > 1 && uniformRange !== undefined) {
+      for (let i = 0; i < size; i++) values[i] = (2 * random.next() - 1) * uniformRange;
     } else if (shape.length > 1) {
       const scale = Math.sqrt(2 / (shape[0] + shape[shape.length - 1]));
       for (let i = 0; i < size; i++) values[i] = random.normal() * scale;
@@ -53,10 +63,24 @@ export function initialParams(arch: Architecture, seed: number): Values {
 }
 
 interface CheckpointMeta {
+  /** Epochs done (in the current phase, for the paper's schedule). */
   epoch: number;
   seconds: number;
   done: boolean;
   tensors: { name: string; shape: number[] }[];
+  /** The paper's schedule only: the phase the checkpoint is in (1: early stopping; 2: all digits). */
+  phase?: 1 | 2;
+  /** Phase 1's early stopping: best epoch (1-based), its validation error and every epoch's, percent. */
+  bestEpoch?: number;
+  bestError?: number;
+  validationErrors?: number[];
+  /** Why phase 1 stopped (once it has). */
+  stoppedBy?: 'patience' | 'cap';
+  /** Seconds spent in phase 1 (`seconds` counts both phases). */
+  phase1Seconds?: number;
+  /** The momentum and learning rate of the last epoch trained (the velocities are tensors named "velocity:NAME"). */
+  momentum?: number;
+  learningRate?: number;
 }
 
 async function saveCheckpoint(dir: string, meta: Omit<CheckpointMeta, 'tensors'>, tensors: { name: string; tensor: tf.Tensor }[]) {
@@ -189,6 +213,195 @@ async function trainNetwork(
   return finished ? { values, seconds } : null;
 }
 
+/** What the paper's schedule found, for the manifest. */
+export interface EarlyStoppingRecord {
+  criterion: string;
+  validationDigits: number;
+  trainingDigits: number;
+  phase1Epochs: number;
+  bestEpoch: number;
+  bestValidationError: number;
+  stoppedBy: 'patience' | 'cap';
+  validationErrors: number[];
+  phase1Seconds: number;
+  phase2Seconds: number;
+}
+
+function criterionText(s: PaperSchedule): string {
+  return s.criterion.kind === 'clean'
+    ? 'validation error (clean digits)'
+    : `adversarial validation error: FGSM ε = ${s.criterion.epsilon} in the paper’s setting (naive gradient, not clipped)`;
+}
+
+/** Phase 1's criterion on the validation digits, percent: their error, clean or under FGSM in the paper's setting. */
+async function validationError(arch: Architecture, params: Params, set: { pixels: Float32Array; labels: Uint8Array }, s: PaperSchedule): Promise<number> {
+  const fns = modelFunctions(arch);
+  const model = { name: 'validation', architecture: arch, fns, params };
+  const pixels =
+    s.criterion.kind === 'clean' ? set.pixels : await fgsmImages({ ...model, fns: withNaiveGradient(fns) }, set.pixels, set.labels, s.criterion.epsilon, false);
+  return summarise(await predict(model, pixels), set.labels).error;
+}
+
+/**
+ * The maxout paper's schedule: phase 1 trains on all but the last `validation` digits, measuring the criterion
+ * after each epoch, until early stopping; phase 2 trains from the same initial weights on all the digits for
+ * phase 1's best number of epochs. Every epoch of both phases is checkpointed (parameters, velocities, phase,
+ * epoch, early-stopping state); the step from phase 1 to phase 2 is one checkpoint of its own (phase 2, epoch
+ * 0), so a run stopped anywhere resumes where it stopped. Returns null when stopped before the end.
+ */
+async function trainPaperNetwork(
+  recipe: Recipe,
+  arch: Architecture,
+  data: TrainingSet,
+  dir: string,
+  options: TrainerOptions,
+): Promise<{ values: Values; seconds: number; record: EarlyStoppingRecord } | null> {
+  const s = recipe.paper!;
+  const model = modelFunctions(arch);
+  const shapes = model.shapes();
+  const names = Object.keys(shapes);
+  const nTrain = data.count - s.validation;
+  if (nTrain <= 0) throw new Error(`${recipe.name}: ${data.count} training digits leave none beside ${s.validation} validation digits`);
+  const phase1Set: TrainingSet = { count: nTrain, pixels: data.pixels.subarray(0, nTrain * 784), labels: data.labels.subarray(0, nTrain) };
+  const validation = { pixels: data.pixels.subarray(nTrain * 784, data.count * 784), labels: data.labels.subarray(nTrain, data.count) };
+  const record = (meta: CheckpointMeta, phase2Seconds: number): EarlyStoppingRecord => ({
+    criterion: criterionText(s),
+    validationDigits: s.validation,
+    trainingDigits: nTrain,
+    phase1Epochs: meta.validationErrors!.length,
+    bestEpoch: meta.bestEpoch!,
+    bestValidationError: meta.bestError!,
+    stoppedBy: meta.stoppedBy!,
+    validationErrors: meta.validationErrors!,
+    phase1Seconds: meta.phase1Seconds!,
+    phase2Seconds,
+  });
+
+  const checkpoint = readCheckpoint(dir);
+  if (checkpoint?.meta.done) {
+    const values: Values = {};
+    for (const name of names) values[name] = checkpoint.values[name];
+    return { values, seconds: checkpoint.meta.seconds, record: record(checkpoint.meta, checkpoint.meta.seconds - checkpoint.meta.phase1Seconds!) };
+  }
+  if (checkpoint && checkpoint.meta.phase === undefined) throw new Error(`${recipe.name}: the checkpoint in ${dir} is not a two-phase one; delete it to retrain`);
+  let phase: 1 | 2 = checkpoint?.meta.phase ?? 1;
+  let start = checkpoint?.meta.epoch ?? 0;
+  let stopping: EarlyStoppingState = checkpoint
+    ? { errors: checkpoint.meta.validationErrors ?? [], bestEpoch: checkpoint.meta.bestEpoch ?? 0, bestError: checkpoint.meta.bestError ?? Infinity }
+    : initialEarlyStopping();
+  let stoppedBy = checkpoint?.meta.stoppedBy;
+  let seconds = checkpoint?.meta.seconds ?? 0;
+  let phase1Seconds = checkpoint?.meta.phase1Seconds ?? 0;
+  let values: Values = checkpoint ? checkpoint.values : initialParams(arch, recipe.seed, s.initRange);
+  if (checkpoint) options.log?.(`  ${recipe.name}: resuming phase ${phase} at epoch ${start}`);
+  let epochsThisRun = 0;
+  const limitReached = () => options.maxEpochsThisRun !== undefined && epochsThisRun >= options.maxEpochsThisRun;
+
+  const meta = (epoch: number, done: boolean, opt?: MomentumSgd): Omit<CheckpointMeta, 'tensors'> => ({
+    epoch,
+    seconds,
+    done,
+    phase,
+    bestEpoch: stopping.bestEpoch,
+    bestError: stopping.bestError,
+    validationErrors: stopping.errors,
+    ...(stoppedBy ? { stoppedBy } : {}),
+    phase1Seconds,
+    ...(opt ? { momentum: opt.momentum, learningRate: opt.learningRate } : {}),
+  });
+  const tensorsOf = (variables: Record<string, tf.Variable>, opt: MomentumSgd) => [
+    ...names.map((name) => ({ name, tensor: variables[name] as tf.Tensor })),
+    ...names.map((name) => ({ name: `velocity:${name}`, tensor: opt.velocity[name] as tf.Tensor })),
+  ];
+
+  /** Trains one phase from `start`; `afterEpoch` checkpoints and says whether the phase is over. */
+  const runPhase = async (
+    set: TrainingSet,
+    epochs: number,
+    seed: number,
+    afterEpoch: (epoch: number, variables: Record<string, tf.Variable>, opt: MomentumSgd) => Promise<boolean>,
+  ): Promise<boolean> => {
+    const variables: Record<string, tf.Variable> = {};
+    for (const [name, shape] of Object.entries(shapes)) variables[name] = tf.variable(tf.tensor(values[name], shape), true);
+    const velocity: Values = {};
+    for (const name of names) if (checkpoint?.values[`velocity:${name}`] && start > 0) velocity[name] = checkpoint.values[`velocity:${name}`];
+    const opt = new MomentumSgd(variables, { learningRate: s.learningRate.initial, momentum: s.momentum.start, maxNorm: s.maxNorm }, start > 0 ? velocity : undefined);
+    let over = false;
+    let epochStarted = performance.now();
+    await train(variables, recipe.objective(model), set, {
+      epochs,
+      batchSize: recipe.batchSize,
+      seed,
+      optimizer: opt,
+      startEpoch: start,
+      onEpochStart: (epoch) => {
+        opt.learningRate = learningRateAt(s.learningRate, epoch);
+        opt.momentum = momentumAt(s.momentum, epoch);
+        epochStarted = performance.now();
+      },
+      shouldStop: () => over || limitReached(),
+      onBatch: (epoch, b, batches, loss) => {
+        if (b % 25 === 0 || b === batches - 1) {
+          options.progress?.(`  ${recipe.name} phase ${phase} epoch ${epoch + 1}/${epochs} ${bar((b + 1) / batches)} loss ${loss.toFixed(4)}`);
+        }
+      },
+      onEpoch: async (epoch, meanLoss) => {
+        const spent = (performance.now() - epochStarted) / 1000;
+        seconds += spent;
+        if (phase === 1) phase1Seconds += spent;
+        epochsThisRun++;
+        options.log?.(
+          `  ${recipe.name} phase ${phase} epoch ${epoch + 1}/${epochs}: mean loss ${meanLoss.toFixed(4)}, η ${opt.learningRate.toPrecision(3)}, μ ${opt.momentum.toFixed(3)}, ${seconds.toFixed(0)} s so far`,
+        );
+        over = await afterEpoch(epoch, variables, opt);
+      },
+    });
+    for (const name of names) values[name] = (await variables[name].data()) as Float32Array;
+    tf.dispose(Object.values(variables));
+    opt.dispose();
+    return over;
+  };
+
+  if (phase === 1) {
+    const over = await runPhase(phase1Set, s.earlyStopping.maxEpochs, recipe.seed, async (epoch, variables, opt) => {
+      const started = performance.now();
+      const error = await validationError(arch, variables, validation, s);
+      const spent = (performance.now() - started) / 1000;
+      seconds += spent;
+      phase1Seconds += spent;
+      stopping = observeEpoch(stopping, error);
+      const reason = stoppingReason(stopping, s.earlyStopping);
+      options.log?.(
+        `  ${recipe.name} phase 1 epoch ${epoch + 1}: ${criterionText(s)} ${error.toFixed(2)} % (best ${stopping.bestError.toFixed(2)} % after epoch ${stopping.bestEpoch})` +
+          (reason ? `; phase 1 stops (${reason === 'patience' ? `${s.earlyStopping.patience} epochs without a new best` : 'the cap'})` : ''),
+      );
+      if (!reason) {
+        await saveCheckpoint(dir, meta(epoch + 1, false, opt), tensorsOf(variables, opt));
+        return false;
+      }
+      // the step to phase 2 is a checkpoint of its own: phase 2, epoch 0, the initial weights, no velocity
+      stoppedBy = reason;
+      phase = 2;
+      const fresh = initialParams(arch, recipe.seed, s.initRange);
+      await saveCheckpoint(dir, meta(0, false), names.map((name) => ({ name, tensor: tf.tensor(fresh[name], shapes[name]) })));
+      return true;
+    });
+    if (!over) return null;
+    phase = 2;
+    start = 0;
+    values = initialParams(arch, recipe.seed, s.initRange);
+  }
+  const phase2Epochs = stopping.bestEpoch;
+  const over = await runPhase(data, phase2Epochs, recipe.seed + 1, async (epoch, variables, opt) => {
+    const done = epoch + 1 === phase2Epochs;
+    await saveCheckpoint(dir, meta(epoch + 1, done, opt), tensorsOf(variables, opt));
+    return done;
+  });
+  if (!over) return null;
+  const done = readCheckpoint(dir)!.meta;
+  return { values, seconds, record: record(done, seconds - phase1Seconds) };
+}
+
 async function evaluate(arch: Architecture, values: Values, test: TrainingSet): Promise<FgsmEvaluation> {
   const model = modelFunctions(arch);
   const params: Params = {};
@@ -199,6 +412,16 @@ async function evaluate(arch: Architecture, values: Values, test: TrainingSet): 
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
+
+/** What phase 1 chose and what each phase took, in words, for the manifest's deviations. */
+function earlyStoppingText(r: EarlyStoppingRecord): string {
+  const stop = r.stoppedBy === 'patience' ? 'stopped by the patience' : 'stopped at the cap';
+  return (
+    `Measured here: phase 1 trained ${r.phase1Epochs} epochs on the first ${r.trainingDigits.toLocaleString('en-US')} training digits (${stop}); ` +
+    `the ${r.criterion} on the last ${r.validationDigits.toLocaleString('en-US')} was lowest, ${r.bestValidationError.toFixed(2)} %, after epoch ${r.bestEpoch}; ` +
+    `phase 2 trained ${r.bestEpoch} epochs on all the training digits. Phase 1 took ${Math.round(r.phase1Seconds)} s, phase 2 ${Math.round(r.phase2Seconds)} s.`
+  );
+}
 
 function metricsOf(e: FgsmEvaluation): ModelEntry['metrics'] {
   return {
@@ -269,7 +492,13 @@ export async function trainRecipe(recipe: Recipe, data: DataSets, options: Train
   const dir = join(options.checkpointDir, recipe.name);
   let values: Values = {};
   let seconds = 0;
-  if (arch.kind === 'ensemble') {
+  let record: EarlyStoppingRecord | null = null;
+  if (recipe.paper) {
+    if (arch.kind === 'ensemble') throw new Error(`${recipe.name}: the paper's schedule trains one network, not an ensemble`);
+    const r = await trainPaperNetwork(recipe, arch, data.train, dir, options);
+    if (!r) return false;
+    ({ values, seconds, record } = r);
+  } else if (arch.kind === 'ensemble') {
     for (let i = 0; i < arch.members; i++) {
       const r = await trainNetwork(`${recipe.name} member ${i + 1}/${arch.members}`, recipe, arch.member, recipe.seed + i, data.train, join(dir, `m${i + 1}`), options);
       if (!r) return false;
@@ -322,10 +551,13 @@ export async function trainRecipe(recipe: Recipe, data: DataSets, options: Train
     parameterCount: parameterCount(arch),
     data: data.describe,
     seed: recipe.seed,
-    epochs: recipe.epochs,
-    optimiser: `Adam, learning rate ${recipe.learningRate}, batch ${recipe.batchSize}; objective: ${recipe.objectiveText}`,
+    epochs: record ? record.bestEpoch : recipe.epochs,
+    optimiser: recipe.paper
+      ? `SGD with momentum ${recipe.paper.momentum.start} → ${recipe.paper.momentum.end} (linear over ${recipe.paper.momentum.epochs} epochs), learning rate ${recipe.paper.learningRate.initial} · ${recipe.paper.learningRate.decay}^epoch, batch ${recipe.batchSize}, max column norm ${recipe.paper.maxNorm}; early stopping then retraining on all digits; objective: ${recipe.objectiveText}`
+      : `Adam, learning rate ${recipe.learningRate}, batch ${recipe.batchSize}; objective: ${recipe.objectiveText}`,
     trainingSeconds: Math.round(seconds * 10) / 10,
-    deviations: halfNote ? [...recipe.deviations, `Weights stored as ${dtype}: ${halfNote}.`] : recipe.deviations,
+    deviations: [...recipe.deviations, ...(record ? [earlyStoppingText(record)] : []), ...(halfNote ? [`Weights stored as ${dtype}: ${halfNote}.`] : [])],
+    ...(record ? { earlyStopping: { ...record, bestValidationError: round(record.bestValidationError), validationErrors: record.validationErrors.map(round), phase1Seconds: Math.round(record.phase1Seconds), phase2Seconds: Math.round(record.phase2Seconds) } } : {}),
     metrics: metricsOf(full),
     weights,
     trainedAt: new Date().toISOString().slice(0, 10),

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { ORIGIN, watch } from './helpers.ts';
 import type { RowResult } from '../../src/lib/analysis/reproduce.ts';
 
-test('the /reproduce/ page computes the 1,000-digit table and the rows beyond the paper in the browser and agrees with npm run reproduce', async ({ page }) => {
+test('the /reproduce/ page computes the 1,000-digit table in three settings and the rows beyond the paper in the browser and agrees with npm run reproduce', async ({ page }) => {
   test.setTimeout(900_000);
   const w = watch(page, ORIGIN);
   // wasm: the same backend as npm run reproduce, and faster than software WebGL on this machine
@@ -55,10 +55,31 @@ test('the /reproduce/ page computes the 1,000-digit table and the rows beyond th
       // beyond the paper: clipped only (NaN, written as null, on both sides)
       expect(node[i].siteUnclipped).toBeNull();
       expect(browser[i].siteUnclipped).toBeNull();
+      expect(node[i].sitePaperSetting).toBeNull();
+      expect(browser[i].sitePaperSetting).toBeNull();
       continue;
     }
     expect(Math.abs(browser[i].siteUnclipped - node[i].siteUnclipped), `${node[i].row} ${node[i].metric} unclipped`).toBeLessThanOrEqual(0.2);
+    // the third setting, the paper's (naive float32 gradient, unclipped), within the same tolerance
+    expect(Math.abs(browser[i].sitePaperSetting - node[i].sitePaperSetting), `${node[i].row} ${node[i].metric} paper's setting`).toBeLessThanOrEqual(0.2);
+    expect(browser[i].judgedOn).toBe(node[i].judgedOn);
+    expect(node[i].judgedOn).toBe(node[i].holds === null ? null : 'clipped');
   }
+  // the site's additions beside rows 1, 14 and 18, computed on both sides, marked and not judged
+  const additions = node.filter((r) => r.tolerance === 'reported (the site’s addition)');
+  expect([...new Set(additions.map((r) => r.row))]).toEqual([1, 14, 18]);
+  expect(additions.map((r) => r.metric)).toContain('FGSM error, rbf-wide');
+  expect(additions.map((r) => r.metric)).toContain('confident answers, softmax-wd');
+  for (const r of additions) expect([r.paper, r.holds]).toEqual([null, null]);
+  // the paper's setting: its own column, named in the header and explained in one footnote
+  const main = page.locator('.reproduce-table table').first();
+  await expect(main.locator('thead th')).toHaveText(['row', 'metric', '○ paper', 'ours, clipped', 'ours, unclipped', 'ours, paper’s setting*', 'holds if', 'holds (judged on clipped)']);
+  await expect(page.getByTestId('paper-setting-note')).toHaveCount(1);
+  await expect(page.getByTestId('paper-setting-note')).toContainText('naive');
+  const row2 = node.find((r) => r.row === 2 && r.metric === 'FGSM error')!;
+  const row2Browser = browser.find((r) => r.row === 2 && r.metric === 'FGSM error')!;
+  await expect(main.locator('tbody tr', { hasText: 'maxout network, FGSM ε = 0.25' }).first().locator('td.paper-setting')).toHaveText(`${row2Browser.sitePaperSetting.toFixed(2)} %`);
+  expect(Math.abs(row2Browser.sitePaperSetting - row2.sitePaperSetting)).toBeLessThanOrEqual(0.2);
   await expect(page.locator('.reproduce-table tbody tr')).toHaveCount(node.length);
   // a section of its own, marked as the site's, with no paper column; its numbers are the ones computed
   const section = page.getByTestId('beyond');

@@ -43,8 +43,31 @@ async function probs(m: Model, x: number[]): Promise<number[]> {
   return v;
 }
 
-/** The reference FGSM for one digit: ∇ₓ of −log softmax(z)[y], or of the RBF's one-vs-rest cost. */
-async function referenceFgsm(m: Model, x: number[], y: number, clip: boolean): Promise<number[]> {
+/**
+ * The paper's setting for one digit, written out: p = softmax(z) in float64, each pₖ rounded to float32
+ * (Math.fround), c = p − onehot, and ∇ₓ = (∂z/∂x)ᵀ c as the gradient of Σₖ cₖ zₖ(x) with c held constant.
+ */
+async function naiveGradient(m: Model, x: number[], y: number): Promise<number[]> {
+  const z = tf.tidy(() => m.fns.logits(m.params, tf.tensor2d(x, [1, 784])));
+  const zs = Array.from(await z.data());
+  z.dispose();
+  const top = Math.max(...zs);
+  const e = zs.map((v) => Math.exp(v - top));
+  const sum = e.reduce((a, b) => a + b, 0);
+  const c = e.map((v, k) => Math.fround(v / sum) - (k === y ? 1 : 0));
+  const g = tf.tidy(() => tf.grad((xi: tf.Tensor) => tf.sum(tf.mul(m.fns.logits(m.params, xi as tf.Tensor2D), tf.tensor2d(c, [1, c.length]))))(tf.tensor2d(x, [1, 784])));
+  const grad = Array.from(await g.data());
+  g.dispose();
+  return grad;
+}
+
+/** The reference FGSM for one digit: ∇ₓ of −log softmax(z)[y], or of the RBF's one-vs-rest cost; `paper`: the naive gradient, unclipped. */
+async function referenceFgsm(m: Model, x: number[], y: number, clip: boolean | 'paper'): Promise<number[]> {
+  if (clip === 'paper' && m.fns.output === 'softmax') {
+    const grad = await naiveGradient(m, x, y);
+    return x.map((v, i) => v + 0.25 * Math.sign(grad[i]));
+  }
+  if (clip === 'paper') clip = false;
   const g = tf.tidy(() =>
     tf.grad((xi: tf.Tensor) => {
       const z = m.fns.logits(m.params, xi as tf.Tensor2D);
@@ -79,7 +102,7 @@ const find = (row: number, metric: string) => {
 /** One digit in N may differ at a gradient that is zero up to rounding. */
 const close = (a: number, b: number, n = N) => expect(Math.abs(a - b)).toBeLessThanOrEqual(100 / n + 1e-6);
 
-async function attack(name: string, madeOn: string, clip: boolean, sample?: { idx: number[]; labels: number[] }) {
+async function attack(name: string, madeOn: string, clip: boolean | 'paper', sample?: { idx: number[]; labels: number[] }) {
   const target = await get(name);
   const source = await get(madeOn);
   const idx = sample?.idx ?? Array.from({ length: N }, (_, i) => i);
@@ -110,6 +133,50 @@ describe('the reproduction matches a per-digit reference on the quick models', (
       close(find(row, 'FGSM error').siteUnclipped, u.error);
       expect(Math.abs(find(row, 'mean confidence').site - c.confidenceOnMistakes)).toBeLessThan(1.5);
     }
+  });
+
+  it('rows 1 and 2 in the paper’s setting: the naive float32 gradient p − onehot, unclipped', async () => {
+    for (const [row, name] of [[1, 'softmax'], [2, 'maxout']] as const) {
+      const p = await attack(name, name, 'paper');
+      close(find(row, 'FGSM error').sitePaperSetting, p.error);
+      expect(Math.abs(find(row, 'mean confidence').sitePaperSetting - p.confidenceOnMistakes)).toBeLessThan(1.5);
+    }
+  });
+
+  it('the paper’s setting beside the other two: equal to unclipped for the RBF network, to all three where no attack is involved', () => {
+    for (const r of table) {
+      expect(Number.isNaN(r.sitePaperSetting), `${r.row} ${r.metric}`).toBe(false);
+      if (r.row === 14 && !/clean/.test(r.metric)) expect(r.sitePaperSetting, r.metric).toBe(r.siteUnclipped);
+      if (r.site === r.siteUnclipped && [7, 18, 20].includes(r.row as number)) expect(r.sitePaperSetting, r.metric).toBe(r.site);
+      // every judged row is judged on the clipped number, and says so
+      expect(r.judgedOn).toBe(r.holds === null ? null : 'clipped');
+    }
+  });
+
+  it('rows 1, 14 and 18 show the site’s additions (softmax-wd, rbf-wide) beside the paper’s models, reported, not judged', async () => {
+    const additions = table.filter((r) => r.tolerance === 'reported (the site’s addition)');
+    expect(additions.map((r) => [r.row, r.metric])).toEqual([
+      [1, 'FGSM error, softmax-wd'],
+      [1, 'mean confidence on mistakes, softmax-wd'],
+      [14, 'FGSM error, rbf-wide'],
+      [14, 'confidence on mistakes, rbf-wide'],
+      [14, 'mean confidence on clean digits, rbf-wide'],
+      [14, 'clean error, rbf-wide'],
+      [18, 'confident answers, softmax-wd'],
+      [18, 'mean confidence of those, softmax-wd'],
+    ]);
+    for (const r of additions) {
+      expect(r.paper).toBeNull();
+      expect(r.holds).toBeNull();
+      expect(r.setting).toContain('the site’s addition, not in the paper');
+    }
+    // beside softmax in row 18: after its two lines, before RBF's
+    const row18 = table.filter((r) => r.row === 18).map((r) => r.metric);
+    expect(row18.indexOf('confident answers, softmax-wd')).toBe(row18.indexOf('mean confidence of those, softmax') + 1);
+    const wd = await attack('softmax-wd', 'softmax-wd', true);
+    close(find(1, 'FGSM error, softmax-wd').site, wd.error);
+    const wide = await attack('rbf-wide', 'rbf-wide', true);
+    close(find(14, 'FGSM error, rbf-wide').site, wide.error);
   });
 
   it('row 5: logistic regression on the 3s and 7s', async () => {

@@ -1,17 +1,20 @@
 /**
  * The paper's MNIST results, recomputed from the site's own models and data:
  * one function per row of the results table (shared/paper facts, "Results"),
- * each returning the row's metrics with the paper's number, ours clipped to
- * [0, 1] and unclipped, the tolerance and whether the row holds (judged on the
- * clipped number). `npm run reproduce` and the reproduce-table figure both call
- * these, and the chapter figures call the same functions for their rows.
+ * each returning the row's metrics with the paper's number, ours in three
+ * settings (clipped to [0, 1]; unclipped; the paper's setting, FGSM from the
+ * naive float32 gradient, unclipped), the tolerance and whether the row holds
+ * (judged on the clipped number). `npm run reproduce` and the reproduce-table
+ * figure both call these, and the chapter figures call the same functions for
+ * their rows.
  */
 import { seeded } from '../random.ts';
 import { memberParams, modelFunctions } from '../models/architectures.ts';
-import { CancelledError, fgsmImages, percent, predict, summarise, type BatchOptions, type Model, type Predictions } from './batch.ts';
+import { CancelledError, fgsmImages, percent, predict, summarise, type AttackSummary, type BatchOptions, type Model, type Predictions } from './batch.ts';
 import { RUBBISH_SEED } from './page-values.ts';
 import { attackImages, type StrongAttack } from './strong-attacks.ts';
 import { fgsmDirections, predictAt } from './fgsm-sweep.ts';
+import { withNaiveGradient } from '../attacks/naive-gradient.ts';
 
 export interface RowResult {
   /** The paper's row number, or for the site's own rows beyond the paper a name: "fgsm", "rfgsm", "pgd", "pgd-restarts", "fgsm-eps". */
@@ -24,10 +27,19 @@ export interface RowResult {
   site: number;
   /** Ours with the formula as printed (no clipping); equal to `site` where no attack is involved; NaN for the rows beyond the paper (clipped only). */
   siteUnclipped: number;
+  /**
+   * Ours in the paper's setting: FGSM from the naive float32 gradient of the cross-entropy (p − onehot through
+   * the softmax, as Theano and pylearn2 computed it), not clipped. Equal to `siteUnclipped` for the RBF network
+   * (no softmax) and to `site` where no attack is involved; NaN for the rows beyond the paper, and for attack rows
+   * when the reproduction was asked to leave this setting out (`paperSetting: false`).
+   */
+  sitePaperSetting: number;
   unit: '%';
   tolerance: string;
   /** Whether the row's claim holds on our models (judged on `site`); null for numbers only reported. */
   holds: boolean | null;
+  /** The setting `holds` is judged on: always the clipped one (`site`); null where nothing is judged. */
+  judgedOn: 'clipped' | null;
 }
 
 export interface DigitSample {
@@ -53,6 +65,12 @@ export interface ReproductionOptions {
    * of the whole table.
    */
   beyondSample?: number;
+  /**
+   * Whether to compute the paper's setting (naive gradient, unclipped) beside clipped and unclipped: one more
+   * FGSM pass per attacked model. `reproduceTable` computes it unless told not to; a `Reproduction` made
+   * directly (the chapter figures, which show two settings) leaves it out unless asked (`sitePaperSetting` NaN).
+   */
+  paperSetting?: boolean;
 }
 
 export const EPSILON = 0.25;
@@ -67,8 +85,11 @@ export function rubbishInputs(count: number, seed = RUBBISH_SEED, sigma = 1): Fl
   return out;
 }
 
-type Clip = 'clipped' | 'unclipped';
-const CLIPS: Clip[] = ['clipped', 'unclipped'];
+/**
+ * How FGSM examples are made: the site's gradient clipped to [0, 1] or not, or `paper`, the paper's setting:
+ * the naive float32 gradient (`withNaiveGradient`), not clipped.
+ */
+export type Clip = 'clipped' | 'unclipped' | 'paper';
 
 /** Shared work between rows: models, subsets and FGSM examples are computed once. */
 export class Reproduction {
@@ -85,6 +106,11 @@ export class Reproduction {
   constructor(options: ReproductionOptions) {
     this.options = options;
     this.epsilon = options.epsilon ?? EPSILON;
+  }
+
+  /** The settings attack rows are computed in: clipped and unclipped, and the paper's when asked for. */
+  settings(): Clip[] {
+    return this.options.paperSetting ? ['clipped', 'unclipped', 'paper'] : ['clipped', 'unclipped'];
   }
 
   private once<T>(key: string, make: () => Promise<T>): Promise<T> {
@@ -213,18 +239,24 @@ export class Reproduction {
     return this.sync.get(key) as T;
   }
 
-  /** FGSM examples made on `source`, for its own sample. */
+  /** FGSM examples made on `source`, for its own sample; in the paper's setting through its naive gradient, unclipped. */
   adversarial(source: string, clip: Clip): Promise<Float32Array> {
     return this.once(`fgsm:${source}:${clip}`, async () => {
       const m = await this.model(source);
       const s = this.sampleFor(m);
-      return fgsmImages(m, s.pixels, s.labels, this.epsilon, clip === 'clipped', this.batch(s.labels.length));
+      // a model without a softmax output has no naive form: its paper setting is its unclipped FGSM
+      if (clip === 'paper' && m.fns.output !== 'softmax') return this.adversarial(source, 'unclipped');
+      const model = clip === 'paper' ? { ...m, fns: withNaiveGradient(m.fns) } : m;
+      return fgsmImages(model, s.pixels, s.labels, this.epsilon, clip === 'clipped', this.batch(s.labels.length));
     });
   }
 
   predictions(modelName: string, input: 'clean' | { madeOn: string; clip: Clip }): Promise<Predictions> {
     const key = input === 'clean' ? `pred:${modelName}:clean` : `pred:${modelName}:${input.madeOn}:${input.clip}`;
     return this.once(key, async () => {
+      if (input !== 'clean' && input.clip === 'paper' && (await this.model(input.madeOn)).fns.output !== 'softmax') {
+        return this.predictions(modelName, { madeOn: input.madeOn, clip: 'unclipped' });
+      }
       const m = await this.model(modelName);
       const pixels = input === 'clean' ? this.sampleFor(m).pixels : await this.adversarial(input.madeOn, input.clip);
       return predict(m, pixels, this.batch(pixels.length / 784));
@@ -240,33 +272,77 @@ type RowFunction = (r: Reproduction) => Promise<RowResult[]>;
 
 const within = (points: number) => ({ tolerance: `within ${points} points of the paper`, check: (site: number, paper: number) => Math.abs(site - paper) <= points });
 const reported = { tolerance: 'reported', check: null };
+/** The tolerance text of the site's additions (models the paper does not have): reported, never judged. */
+const ADDITION = 'reported (the site’s addition)';
 
-function metric(
-  row: number,
-  metricName: string,
-  setting: string,
-  paper: number | null,
-  site: number,
-  siteUnclipped: number,
-  tolerance: string,
-  holds: boolean | null,
-): RowResult {
-  return { row, metric: metricName, setting, paper, site, siteUnclipped, unit: '%', tolerance, holds };
+/** One number in each setting: clipped, unclipped and the paper's (NaN where that setting was left out). */
+export interface SettingValues {
+  clipped: number;
+  unclipped: number;
+  paper: number;
 }
 
-/** FGSM error and confidence on mistakes of a model attacked on its own sample, both clip conventions. */
+/** A number no attack is involved in: the same in every setting. */
+const same = (x: number): SettingValues => ({ clipped: x, unclipped: x, paper: x });
+
+function metric(row: number, metricName: string, setting: string, paper: number | null, values: SettingValues, tolerance: string, holds: boolean | null): RowResult {
+  return {
+    row,
+    metric: metricName,
+    setting,
+    paper,
+    site: values.clipped,
+    siteUnclipped: values.unclipped,
+    sitePaperSetting: values.paper,
+    unit: '%',
+    tolerance,
+    holds,
+    judgedOn: holds === null ? null : 'clipped',
+  };
+}
+
+/** Something computed once in each setting the reproduction asks for (the paper's: null when left out). */
+interface BySetting<T> {
+  clipped: T;
+  unclipped: T;
+  paper: T | null;
+}
+
+async function bySetting<T>(r: Reproduction, f: (clip: Clip) => Promise<T>): Promise<BySetting<T>> {
+  const settings = r.settings();
+  const out = await Promise.all(settings.map(f));
+  return { clipped: out[0], unclipped: out[1], paper: settings.length > 2 ? out[2] : null };
+}
+
+/** One number of each setting's result. */
+function values<T>(b: BySetting<T>, f: (t: T) => number): SettingValues {
+  return { clipped: f(b.clipped), unclipped: f(b.unclipped), paper: b.paper === null ? NaN : f(b.paper) };
+}
+
+/** FGSM error and confidence on mistakes of a model attacked on its own sample, in each setting. */
 async function attackSummaries(r: Reproduction, name: string) {
-  const [c, u] = await Promise.all(CLIPS.map(async (clip) => {
-    const m = await r.model(name);
-    const labels = r.sampleFor(m).labels;
-    return summarise(await r.predictions(name, { madeOn: name, clip }), labels);
-  }));
-  return { clipped: c, unclipped: u };
+  const m = await r.model(name);
+  const labels = r.sampleFor(m).labels;
+  return bySetting(r, async (clip) => summarise(await r.predictions(name, { madeOn: name, clip }), labels));
 }
+
+const error = (s: AttackSummary) => s.error;
+const confidenceOnMistakes = (s: AttackSummary) => s.confidenceOnMistakes;
 
 async function clean(r: Reproduction, name: string) {
   const m = await r.model(name);
   return summarise(await r.predictions(name, 'clean'), r.sampleFor(m).labels);
+}
+
+/** The base row's metrics with the site's additions inserted after the last metric `after` picks (at the end without one). */
+function withAdditions(base: RowFunction, additions: RowFunction, after?: (metric: RowResult) => boolean): RowFunction {
+  return async (r) => {
+    const rows = await base(r);
+    const extra = await additions(r);
+    let at = rows.length;
+    if (after) for (let i = 0; i < rows.length; i++) if (after(rows[i])) at = i + 1;
+    return [...rows.slice(0, at), ...extra, ...rows.slice(at)];
+  };
 }
 
 /** Rows 1 and 2: FGSM at ε = 0.25 against the shallow softmax and the maxout network. */
@@ -275,14 +351,29 @@ function fgsmRow(row: number, name: string, setting: string, paperError: number,
     const s = await attackSummaries(r, name);
     const w = within(5);
     return [
-      metric(row, 'FGSM error', setting, paperError, s.clipped.error, s.unclipped.error, w.tolerance, w.check(s.clipped.error, paperError)),
-      metric(row, 'mean confidence on mistakes', setting, paperConfidence, s.clipped.confidenceOnMistakes, s.unclipped.confidenceOnMistakes, reported.tolerance, null),
+      metric(row, 'FGSM error', setting, paperError, values(s, error), w.tolerance, w.check(s.clipped.error, paperError)),
+      metric(row, 'mean confidence on mistakes', setting, paperConfidence, values(s, confidenceOnMistakes), reported.tolerance, null),
     ];
   };
 }
 
 export const row1 = fgsmRow(1, 'softmax', 'shallow softmax regression, FGSM ε = 0.25', 99.9, 79.3);
 export const row2 = fgsmRow(2, 'maxout', 'maxout network, FGSM ε = 0.25', 89.4, 97.6);
+
+/** The site's models beside the paper's rows 1, 14 and 18 (issue: is the gap the training's?). */
+export const ADDITIONS = { softmax: 'softmax-wd', rbf: 'rbf-wide' } as const;
+
+/** Row 1's site addition: the same attack on softmax regression trained with weight decay; reported, not judged. */
+export const row1Additions: RowFunction = async (r) => {
+  const [name] = await r.shipped([ADDITIONS.softmax]);
+  if (!name) return [];
+  const s = await attackSummaries(r, name);
+  const setting = `the site’s addition, not in the paper: ${name}, softmax regression trained with L² weight decay (λ = 0.0005), FGSM ε = 0.25`;
+  return [
+    metric(1, `FGSM error, ${name}`, setting, null, values(s, error), ADDITION, null),
+    metric(1, `mean confidence on mistakes, ${name}`, setting, null, values(s, confidenceOnMistakes), ADDITION, null),
+  ];
+};
 
 /** Row 5: logistic regression on 3 vs 7, clean and under FGSM ε = 0.25 (the paper's Fig. 2). */
 export const row5: RowFunction = async (r) => {
@@ -291,8 +382,8 @@ export const row5: RowFunction = async (r) => {
   const w = within(5);
   const setting = 'logistic regression, 3 vs 7, FGSM ε = 0.25';
   return [
-    metric(5, 'clean error', setting, 1.6, c.error, c.error, w.tolerance, w.check(c.error, 1.6)),
-    metric(5, 'FGSM error', setting, 99, s.clipped.error, s.unclipped.error, w.tolerance, w.check(s.clipped.error, 99)),
+    metric(5, 'clean error', setting, 1.6, same(c.error), w.tolerance, w.check(c.error, 1.6)),
+    metric(5, 'FGSM error', setting, 99, values(s, error), w.tolerance, w.check(s.clipped.error, 99)),
   ];
 };
 
@@ -302,8 +393,8 @@ export const row7: RowFunction = async (r) => {
   const adv = await clean(r, 'maxout-adv');
   const setting = 'maxout (240 units, dropout), ordinary vs adversarial objective α = 0.5, ε = 0.25';
   return [
-    metric(7, 'clean error, maxout', setting, 0.94, plain.error, plain.error, reported.tolerance, null),
-    metric(7, 'clean error, maxout-adv', setting, 0.84, adv.error, adv.error, 'no worse than maxout by more than 0.3 points', adv.error <= plain.error + 0.3),
+    metric(7, 'clean error, maxout', setting, 0.94, same(plain.error), reported.tolerance, null),
+    metric(7, 'clean error, maxout-adv', setting, 0.84, same(adv.error), 'no worse than maxout by more than 0.3 points', adv.error <= plain.error + 0.3),
   ];
 };
 
@@ -313,15 +404,14 @@ export const row10: RowFunction = async (r) => {
   const adv = await attackSummaries(r, 'maxout-adv');
   const setting = 'FGSM ε = 0.25 on maxout-adv (240 units; the paper: 1,600 units)';
   return [
-    metric(10, 'FGSM error, maxout-adv', setting, 17.9, adv.clipped.error, adv.unclipped.error, 'at most a third of maxout’s', adv.clipped.error <= plain.clipped.error / 3),
-    metric(10, 'mean confidence on mistakes, maxout-adv', setting, 81.4, adv.clipped.confidenceOnMistakes, adv.unclipped.confidenceOnMistakes, reported.tolerance, null),
+    metric(10, 'FGSM error, maxout-adv', setting, 17.9, values(adv, error), 'at most a third of maxout’s', adv.clipped.error <= plain.clipped.error / 3),
+    metric(10, 'mean confidence on mistakes, maxout-adv', setting, 81.4, values(adv, confidenceOnMistakes), reported.tolerance, null),
   ];
 };
 
 async function transfer(r: Reproduction, madeOn: string, target: string) {
   const labels = r.options.test.labels;
-  const [c, u] = await Promise.all(CLIPS.map(async (clip) => summarise(await r.predictions(target, { madeOn, clip }), labels)));
-  return { clipped: c, unclipped: u };
+  return bySetting(r, async (clip) => summarise(await r.predictions(target, { madeOn, clip }), labels));
 }
 
 /** Row 11: transfer between the original and the adversarially trained network. */
@@ -330,17 +420,8 @@ export const row11: RowFunction = async (r) => {
   const toPlain = await transfer(r, 'maxout-adv', 'maxout');
   const setting = 'FGSM ε = 0.25 examples made on one model, fed to the other';
   return [
-    metric(11, 'maxout’s examples: error of maxout-adv', setting, 19.6, toAdv.clipped.error, toAdv.unclipped.error, reported.tolerance, null),
-    metric(
-      11,
-      'maxout-adv’s examples: error of maxout',
-      setting,
-      40.9,
-      toPlain.clipped.error,
-      toPlain.unclipped.error,
-      'greater than the other direction',
-      toPlain.clipped.error > toAdv.clipped.error,
-    ),
+    metric(11, 'maxout’s examples: error of maxout-adv', setting, 19.6, values(toAdv, error), reported.tolerance, null),
+    metric(11, 'maxout-adv’s examples: error of maxout', setting, 40.9, values(toPlain, error), 'greater than the other direction', toPlain.clipped.error > toAdv.clipped.error),
   ];
 };
 
@@ -355,8 +436,8 @@ export const row12: RowFunction = async (r) => {
     const s = await attackSummaries(r, name);
     const setting = `maxout trained with ${label}, FGSM ε = 0.25`;
     out.push(
-      metric(12, `FGSM error, ${name}`, setting, paperError, s.clipped.error, s.unclipped.error, 'at least twice maxout-adv’s', s.clipped.error >= 2 * adv.clipped.error),
-      metric(12, `mean confidence on mistakes, ${name}`, setting, paperConf, s.clipped.confidenceOnMistakes, s.unclipped.confidenceOnMistakes, reported.tolerance, null),
+      metric(12, `FGSM error, ${name}`, setting, paperError, values(s, error), 'at least twice maxout-adv’s', s.clipped.error >= 2 * adv.clipped.error),
+      metric(12, `mean confidence on mistakes, ${name}`, setting, paperConf, values(s, confidenceOnMistakes), reported.tolerance, null),
     );
   }
   return out;
@@ -369,13 +450,28 @@ export const row14: RowFunction = async (r) => {
   const w = within(5);
   const setting = 'shallow RBF network, FGSM ε = 0.25';
   return [
-    metric(14, 'FGSM error', setting, 55.4, s.clipped.error, s.unclipped.error, w.tolerance, w.check(s.clipped.error, 55.4)),
-    metric(14, 'confidence on mistakes', setting, 1.2, s.clipped.confidenceOnMistakes, s.unclipped.confidenceOnMistakes, 'under 10 %', s.clipped.confidenceOnMistakes < 10),
-    metric(14, 'mean confidence on clean digits', 'shallow RBF network, clean test digits', 60.6, c.meanConfidence, c.meanConfidence, reported.tolerance, null),
+    metric(14, 'FGSM error', setting, 55.4, values(s, error), w.tolerance, w.check(s.clipped.error, 55.4)),
+    metric(14, 'confidence on mistakes', setting, 1.2, values(s, confidenceOnMistakes), 'under 10 %', s.clipped.confidenceOnMistakes < 10),
+    metric(14, 'mean confidence on clean digits', 'shallow RBF network, clean test digits', 60.6, same(c.meanConfidence), reported.tolerance, null),
   ];
 };
 
-/** Agreement counts on examples made on maxout (row 15), for one clip convention. */
+/** Row 14's site addition: the RBF network with wider units, and the clean error it pays; reported, not judged. */
+export const row14Additions: RowFunction = async (r) => {
+  const [name] = await r.shipped([ADDITIONS.rbf]);
+  if (!name) return [];
+  const s = await attackSummaries(r, name);
+  const c = await clean(r, name);
+  const setting = `the site’s addition, not in the paper: ${name}, the RBF network with its precisions kept small (wider units), FGSM ε = 0.25`;
+  return [
+    metric(14, `FGSM error, ${name}`, setting, null, values(s, error), ADDITION, null),
+    metric(14, `confidence on mistakes, ${name}`, setting, null, values(s, confidenceOnMistakes), ADDITION, null),
+    metric(14, `mean confidence on clean digits, ${name}`, setting, null, same(c.meanConfidence), ADDITION, null),
+    metric(14, `clean error, ${name}`, setting, null, same(c.error), ADDITION, null),
+  ];
+};
+
+/** Agreement counts on examples made on maxout (row 15), for one setting. */
 export async function agreementOnMaxoutExamples(r: Reproduction, clip: Clip) {
   const labels = r.options.test.labels;
   const mx = await r.predictions('maxout', { madeOn: 'maxout', clip });
@@ -416,23 +512,22 @@ export async function agreementOnMaxoutExamples(r: Reproduction, clip: Clip) {
 
 /** Row 15: examples made on maxout, fed to softmax and RBF. */
 export const row15: RowFunction = async (r) => {
-  const [c, u] = await Promise.all(CLIPS.map((clip) => agreementOnMaxoutExamples(r, clip)));
+  const a = await bySetting(r, (clip) => agreementOnMaxoutExamples(r, clip));
   const setting = 'FGSM ε = 0.25 examples made on maxout';
   return [
-    metric(15, 'when maxout errs: RBF picks maxout’s class', setting, 16.0, c.rbfPicksMaxoutClass, u.rbfPicksMaxoutClass, reported.tolerance, null),
+    metric(15, 'when maxout errs: RBF picks maxout’s class', setting, 16.0, values(a, (x) => x.rbfPicksMaxoutClass), reported.tolerance, null),
     metric(
       15,
       'when maxout errs: softmax picks maxout’s class',
       setting,
       54.6,
-      c.softmaxPicksMaxoutClass,
-      u.softmaxPicksMaxoutClass,
+      values(a, (x) => x.softmaxPicksMaxoutClass),
       'more often than RBF',
-      c.softmaxPicksMaxoutClass > c.rbfPicksMaxoutClass,
+      a.clipped.softmaxPicksMaxoutClass > a.clipped.rbfPicksMaxoutClass,
     ),
-    metric(15, 'when both err: softmax agrees with maxout', setting, 84.6, c.softmaxAgreesWhenBothErr, u.softmaxAgreesWhenBothErr, reported.tolerance, null),
-    metric(15, 'when both err: RBF agrees with maxout', setting, 54.3, c.rbfAgreesWhenBothErr, u.rbfAgreesWhenBothErr, reported.tolerance, null),
-    metric(15, 'when both err: RBF agrees with softmax', setting, 53.6, c.rbfAgreesWithSoftmax, u.rbfAgreesWithSoftmax, reported.tolerance, null),
+    metric(15, 'when both err: softmax agrees with maxout', setting, 84.6, values(a, (x) => x.softmaxAgreesWhenBothErr), reported.tolerance, null),
+    metric(15, 'when both err: RBF agrees with maxout', setting, 54.3, values(a, (x) => x.rbfAgreesWhenBothErr), reported.tolerance, null),
+    metric(15, 'when both err: RBF agrees with softmax', setting, 53.6, values(a, (x) => x.rbfAgreesWithSoftmax), reported.tolerance, null),
   ];
 };
 
@@ -440,13 +535,13 @@ export const row15: RowFunction = async (r) => {
 export const row17: RowFunction = async (r) => {
   const labels = r.options.test.labels;
   const whole = await attackSummaries(r, 'ensemble');
-  const [c, u] = await Promise.all(CLIPS.map(async (clip) => summarise(await r.predictions('ensemble', { madeOn: 'ensemble-member-1', clip }), labels)));
+  const one = await bySetting(r, async (clip) => summarise(await r.predictions('ensemble', { madeOn: 'ensemble-member-1', clip }), labels));
   const ens = await r.model('ensemble');
   const members = ens.architecture.kind === 'ensemble' ? ens.architecture.members : 0;
   const setting = `ensemble of ${members} maxout networks, FGSM ε = 0.25 (the paper: 12)`;
   return [
-    metric(17, 'ensemble error, FGSM on the whole ensemble', setting, 91.1, whole.clipped.error, whole.unclipped.error, 'above 50 %', whole.clipped.error > 50),
-    metric(17, 'ensemble error, FGSM on one member', setting, 87.9, c.error, u.error, 'above 50 %', c.error > 50),
+    metric(17, 'ensemble error, FGSM on the whole ensemble', setting, 91.1, values(whole, error), 'above 50 %', whole.clipped.error > 50),
+    metric(17, 'ensemble error, FGSM on one member', setting, 87.9, values(one, error), 'above 50 %', one.clipped.error > 50),
   ];
 };
 
@@ -476,21 +571,37 @@ export function rubbish(r: Reproduction, name: string) {
   return p;
 }
 
+function rubbishSetting(r: Reproduction, count: number) {
+  const n = count.toLocaleString('en-US');
+  const sigma = r.options.rubbishSigma ?? 1;
+  return `${n} samples of N(0, ${sigma === 1 ? '' : `${sigma}²·`}I₇₈₄), seed ${r.options.rubbishSeed ?? RUBBISH_SEED}`;
+}
+
 /** Row 18: Gaussian rubbish inputs, counted when any class gets p > 0.5. */
 export const row18: RowFunction = async (r) => {
   const mx = await rubbish(r, 'maxout');
   const sm = await rubbish(r, 'softmax');
   const rb = await rubbish(r, 'rbf');
-  const n = mx.count.toLocaleString('en-US');
-  const sigma = r.options.rubbishSigma ?? 1;
-  const setting = `${n} samples of N(0, ${sigma === 1 ? '' : `${sigma}²·`}I₇₈₄), seed ${r.options.rubbishSeed ?? RUBBISH_SEED}`;
+  const setting = rubbishSetting(r, mx.count);
   const ordered = mx.rate > sm.rate && sm.rate > rb.rate && rb.rate <= 1;
   return [
-    metric(18, 'confident answers, maxout', setting, 98.35, mx.rate, mx.rate, reported.tolerance, null),
-    metric(18, 'mean confidence of those, maxout', setting, 92.8, mx.confidence, mx.confidence, reported.tolerance, null),
-    metric(18, 'confident answers, softmax', setting, 59.8, sm.rate, sm.rate, reported.tolerance, null),
-    metric(18, 'mean confidence of those, softmax', setting, 70.8, sm.confidence, sm.confidence, reported.tolerance, null),
-    metric(18, 'confident answers, RBF', setting, 0, rb.rate, rb.rate, 'maxout > softmax > RBF, RBF at most 1 %', ordered),
+    metric(18, 'confident answers, maxout', setting, 98.35, same(mx.rate), reported.tolerance, null),
+    metric(18, 'mean confidence of those, maxout', setting, 92.8, same(mx.confidence), reported.tolerance, null),
+    metric(18, 'confident answers, softmax', setting, 59.8, same(sm.rate), reported.tolerance, null),
+    metric(18, 'mean confidence of those, softmax', setting, 70.8, same(sm.confidence), reported.tolerance, null),
+    metric(18, 'confident answers, RBF', setting, 0, same(rb.rate), 'maxout > softmax > RBF, RBF at most 1 %', ordered),
+  ];
+};
+
+/** Row 18's site addition: softmax regression trained with weight decay on the same rubbish; reported, not judged. */
+export const row18Additions: RowFunction = async (r) => {
+  const [name] = await r.shipped([ADDITIONS.softmax]);
+  if (!name) return [];
+  const wd = await rubbish(r, name);
+  const setting = `the site’s addition, not in the paper: ${name} (L² weight decay λ = 0.0005) on the ${rubbishSetting(r, wd.count)}`;
+  return [
+    metric(18, `confident answers, ${name}`, setting, null, same(wd.rate), ADDITION, null),
+    metric(18, `mean confidence of those, ${name}`, setting, null, same(wd.confidence), ADDITION, null),
   ];
 };
 
@@ -502,8 +613,8 @@ export const row20: RowFunction = async (r) => {
   const eights = percent(mx.byClass[8], mx.confident);
   const setting = 'maxout’s confident answers on the rubbish inputs of row 18';
   return [
-    metric(20, `share in its most frequent class (ours: “${top}”; the paper’s: “5”)`, setting, 45.3, share, share, 'at least twice an even share (20 %)', share >= 20),
-    metric(20, 'share in class “8”', setting, 0, eights, eights, reported.tolerance, null),
+    metric(20, `share in its most frequent class (ours: “${top}”; the paper’s: “5”)`, setting, 45.3, same(share), 'at least twice an even share (20 %)', share >= 20),
+    metric(20, 'share in class “8”', setting, 0, same(eights), reported.tolerance, null),
   ];
 };
 
@@ -550,7 +661,7 @@ function attackSetting(kind: 'fgsm' | 'rfgsm' | 'pgd', epsilon: number, restarts
 const NAMES = { fgsm: 'FGSM', rfgsm: 'R+FGSM', pgd: 'PGD' } as const;
 
 function siteRow(row: string, metricName: string, setting: string, value: number): RowResult {
-  return { row, metric: metricName, setting, paper: null, site: value, siteUnclipped: NaN, unit: '%', tolerance: 'reported', holds: null };
+  return { row, metric: metricName, setting, paper: null, site: value, siteUnclipped: NaN, sitePaperSetting: NaN, unit: '%', tolerance: 'reported', holds: null, judgedOn: null };
 }
 
 /** FGSM, R+FGSM or PGD (one restart) at ε = 0.1, 0.2, 0.25, 0.3 (or the ε given) against each shipped model of `BEYOND.models` (or those given). */
@@ -613,17 +724,17 @@ export const rowFgsmCurve: RowFunction = async (r) => {
  * site's own rows after the paper's. `extra`: computed only when asked for by name (a figure's subset of a row).
  */
 export const rows: { row: number | string; compute: RowFunction; title: string; beyond?: boolean; extra?: boolean; weight?: number }[] = [
-  { row: 1, compute: row1, title: 'shallow softmax under FGSM' },
+  { row: 1, compute: withAdditions(row1, row1Additions), title: 'shallow softmax under FGSM' },
   { row: 2, compute: row2, title: 'maxout under FGSM' },
   { row: 5, compute: row5, title: 'logistic regression, 3 vs 7' },
   { row: 7, compute: row7, title: 'adversarial training, clean error' },
   { row: 10, compute: row10, title: 'adversarial training, FGSM error' },
   { row: 11, compute: row11, title: 'transfer between maxout and maxout-adv' },
   { row: 12, compute: row12, title: 'noise training as a control' },
-  { row: 14, compute: row14, title: 'RBF network under FGSM' },
+  { row: 14, compute: withAdditions(row14, row14Additions), title: 'RBF network under FGSM' },
   { row: 15, compute: row15, title: 'cross-model agreement' },
   { row: 17, compute: row17, title: 'ensembles' },
-  { row: 18, compute: row18, title: 'rubbish inputs' },
+  { row: 18, compute: withAdditions(row18, row18Additions, (m) => m.metric.endsWith(', softmax')), title: 'rubbish inputs' },
   { row: 20, compute: row20, title: 'class of rubbish false positives' },
   { row: 'fgsm', compute: rowFgsm, title: 'beyond the paper: FGSM at four ε', beyond: true, weight: 0.5 },
   { row: 'rfgsm', compute: rowRfgsm, title: 'beyond the paper: R+FGSM', beyond: true, weight: 0.5 },
@@ -635,7 +746,7 @@ export const rows: { row: number | string; compute: RowFunction; title: string; 
 
 /** The whole table, row by row, with progress. */
 export async function reproduceTable(options: ReproductionOptions, only?: (number | string)[]): Promise<RowResult[]> {
-  const r = new Reproduction(options);
+  const r = new Reproduction({ ...options, paperSetting: options.paperSetting ?? true });
   const chosen = only ? rows.filter((x) => only.includes(x.row)) : rows.filter((x) => !x.extra && (!x.beyond || options.beyondSample !== 0));
   const out: RowResult[] = [];
   const weights = chosen.map((x) => x.weight ?? 1);
@@ -658,9 +769,11 @@ export async function reproduceTable(options: ReproductionOptions, only?: (numbe
         paper: null,
         site: NaN,
         siteUnclipped: NaN,
+        sitePaperSetting: NaN,
         unit: '%',
         tolerance: '',
         holds: null,
+        judgedOn: null,
       });
     }
   }

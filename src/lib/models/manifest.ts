@@ -52,6 +52,24 @@ export interface ModelEntry {
   metrics: ModelMetrics;
   weights: WeightFile[];
   trainedAt: string;
+  /**
+   * Models trained with the maxout paper's schedule (maxout-paper, maxout-adv-paper): what early stopping found in
+   * phase 1 and what each phase took; `epochs` is then phase 2's (= bestEpoch).
+   */
+  earlyStopping?: {
+    criterion: string;
+    validationDigits: number;
+    trainingDigits: number;
+    phase1Epochs: number;
+    bestEpoch: number;
+    /** Percent. */
+    bestValidationError: number;
+    stoppedBy: 'patience' | 'cap';
+    /** After each epoch of phase 1, percent. */
+    validationErrors: number[];
+    phase1Seconds: number;
+    phase2Seconds: number;
+  };
 }
 
 export interface Manifest {

@@ -1,5 +1,6 @@
 /**
- * The training loop: minibatch Adam on an objective, with a seeded shuffle per
+ * The training loop: minibatch steps of an optimiser (Adam, or the maxout
+ * paper's SGD with momentum) on an objective, with a seeded shuffle per
  * epoch and a seed per step (for dropout and noise) derived from the run's
  * seed, the epoch and the batch, so that a run resumed from a checkpoint at an
  * epoch boundary draws exactly what an uninterrupted run draws.
@@ -12,9 +13,12 @@ export interface TrainOptions {
   epochs: number;
   batchSize: number;
   seed: number;
-  optimizer: tf.Optimizer;
+  /** tf.train's optimisers, or anything with their `minimize` (src/lib/optim/momentum-sgd.ts). */
+  optimizer: Pick<tf.Optimizer, 'minimize'>;
   /** Epoch to start from (a resumed run); the optimiser state must match it. */
   startEpoch?: number;
+  /** Called before each epoch's first batch (schedules set the learning rate and momentum here). */
+  onEpochStart?: (epoch: number) => void;
   onBatch?: (epoch: number, batch: number, batches: number, loss: number) => void;
   onEpoch?: (epoch: number, meanLoss: number) => Promise<void> | void;
   /** Checked between batches; a true value stops after the current batch. */
@@ -40,6 +44,7 @@ export async function train(variables: Record<string, tf.Variable>, objective: O
   const list = Object.values(variables);
   for (let epoch = options.startEpoch ?? 0; epoch < options.epochs; epoch++) {
     const order = permutation(data.count, seeded(options.seed * 1000003 + epoch));
+    options.onEpochStart?.(epoch);
     let lossSum = 0;
     for (let b = 0; b < batches; b++) {
       if (options.shouldStop?.()) return;

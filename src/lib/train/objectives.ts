@@ -54,11 +54,16 @@ function mixed(model: ModelFunctions, alpha: number, perturbed: (params: Params,
 
 /**
  * §6: J̃(θ, x, y) = α J(θ, x, y) + (1 − α) J(θ, x + ε sign(∇ₓJ(θ, x, y)), y),
- * the adversarial example clipped to [0, 1] (a valid image).
+ * the adversarial example clipped to [0, 1] (a valid image) unless `clip` is
+ * false (the formula as printed; the paper's recipe, with `withNaiveGradient`).
  */
-export function adversarialObjective(model: ModelFunctions, alpha: number, epsilon: number): Objective {
+export function adversarialObjective(model: ModelFunctions, alpha: number, epsilon: number, options: { clip?: boolean } = {}): Objective {
+  const clip = options.clip ?? true;
   return mixed(model, alpha, (params, x, y) =>
-    tf.tidy(() => tf.clipByValue(tf.add(x, tf.mul(exactSign(inputGradient(model, params, x, y)), epsilon)), 0, 1) as tf.Tensor2D),
+    tf.tidy(() => {
+      const moved = tf.add(x, tf.mul(exactSign(inputGradient(model, params, x, y)), epsilon));
+      return (clip ? tf.clipByValue(moved, 0, 1) : moved) as tf.Tensor2D;
+    }),
   );
 }
 
