@@ -6,11 +6,16 @@
  *   --models DIR another models folder (the tests use models-quick/)
  *   --rows 1,2   only these rows; the site's own rows beyond the paper by name: fgsm, rfgsm, pgd, pgd-restarts, fgsm-eps
  *   --beyond-sample N  the rows beyond the paper on the first N digits (default: --sample when given, else 1,000; 0 leaves them out)
+ *   --save FILE  also write the rows, with the SHA-256 of every model weight file they were computed from, as JSON:
+ *                the reproduce-table figure shows src/figures/reproduce-table/computed.json before the reader computes
  *
  * Every FGSM row is computed in three settings: clipped to [0, 1] (judged), unclipped (the formula as printed), and
  * the paper's setting (FGSM from the naive float32 gradient p − onehot, as Theano and pylearn2 computed it,
  * unclipped); see PAPER_SETTING_NOTE.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Manifest } from '../src/lib/models/manifest.ts';
 import { initTf } from './lib/tf-node.ts';
 import { nodeModels } from './lib/node-models.ts';
 import { loadMnist } from '../src/lib/data/mnist-node.ts';
@@ -73,15 +78,18 @@ if (tty) process.stderr.write('\r\x1b[K');
 process.stderr.write(`computed on ${sample.toLocaleString('en-US')} test digits in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 
 const round = (x: number) => Math.round(x * 100) / 100;
+const value = (x: number) => (Number.isNaN(x) ? null : round(x));
+const rounded = results.map((r) => ({ ...r, site: value(r.site), siteUnclipped: value(r.siteUnclipped), sitePaperSetting: value(r.sitePaperSetting) }));
+const save = option('--save');
+if (save) {
+  const manifest = JSON.parse(readFileSync(join(option('--models') ?? 'models', 'manifest.json'), 'utf8')) as Manifest;
+  const weights = Object.fromEntries(manifest.models.flatMap((m) => m.weights.map((w) => [w.path, w.sha256])));
+  const saved = { command: `npm run reproduce -- ${args.join(' ')}`, sample, beyondSample, backend: 'wasm (Node)', seconds: round((performance.now() - started) / 1000), weights, rows: rounded };
+  writeFileSync(save, JSON.stringify(saved, null, 1) + '\n');
+  process.stderr.write(`written to ${save}\n`);
+}
 if (json) {
-  const value = (x: number) => (Number.isNaN(x) ? null : round(x));
-  console.log(
-    JSON.stringify(
-      results.map((r) => ({ ...r, site: value(r.site), siteUnclipped: value(r.siteUnclipped), sitePaperSetting: value(r.sitePaperSetting) })),
-      null,
-      2,
-    ),
-  );
+  console.log(JSON.stringify(rounded, null, 2));
 } else {
   printTable(results);
 }
