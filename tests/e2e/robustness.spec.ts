@@ -8,7 +8,7 @@ import { liveFigures } from '../../src/islands/registry.ts';
 import { seeded, type Random } from '../../src/lib/random.ts';
 import type { Property, StateTable } from '../../src/figures/kit/state.ts';
 import { fgsmHero } from '../../src/islands/fgsmHero.state.ts';
-import { lbfgsVsFgsm } from '../../src/islands/lbfgsVsFgsm.state.ts';
+import { lbfgsVsFgsm } from '../../src/figures/lbfgs-vs-fgsm/state.ts';
 import { transferGlance } from '../../src/islands/transferGlance.state.ts';
 import { linearGrowth } from '../../src/islands/linearGrowth.state.ts';
 import { fgsmSweep } from '../../src/islands/fgsmSweep.state.ts';

@@ -89,7 +89,7 @@ import { logitSurfaceSteps } from '../../src/islands/logitSurface.state.ts';
 import { agreementSteps } from '../../src/islands/agreement.state.ts';
 import { rbfImmunitySteps } from '../../src/islands/rbfImmunity.state.ts';
 import { maxoutFiltersSteps } from '../../src/islands/maxoutFilters.state.ts';
-import { lbfgsVsFgsmSteps } from '../../src/islands/lbfgsVsFgsm.state.ts';
+import { lbfgsVsFgsmSteps } from '../../src/figures/lbfgs-vs-fgsm/state.ts';
 import { transferGlanceSteps } from '../../src/islands/transferGlance.state.ts';
 import { nonRobustFeaturesSteps } from '../../src/islands/nonRobustFeatures.state.ts';
 import { adversarialTrainingSteps } from '../../src/islands/adversarialTraining.state.ts';
