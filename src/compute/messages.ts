@@ -8,7 +8,6 @@ import type { SweepPoint } from '../lib/analysis/fgsm-sweep.ts';
 import type { RotationExample } from '../lib/attacks/rotation.ts';
 import type { LogitSweep } from '../lib/analysis/logit-sweep.ts';
 import type { RubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
-import type { EnsembleFigure } from '../lib/analysis/ensembles.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
 import type { AgreementFigure } from '../lib/analysis/agreement.ts';
 import type { DdetResult, Student } from '../lib/analysis/non-robust.ts';
@@ -218,13 +217,6 @@ export interface RbfMnistResult extends RbfImmunity {
   numTensors: number;
 }
 
-/** §9: row 17 at ε on the first `sample` test digits: the ensemble attacked as a whole and through one member. */
-export interface EnsemblesRequest {
-  type: 'ensembles';
-  epsilon: number;
-  sample: number;
-}
-
 /** §8 (row 15): FGSM examples made on maxout, fed to softmax and RBF, on the first `sample` test digits; and each model's effective linear weights. */
 export interface AgreementRequest {
   type: 'agreement';
@@ -336,7 +328,7 @@ export interface AdversarialTrainingResult {
   numTensors: number;
 }
 
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | AdversarialTrainingRequest | AgreementRequest | TransferGlanceRequest | NonRobustRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
+export type Request = AttackLadderRequest | AttackLadderDigitRequest | AdversarialTrainingRequest | AgreementRequest | TransferGlanceRequest | NonRobustRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -463,13 +455,6 @@ export interface RubbishInputsResult extends RubbishFigure {
   numTensors: number;
 }
 
-export interface EnsemblesResult extends EnsembleFigure {
-  backend: BackendName;
-  seconds: number;
-  /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
-  numTensors: number;
-}
-
 export interface AgreementResult extends AgreementFigure {
   backend: BackendName;
   seconds: number;
@@ -482,7 +467,6 @@ export interface ResultOf {
   attackLadderDigit: AttackLadderDigitResult;
   adversarialTraining: AdversarialTrainingResult;
   agreement: AgreementResult;
-  ensembles: EnsemblesResult;
   rbfToy: RbfToyResult;
   rbfMnist: RbfMnistResult;
   transferGlance: TransferGlanceResult;

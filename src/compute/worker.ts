@@ -30,7 +30,6 @@ import { LOGISTIC_MODELS, logistic3v7Figure, type LogisticModelName } from '../l
 import { weightDecayRace } from './adversarialVsWeightDecay.ts';
 import { checkSweepOptions, logitSweep } from '../lib/analysis/logit-sweep.ts';
 import { checkRubbishOptions, rubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
-import { checkEnsembleOptions, ensembleFigure } from '../lib/analysis/ensembles.ts';
 import { checks, collectHandlers, Memo, type RequestContext } from './handler.ts';
 
 /** Every figure's handlers, found in the figures' own folders (src/figures/<name>/compute.ts). */
@@ -235,23 +234,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
         cancelled: () => context.cancelled.has(id),
       });
       return { model: request.model, sample: request.sample, ...r, backend, seconds: (performance.now() - started) / 1000 };
-    }
-    case 'ensembles': {
-      const backend = requireBackend();
-      const started = performance.now();
-      try {
-        checkEnsembleOptions(request.epsilon, request.sample);
-      } catch (e) {
-        throw new ComputeError({ kind: 'input', message: (e as Error).message });
-      }
-      const figure = await ensembleFigure({
-        model: getModel,
-        test: await testSample(request.sample),
-        epsilon: request.epsilon,
-        onProgress: (fraction, label) => self.postMessage({ id, progress: { fraction, label } }),
-        cancelled: () => context.cancelled.has(id),
-      });
-      return { ...figure, backend, seconds: (performance.now() - started) / 1000, numTensors: tf.memory().numTensors };
     }
     case 'rubbishInputs': {
       const backend = requireBackend();

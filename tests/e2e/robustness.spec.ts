@@ -23,7 +23,7 @@ import { logitSweep } from '../../src/islands/logitSweep.state.ts';
 import { adversarialSlice } from '../../src/figures/adversarial-slice/state.ts';
 import { logitSurface } from '../../src/islands/logitSurface.state.ts';
 import { agreement } from '../../src/islands/agreement.state.ts';
-import { ensembles } from '../../src/islands/ensembles.state.ts';
+import { ensembles } from '../../src/figures/ensembles/state.ts';
 import { reproduceTable } from '../../src/islands/reproduceTable.state.ts';
 import { rubbishInputs } from '../../src/islands/rubbishInputs.state.ts';
 import { nonRobustFeatures } from '../../src/islands/nonRobustFeatures.state.ts';
