@@ -2,13 +2,11 @@
 import type { RowResult } from '../lib/analysis/reproduce.ts';
 import type { ConfidenceMap, ToyModel, ToyStep } from '../lib/analysis/rbf-toy.ts';
 import type { RbfImmunity } from '../lib/analysis/rbf-immunity.ts';
-import type { LbfgsVsFgsmRequest, LbfgsVsFgsmResult } from './lbfgsVsFgsm.ts';
 import type { TransferGlanceRequest, TransferGlanceResult } from './transferGlance.ts';
 import type { AttackLadderDigitRequest, AttackLadderDigitResult, AttackLadderRequest, AttackLadderResult } from './attackLadder.ts';
 import type { SweepPoint } from '../lib/analysis/fgsm-sweep.ts';
 import type { RotationExample } from '../lib/attacks/rotation.ts';
 import type { RubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
-import type { EnsembleFigure } from '../lib/analysis/ensembles.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
 import type { AgreementFigure } from '../lib/analysis/agreement.ts';
 import type { DdetResult, Student } from '../lib/analysis/non-robust.ts';
@@ -198,13 +196,6 @@ export interface RbfMnistResult extends RbfImmunity {
   numTensors: number;
 }
 
-/** §9: row 17 at ε on the first `sample` test digits: the ensemble attacked as a whole and through one member. */
-export interface EnsemblesRequest {
-  type: 'ensembles';
-  epsilon: number;
-  sample: number;
-}
-
 /** §8 (row 15): FGSM examples made on maxout, fed to softmax and RBF, on the first `sample` test digits; and each model's effective linear weights. */
 export interface AgreementRequest {
   type: 'agreement';
@@ -266,7 +257,7 @@ export interface NonRobustResult extends DdetResult {
   numTensors: number;
 }
 
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | InitRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest;
+export type Request = AttackLadderRequest | AttackLadderDigitRequest | AgreementRequest | TransferGlanceRequest | NonRobustRequest | InitRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | RubbishInputsRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -369,13 +360,6 @@ export interface RubbishInputsResult extends RubbishFigure {
   numTensors: number;
 }
 
-export interface EnsemblesResult extends EnsembleFigure {
-  backend: BackendName;
-  seconds: number;
-  /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
-  numTensors: number;
-}
-
 export interface AgreementResult extends AgreementFigure {
   backend: BackendName;
   seconds: number;
@@ -387,10 +371,8 @@ export interface ResultOf {
   attackLadder: AttackLadderResult;
   attackLadderDigit: AttackLadderDigitResult;
   agreement: AgreementResult;
-  ensembles: EnsemblesResult;
   rbfToy: RbfToyResult;
   rbfMnist: RbfMnistResult;
-  lbfgsVsFgsm: LbfgsVsFgsmResult;
   transferGlance: TransferGlanceResult;
   nonRobust: NonRobustResult;
   maxoutFilters: MaxoutFiltersResult;

@@ -20,14 +20,12 @@ import { rotationExample, smallestFlippingAngles } from '../lib/attacks/rotation
 import { growthSweep, logitShift } from '../lib/analysis/linear-growth.ts';
 import { agreementFigure } from '../lib/analysis/agreement.ts';
 import { rbfMnist, rbfToy } from './rbfImmunity.ts';
-import { handleLbfgsVsFgsm } from './lbfgsVsFgsm.ts';
 import { handleAttackLadder, handleAttackLadderDigit } from './attackLadder.ts';
 import { handleTransferGlance } from './transferGlance.ts';
 import { nonRobust } from './non-robust-handler.ts';
 import { maxoutFilters } from './maxoutFilters.ts';
 import { LOGISTIC_MODELS, logistic3v7Figure, type LogisticModelName } from '../lib/analysis/logistic-3v7.ts';
 import { checkRubbishOptions, rubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
-import { checkEnsembleOptions, ensembleFigure } from '../lib/analysis/ensembles.ts';
 import { checks, collectHandlers, Memo, type RequestContext } from './handler.ts';
 
 /** Every figure's handlers, found in the figures' own folders (src/figures/<name>/compute.ts). */
@@ -220,8 +218,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       return handleAttackLadderDigit(request);
     case 'transferGlance':
       return handleTransferGlance(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }), () => context.cancelled.has(id));
-    case 'lbfgsVsFgsm':
-      return handleLbfgsVsFgsm(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }), () => context.cancelled.has(id));
     case 'rotationSweep': {
       const backend = requireBackend();
       const started = performance.now();
@@ -232,23 +228,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
         cancelled: () => context.cancelled.has(id),
       });
       return { model: request.model, sample: request.sample, ...r, backend, seconds: (performance.now() - started) / 1000 };
-    }
-    case 'ensembles': {
-      const backend = requireBackend();
-      const started = performance.now();
-      try {
-        checkEnsembleOptions(request.epsilon, request.sample);
-      } catch (e) {
-        throw new ComputeError({ kind: 'input', message: (e as Error).message });
-      }
-      const figure = await ensembleFigure({
-        model: getModel,
-        test: await testSample(request.sample),
-        epsilon: request.epsilon,
-        onProgress: (fraction, label) => self.postMessage({ id, progress: { fraction, label } }),
-        cancelled: () => context.cancelled.has(id),
-      });
-      return { ...figure, backend, seconds: (performance.now() - started) / 1000, numTensors: tf.memory().numTensors };
     }
     case 'rubbishInputs': {
       const backend = requireBackend();

@@ -89,7 +89,7 @@ import { logitSurfaceSteps } from '../../src/figures/logit-surface/state.ts';
 import { agreementSteps } from '../../src/islands/agreement.state.ts';
 import { rbfImmunitySteps } from '../../src/islands/rbfImmunity.state.ts';
 import { maxoutFiltersSteps } from '../../src/islands/maxoutFilters.state.ts';
-import { lbfgsVsFgsmSteps } from '../../src/islands/lbfgsVsFgsm.state.ts';
+import { lbfgsVsFgsmSteps } from '../../src/figures/lbfgs-vs-fgsm/state.ts';
 import { transferGlanceSteps } from '../../src/islands/transferGlance.state.ts';
 import { nonRobustFeaturesSteps } from '../../src/islands/nonRobustFeatures.state.ts';
 import { adversarialTrainingSteps } from '../../src/figures/adversarial-training/state.ts';
@@ -97,7 +97,7 @@ import { logistic3v7Steps } from '../../src/islands/logistic3v7.state.ts';
 import { adversarialVsWeightDecaySteps } from '../../src/figures/adversarial-vs-weight-decay/state.ts';
 import { logitSweepSteps } from '../../src/figures/logit-sweep/state.ts';
 import { rubbishInputsSteps } from '../../src/islands/rubbishInputs.state.ts';
-import { ensemblesSteps } from '../../src/islands/ensembles.state.ts';
+import { ensemblesSteps } from '../../src/figures/ensembles/state.ts';
 import { attackLadderSteps } from '../../src/islands/attackLadder.state.ts';
 
 describe('the figure registry', () => {

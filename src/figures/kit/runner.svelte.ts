@@ -25,7 +25,13 @@ export interface RunnerOptions<K, R> {
   when?: () => boolean;
   /** How many results to keep by key (default 1: only the shown one). */
   keep?: number;
-  policy?: 'replace' | 'latest';
+  /**
+   * What a new key does to the request in flight: 'replace' aborts it, 'latest' lets it finish and then asks
+   * only for the newest key; or a choice per pair (e.g. abort only when the new key makes the one in flight useless).
+   */
+  policy?: 'replace' | 'latest' | ((inflight: K, next: K) => 'replace' | 'latest');
+  /** Once a result is shown, wait this many ms after a change of key before asking (a burst of changes asks once). */
+  delay?: number;
 }
 
 export class Runner<K, R> {
@@ -38,6 +44,8 @@ export class Runner<K, R> {
   private cache = new Map<string, { key: K; result: R }>();
   private controller: AbortController | null = null;
   private inflight: string | null = null;
+  private inflightKey: K | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
   private shown: string | null = null;
   private failed: string | null = null;
   private waiting: K | null = null;
@@ -62,8 +70,13 @@ export class Runner<K, R> {
   /** Asks for the result of this key (what the effect calls when the key changes). */
   wish(key: K, force = false): void {
     const k = JSON.stringify(key);
+    clearTimeout(this.timer);
     if (!force) {
-      if (k === this.inflight) return;
+      if (k === this.inflight) {
+        // back to the one computing: nothing newer is wanted
+        this.waiting = null;
+        return;
+      }
       if (k === this.shown && this.error === null && this.inflight === null) return;
       if (k === this.failed && this.inflight === null) return;
       const kept = this.cache.get(k);
@@ -81,7 +94,16 @@ export class Runner<K, R> {
         return;
       }
     }
-    if (this.inflight !== null && (this.o.policy ?? 'replace') === 'latest') {
+    if (!force && (this.o.delay ?? 0) > 0 && this.result !== null) {
+      this.timer = setTimeout(() => this.ask(k, key), this.o.delay);
+      return;
+    }
+    this.ask(k, key);
+  }
+
+  private ask(k: string, key: K): void {
+    const policy = this.o.policy ?? 'replace';
+    if (this.inflightKey !== null && (typeof policy === 'function' ? policy(this.inflightKey, key) : policy) === 'latest') {
       this.waiting = key;
       return;
     }
@@ -99,6 +121,7 @@ export class Runner<K, R> {
 
   /** Stops the request in flight (the figure left, or the reader cancelled). */
   cancel(): void {
+    clearTimeout(this.timer);
     this.waiting = null;
     this.abort();
   }
@@ -121,6 +144,8 @@ export class Runner<K, R> {
     this.controller?.abort();
     this.controller = null;
     this.inflight = null;
+    this.inflightKey = null;
+    this.waiting = null;
     this.progress = null;
   }
 
@@ -128,6 +153,7 @@ export class Runner<K, R> {
     const mine = new AbortController();
     this.controller = mine;
     this.inflight = k;
+    this.inflightKey = key;
     this.failed = null;
     this.progress = { fraction: 0, label: 'starting' };
     try {
@@ -147,6 +173,7 @@ export class Runner<K, R> {
       if (this.controller === mine) {
         this.controller = null;
         this.inflight = null;
+        this.inflightKey = null;
         this.progress = null;
         const next = this.waiting;
         this.waiting = null;

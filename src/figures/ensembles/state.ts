@@ -1,12 +1,20 @@
 /** The ensembles figure's state (§9: FGSM on the whole ensemble against FGSM on one member, row 17). */
-import type { StateOf, StateTable } from '../figures/kit/state.ts';
+import type { StateOf, StateTable } from '../kit/state.ts';
+import type { FigureMeta } from '../kit/figure.svelte.ts';
+
+export const meta = {
+  name: 'ensembles',
+  title: 'An ensemble attacked as a whole and through one member',
+  caption: 'The ensemble attacked as a whole and through one member: compare the two error rates with that of a single model.',
+  chapter: '9',
+} satisfies FigureMeta;
 
 export const ensembles = {
-  eps: { type: 'number', label: 'ε', symbol: 'ε', default: 0.25, min: 0, max: 0.5, step: 0.025 },
+  eps: { type: 'number', label: 'FGSM step', symbol: 'ε', default: 0.25, min: 0, max: 0.5, step: 0.025 },
   /** The first N official test digits (each ε attacks them twice through all twelve members). */
   sample: { type: 'choice', label: 'test digits', default: '500', options: ['100', '500', '1000', '10000'] as const },
   /** The convention the result line reads out (both are drawn). */
-  clip: { type: 'choice', label: 'x + η', default: 'clipped', options: ['clipped', 'unclipped'] as const },
+  clip: { type: 'choice', label: 'read out', default: 'clipped', options: ['clipped', 'unclipped'] as const },
 } satisfies StateTable;
 
 export type EnsemblesState = StateOf<typeof ensembles>;

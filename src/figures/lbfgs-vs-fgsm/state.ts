@@ -1,5 +1,13 @@
 /** The lbfgs-vs-fgsm figure's state (§2: Szegedy et al.'s L-BFGS attack beside one FGSM step, same digit, same model). */
-import type { StateOf, StateTable } from '../figures/kit/state.ts';
+import type { StateOf, StateTable } from '../kit/state.ts';
+import type { FigureMeta } from '../kit/figure.svelte.ts';
+
+export const meta = {
+  name: 'lbfgs-vs-fgsm',
+  title: 'L-BFGS against one FGSM step',
+  caption: 'The same digit attacked two ways: compare the two perturbations, their sizes and what each cost.',
+  chapter: '2',
+} satisfies FigureMeta;
 
 export const lbfgsVsFgsm = {
   /** FGSM's step size (the L-BFGS attack does not use it). */
@@ -9,7 +17,7 @@ export const lbfgsVsFgsm = {
   target: { type: 'integer', label: 'target class', default: 3, min: 0, max: 9 },
   model: { type: 'choice', label: 'model', default: 'softmax', options: ['softmax', 'maxout'] as const },
   /** What is on show: the L-BFGS result alone, both attacks, or both with what each cost. */
-  view: { type: 'choice', label: 'view', default: 'cost', options: ['lbfgs', 'both', 'cost'] as const },
+  view: { type: 'choice', label: 'show', default: 'cost', options: ['lbfgs', 'both', 'cost'] as const },
 } satisfies StateTable;
 
 export type LbfgsVsFgsmState = StateOf<typeof lbfgsVsFgsm>;
