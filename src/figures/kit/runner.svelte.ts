@@ -26,6 +26,11 @@ export interface RunnerOptions<K, R> {
   /** How many results to keep by key (default 1: only the shown one). */
   keep?: number;
   policy?: 'replace' | 'latest';
+  /**
+   * Stop the request in flight when the key moves on while `when` forbids the new one (default: it goes on and its
+   * result is kept): a figure that computes one thing at a time stops what no longer answers its state.
+   */
+  cancelStale?: boolean;
 }
 
 export class Runner<K, R> {
@@ -48,7 +53,10 @@ export class Runner<K, R> {
       $effect(() => {
         const key = o.key();
         const allowed = o.when ? o.when() : true;
-        untrack(() => allowed && key !== null && this.wish(key));
+        untrack(() => {
+          if (allowed && key !== null) this.wish(key);
+          else if (o.cancelStale && this.inflight !== null && (key === null || JSON.stringify(key) !== this.inflight)) this.cancel();
+        });
       });
       onDestroy(() => this.cancel());
     }
