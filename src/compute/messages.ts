@@ -4,7 +4,6 @@ import type { ConfidenceMap, ToyModel, ToyStep } from '../lib/analysis/rbf-toy.t
 import type { RbfImmunity } from '../lib/analysis/rbf-immunity.ts';
 import type { TransferGlanceRequest, TransferGlanceResult } from './transferGlance.ts';
 import type { AttackLadderDigitRequest, AttackLadderDigitResult, AttackLadderRequest, AttackLadderResult } from './attackLadder.ts';
-import type { SweepPoint } from '../lib/analysis/fgsm-sweep.ts';
 import type { RotationExample } from '../lib/attacks/rotation.ts';
 import type { RubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
@@ -72,27 +71,6 @@ export interface LinearGrowthResult {
   backend: BackendName;
   /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
   numTensors: number;
-}
-
-/** §4: FGSM error and mean confidence against ε on the first `sample` test digits, clipped and unclipped. */
-export interface FgsmSweepRequest {
-  type: 'fgsmSweep';
-  model: string;
-  sample: number;
-  epsilons: number[];
-}
-
-/**
- * §4: one ε of the sweep: the first `grid` digits attacked and, with `summary`, the whole sample's
- * error and confidence at exactly that ε (without it, the figure reads them off its curve).
- */
-export interface FgsmSweepPointRequest {
-  type: 'fgsmSweepPoint';
-  model: string;
-  sample: number;
-  epsilon: number;
-  grid: number;
-  summary: boolean;
 }
 
 /** §4: one test digit rotated by `angle` degrees toward its gradient (or by its smallest flipping angle, `atFlip`), and that angle. */
@@ -257,7 +235,7 @@ export interface NonRobustResult extends DdetResult {
   numTensors: number;
 }
 
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | AgreementRequest | TransferGlanceRequest | NonRobustRequest | InitRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | RubbishInputsRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest;
+export type Request = AttackLadderRequest | AttackLadderDigitRequest | AgreementRequest | TransferGlanceRequest | NonRobustRequest | InitRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | RubbishInputsRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -302,33 +280,6 @@ export interface ReproduceResult {
   sample: number;
   backend: BackendName;
   seconds: number;
-}
-
-export interface FgsmSweepResult {
-  model: string;
-  sample: number;
-  clipped: SweepPoint[];
-  unclipped: SweepPoint[];
-  backend: BackendName;
-  seconds: number;
-}
-
-/** The first digits of the sample after FGSM at one ε: images, predicted classes and their probabilities. */
-export interface FgsmGrid {
-  images: Float32Array;
-  predicted: Int32Array;
-  confidence: Float32Array;
-}
-
-export interface FgsmSweepPointResult {
-  model: string;
-  sample: number;
-  epsilon: number;
-  /** The whole sample at this ε; null when not asked for. */
-  clipped: SweepPoint | null;
-  unclipped: SweepPoint | null;
-  grid: { labels: Uint8Array; clipped: FgsmGrid; unclipped: FgsmGrid };
-  backend: BackendName;
 }
 
 export interface RotationExampleResult extends RotationExample {
@@ -382,8 +333,6 @@ export interface ResultOf {
   catalogue: CatalogueResult;
   reproduce: ReproduceResult;
   cancel: { cancelled: boolean };
-  fgsmSweep: FgsmSweepResult;
-  fgsmSweepPoint: FgsmSweepPointResult;
   rotationExample: RotationExampleResult;
   rotationSweep: RotationSweepResult;
   linearGrowth: LinearGrowthResult;

@@ -13,8 +13,6 @@ import { CancelledError } from '../lib/analysis/batch.ts';
 import { Reproduction, reproduceTable } from '../lib/analysis/reproduce.ts';
 import { PIXELS, toFloat } from '../lib/data/idx.ts';
 import { ComputeError, context, forgetModels, getManifest, getModel, getTestDigits, requireBackend, TEST_FILES } from './context.ts';
-import { DirectionCache, fgsmDirections, fgsmSweep, predictAt, sweepPoint } from '../lib/analysis/fgsm-sweep.ts';
-import { summarise } from '../lib/analysis/batch.ts';
 import type { DigitSample } from '../lib/analysis/reproduce.ts';
 import { rotationExample, smallestFlippingAngles } from '../lib/attacks/rotation.ts';
 import { growthSweep, logitShift } from '../lib/analysis/linear-growth.ts';
@@ -60,8 +58,6 @@ async function testSample(n: number): Promise<DigitSample> {
   const set = await getTestDigits(n);
   return { pixels: toFloat(set, 0, n), labels: set.labels.slice(0, n) };
 }
-/** FGSM directions per model and sample: moving ε in the fgsm-sweep figure costs forward passes only. */
-const sweepDirections = new DirectionCache();
 
 async function handle(id: number, request: Request): Promise<ResultOf[keyof ResultOf]> {
   const figure = figureHandlers.get(request.type);
@@ -154,44 +150,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
         digit = { ...(await logitShift(model.fns, model.params, pixels, set.labels[i], epsilon)), testDigit: i, pixels };
       }
       return { epsilon, sweep, digit, backend, numTensors: tf.memory().numTensors };
-    }
-    case 'fgsmSweep':
-    case 'fgsmSweepPoint': {
-      const backend = requireBackend();
-      const started = performance.now();
-      const epsilons = request.type === 'fgsmSweep' ? request.epsilons : [request.epsilon];
-      if (!Array.isArray(epsilons) || epsilons.length < 1 || epsilons.length > 201 || !epsilons.every((e) => Number.isFinite(e) && e >= 0 && e <= 1)) {
-        throw new ComputeError({ kind: 'input', message: `ε must be 1 to 201 numbers from 0 to 1, got ${String(epsilons).slice(0, 40)}` });
-      }
-      const model = await getModel(request.model);
-      const sample = await testSample(request.sample);
-      const progress = (fraction: number, label: string) => self.postMessage({ id, progress: { fraction, label } });
-      const direction = await sweepDirections.get(`${request.model}:${request.sample}`, () =>
-        fgsmDirections(model, sample, { onBatch: (done) => progress((0.15 * done) / request.sample, `${request.model}: ∇ₓJ on ${request.sample} digits`) }),
-      );
-      if (request.type === 'fgsmSweep') {
-        const curve = await fgsmSweep(model, sample, epsilons, { direction, onProgress: (f, label) => progress(0.15 + 0.85 * f, label), cancelled: () => context.cancelled.has(id) });
-        return { model: request.model, sample: request.sample, clipped: curve.clipped, unclipped: curve.unclipped, backend, seconds: (performance.now() - started) / 1000 };
-      }
-      const g = Math.max(0, Math.min(request.grid, 100, request.sample));
-      // without the summary only the grid's digits go through the model
-      const part = request.summary ? sample : { pixels: sample.pixels.subarray(0, g * PIXELS), labels: sample.labels.subarray(0, g) };
-      const at = async (clip: boolean) => {
-        const { images, predictions } = await predictAt(model, part, direction.subarray(0, part.labels.length * PIXELS), request.epsilon, clip);
-        const grid = { images: images.slice(0, g * PIXELS), predicted: predictions.predicted.slice(0, g), confidence: predictions.confidence.slice(0, g) };
-        return { point: request.summary ? sweepPoint(request.epsilon, summarise(predictions, sample.labels)) : null, grid };
-      };
-      const clipped = await at(true);
-      const unclipped = await at(false);
-      return {
-        model: request.model,
-        sample: request.sample,
-        epsilon: request.epsilon,
-        clipped: clipped.point,
-        unclipped: unclipped.point,
-        grid: { labels: sample.labels.slice(0, g), clipped: clipped.grid, unclipped: unclipped.grid },
-        backend,
-      };
     }
     case 'rotationExample': {
       const backend = requireBackend();

@@ -106,8 +106,8 @@ test('moving ε moves the error as FGSM says, and ε = 0.25 equals row 1 of the 
   await expect(page.locator('.fgsm-sweep .live')).toContainText('ε = 0.10, unclipped');
 
   // the paper's points are drawn as hollow markers labelled "paper"
-  await expect(page.locator('.fgsm-sweep .paper text', { hasText: 'paper, softmax: 99.9 %' })).toHaveCount(1);
-  await expect(page.locator('.fgsm-sweep .paper text', { hasText: 'paper, maxout: 97.6 %' })).toHaveCount(1);
+  await expect(page.locator('.fgsm-sweep .paper-mark-group text', { hasText: 'paper, softmax: 99.9 %' })).toHaveCount(1);
+  await expect(page.locator('.fgsm-sweep .paper-mark-group text', { hasText: 'paper, maxout: 97.6 %' })).toHaveCount(1);
 
   // ε = 0.25 on the curve against `npm run reproduce` (Node, wasm) on the same 1,000 digits
   const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'scripts/reproduce.ts', '--json', '--sample', '1000', '--rows', '1'], {
@@ -173,7 +173,7 @@ test('a bad URL value is refused or clamped with a message; ?step=N gives that s
   await expect(page.getByTestId('eps')).toHaveValue('0.25');
   await expect(page.getByTestId('clip-unclipped')).toBeChecked();
   await expect(page.getByTestId('model-maxout')).toBeChecked();
-  await expect(page.locator('.fgsm-sweep .paper')).toHaveCount(4);
+  await expect(page.locator('.fgsm-sweep .paper-mark-group')).toHaveCount(4);
   // a value named beside the step wins
   await page.goto('/embed/fgsm-sweep/?step=4&eps=0.3');
   await expect(page.getByTestId('eps')).toHaveValue('0.3');

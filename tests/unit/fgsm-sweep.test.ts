@@ -15,7 +15,7 @@ import { toFloat } from '../../src/lib/data/idx.ts';
 import { fgsmImages, predict, summarise, type Model } from '../../src/lib/analysis/batch.ts';
 import { reproduceTable } from '../../src/lib/analysis/reproduce.ts';
 import { DirectionCache, fgsmDirections, fgsmSweep, perturb } from '../../src/lib/analysis/fgsm-sweep.ts';
-import { SWEEP_EPSILONS } from '../../src/islands/fgsmSweep.state.ts';
+import { SWEEP_EPSILONS } from '../../src/figures/fgsm-sweep/state.ts';
 
 const N = 150;
 const test = loadMnist('test');

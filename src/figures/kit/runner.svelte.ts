@@ -32,6 +32,11 @@ export interface RunnerOptions<K, R> {
   policy?: 'replace' | 'latest' | ((inflight: K, next: K) => 'replace' | 'latest');
   /** Once a result is shown, wait this many ms after a change of key before asking (a burst of changes asks once). */
   delay?: number;
+  /**
+   * Stop the request in flight when the key moves on while `when` forbids the new one (default: it goes on and its
+   * result is kept): a figure that computes one thing at a time stops what no longer answers its state.
+   */
+  cancelStale?: boolean;
 }
 
 export class Runner<K, R> {
@@ -56,7 +61,10 @@ export class Runner<K, R> {
       $effect(() => {
         const key = o.key();
         const allowed = o.when ? o.when() : true;
-        untrack(() => allowed && key !== null && this.wish(key));
+        untrack(() => {
+          if (allowed && key !== null) this.wish(key);
+          else if (o.cancelStale && this.inflight !== null && (key === null || JSON.stringify(key) !== this.inflight)) this.cancel();
+        });
       });
       onDestroy(() => this.cancel());
     }

@@ -8,7 +8,7 @@ import { nodeModels } from '../../../scripts/lib/node-models.ts';
 import { loadMnist } from '../../../src/lib/data/mnist-node.ts';
 import { toFloat } from '../../../src/lib/data/idx.ts';
 import { fgsmSweep } from '../../../src/lib/analysis/fgsm-sweep.ts';
-import { SWEEP_EPSILONS } from '../../../src/islands/fgsmSweep.state.ts';
+import { SWEEP_EPSILONS } from '../../../src/figures/fgsm-sweep/state.ts';
 
 const n = Number(process.argv[2] ?? 100);
 const names = (process.argv[3] ?? 'softmax,maxout').split(',');

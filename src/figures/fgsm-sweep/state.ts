@@ -1,9 +1,17 @@
 /** The fgsm-sweep figure's state (§4: FGSM error and mean confidence against ε, softmax and maxout, and the adversarially trained maxout-adv and maxout-pgd). */
-import type { StateOf, StateTable } from '../figures/kit/state.ts';
+import type { StateOf, StateTable } from '../kit/state.ts';
+import type { FigureMeta } from '../kit/figure.svelte.ts';
+
+export const meta = {
+  name: 'fgsm-sweep',
+  title: 'FGSM error and confidence as ε grows',
+  caption: 'Move ε: the error climbs long before ε reaches the paper’s 0.25; the hollow markers are the paper’s own numbers.',
+  chapter: '4',
+} satisfies FigureMeta;
 
 export const fgsmSweep = {
   /** Steps of 0.025, the ε values of the curves, so the cursor always sits on a computed point. */
-  eps: { type: 'number', label: 'ε', symbol: 'ε', default: 0.25, min: 0, max: 0.5, step: 0.025 },
+  eps: { type: 'number', label: 'ε', default: 0.25, min: 0, max: 0.5, step: 0.025 },
   /** The model whose digits the grid shows (every shown model's curves are drawn). */
   model: { type: 'choice', label: 'digits attacked on', default: 'softmax', options: ['softmax', 'maxout', 'maxout-adv', 'maxout-pgd'] as const },
   /**
