@@ -6,7 +6,6 @@ import type { LbfgsVsFgsmRequest, LbfgsVsFgsmResult } from './lbfgsVsFgsm.ts';
 import type { TransferGlanceRequest, TransferGlanceResult } from './transferGlance.ts';
 import type { AttackLadderDigitRequest, AttackLadderDigitResult, AttackLadderRequest, AttackLadderResult } from './attackLadder.ts';
 import type { SweepPoint } from '../lib/analysis/fgsm-sweep.ts';
-import type { RotationExample } from '../lib/attacks/rotation.ts';
 import type { RubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
 import type { EnsembleFigure } from '../lib/analysis/ensembles.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
@@ -105,22 +104,6 @@ export interface FgsmSweepPointRequest {
   epsilon: number;
   grid: number;
   summary: boolean;
-}
-
-/** §4: one test digit rotated by `angle` degrees toward its gradient (or by its smallest flipping angle, `atFlip`), and that angle. */
-export interface RotationExampleRequest {
-  type: 'rotationExample';
-  model: string;
-  digit: number;
-  angle: number;
-  atFlip?: boolean;
-}
-
-/** §4: the smallest flipping rotation of each of the first `sample` test digits. */
-export interface RotationSweepRequest {
-  type: 'rotationSweep';
-  model: string;
-  sample: number;
 }
 
 /** Appendix A: `count` seeded Gaussian inputs N(0, σ²I) scored by softmax, maxout and RBF (rows 18 and 20 at this σ). */
@@ -326,7 +309,7 @@ export interface AdversarialTrainingResult {
   numTensors: number;
 }
 
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | AdversarialTrainingRequest | AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
+export type Request = AttackLadderRequest | AttackLadderDigitRequest | AdversarialTrainingRequest | AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | LoseContextRequest | BenchRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -412,28 +395,6 @@ export interface FgsmSweepPointResult {
   backend: BackendName;
 }
 
-export interface RotationExampleResult extends RotationExample {
-  digit: number;
-  /** The angle x was rotated by, degrees. */
-  angle: number;
-  trueLabel: number;
-  clean: Float32Array;
-  /** The smallest rotation that flips this digit, degrees (0: wrong already; Infinity: none up to 90°). */
-  flipAngle: number;
-  backend: BackendName;
-}
-
-export interface RotationSweepResult {
-  model: string;
-  sample: number;
-  /** Per digit, degrees: 0 when the model is wrong already, Infinity when no angle up to `maxDegrees` flips it. */
-  angles: Float32Array;
-  maxDegrees: number;
-  resolution: number;
-  backend: BackendName;
-  seconds: number;
-}
-
 export interface RubbishInputsResult extends RubbishFigure {
   backend: BackendName;
   seconds: number;
@@ -476,8 +437,6 @@ export interface ResultOf {
   cancel: { cancelled: boolean };
   fgsmSweep: FgsmSweepResult;
   fgsmSweepPoint: FgsmSweepPointResult;
-  rotationExample: RotationExampleResult;
-  rotationSweep: RotationSweepResult;
   linearGrowth: LinearGrowthResult;
   loseContext: { lost: boolean; backend: BackendName };
   bench: BenchResult;
