@@ -4,7 +4,6 @@ import type { ConfidenceMap, ToyModel, ToyStep } from '../lib/analysis/rbf-toy.t
 import type { RbfImmunity } from '../lib/analysis/rbf-immunity.ts';
 import type { TransferGlanceRequest, TransferGlanceResult } from './transferGlance.ts';
 import type { AttackLadderDigitRequest, AttackLadderDigitResult, AttackLadderRequest, AttackLadderResult } from './attackLadder.ts';
-import type { RotationExample } from '../lib/attacks/rotation.ts';
 import type { RubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
 import type { AgreementFigure } from '../lib/analysis/agreement.ts';
@@ -71,22 +70,6 @@ export interface LinearGrowthResult {
   backend: BackendName;
   /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
   numTensors: number;
-}
-
-/** §4: one test digit rotated by `angle` degrees toward its gradient (or by its smallest flipping angle, `atFlip`), and that angle. */
-export interface RotationExampleRequest {
-  type: 'rotationExample';
-  model: string;
-  digit: number;
-  angle: number;
-  atFlip?: boolean;
-}
-
-/** §4: the smallest flipping rotation of each of the first `sample` test digits. */
-export interface RotationSweepRequest {
-  type: 'rotationSweep';
-  model: string;
-  sample: number;
 }
 
 /** Appendix A: `count` seeded Gaussian inputs N(0, σ²I) scored by softmax, maxout and RBF (rows 18 and 20 at this σ). */
@@ -235,7 +218,7 @@ export interface NonRobustResult extends DdetResult {
   numTensors: number;
 }
 
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | AgreementRequest | TransferGlanceRequest | NonRobustRequest | InitRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | RubbishInputsRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest;
+export type Request = AttackLadderRequest | AttackLadderDigitRequest | AgreementRequest | TransferGlanceRequest | NonRobustRequest | InitRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | LoseContextRequest | BenchRequest | RubbishInputsRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -282,28 +265,6 @@ export interface ReproduceResult {
   seconds: number;
 }
 
-export interface RotationExampleResult extends RotationExample {
-  digit: number;
-  /** The angle x was rotated by, degrees. */
-  angle: number;
-  trueLabel: number;
-  clean: Float32Array;
-  /** The smallest rotation that flips this digit, degrees (0: wrong already; Infinity: none up to 90°). */
-  flipAngle: number;
-  backend: BackendName;
-}
-
-export interface RotationSweepResult {
-  model: string;
-  sample: number;
-  /** Per digit, degrees: 0 when the model is wrong already, Infinity when no angle up to `maxDegrees` flips it. */
-  angles: Float32Array;
-  maxDegrees: number;
-  resolution: number;
-  backend: BackendName;
-  seconds: number;
-}
-
 export interface RubbishInputsResult extends RubbishFigure {
   backend: BackendName;
   seconds: number;
@@ -333,8 +294,6 @@ export interface ResultOf {
   catalogue: CatalogueResult;
   reproduce: ReproduceResult;
   cancel: { cancelled: boolean };
-  rotationExample: RotationExampleResult;
-  rotationSweep: RotationSweepResult;
   linearGrowth: LinearGrowthResult;
   loseContext: { lost: boolean; backend: BackendName };
   bench: BenchResult;

@@ -14,7 +14,6 @@ import { Reproduction, reproduceTable } from '../lib/analysis/reproduce.ts';
 import { PIXELS, toFloat } from '../lib/data/idx.ts';
 import { ComputeError, context, forgetModels, getManifest, getModel, getTestDigits, requireBackend, TEST_FILES } from './context.ts';
 import type { DigitSample } from '../lib/analysis/reproduce.ts';
-import { rotationExample, smallestFlippingAngles } from '../lib/attacks/rotation.ts';
 import { growthSweep, logitShift } from '../lib/analysis/linear-growth.ts';
 import { agreementFigure } from '../lib/analysis/agreement.ts';
 import { rbfMnist, rbfToy } from './rbfImmunity.ts';
@@ -52,7 +51,7 @@ function requestContext(id: number, name: string, backend: NonNullable<typeof co
 
 declare const self: DedicatedWorkerGlobalScope;
 
-/** The first n test digits (fgsm-sweep, rotation). */
+/** The first n test digits (fgsm-sweep, and the figures' handlers through their context). */
 async function testSample(n: number): Promise<DigitSample> {
   if (!Number.isInteger(n) || n < 1 || n > 10000) throw new ComputeError({ kind: 'input', message: `the sample must be 1 to 10,000 digits, got ${n}` });
   const set = await getTestDigits(n);
@@ -151,23 +150,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       }
       return { epsilon, sweep, digit, backend, numTensors: tf.memory().numTensors };
     }
-    case 'rotationExample': {
-      const backend = requireBackend();
-      const i = request.digit;
-      if (!Number.isInteger(i) || i < 0 || i > 9999) throw new ComputeError({ kind: 'input', message: `test digit ${i} does not exist (0 to 9999)` });
-      if (!Number.isFinite(request.angle) || request.angle < 0 || request.angle > 90) {
-        throw new ComputeError({ kind: 'input', message: `the angle must be 0° to 90°, got ${request.angle}` });
-      }
-      const model = await getModel(request.model);
-      const set = await getTestDigits(i + 1);
-      const pixels = toFloat(set, i, i + 1);
-      const trueLabel = set.labels[i];
-      const flipAngle = (await smallestFlippingAngles(model, pixels, [trueLabel])).angles[0];
-      // at the flip: the first hundredth of a degree past it (the flipping angle is known to 0.0005°)
-      const angle = request.atFlip && flipAngle > 0 && Number.isFinite(flipAngle) ? Math.ceil((flipAngle + 0.001) * 100) / 100 : request.angle;
-      const ex = await rotationExample(model, pixels, trueLabel, angle);
-      return { ...ex, digit: i, angle, trueLabel, clean: pixels, flipAngle, backend };
-    }
     case 'nonRobust':
       return nonRobust(id, request, (progress) => self.postMessage({ id, progress }));
     case 'attackLadder':
@@ -176,17 +158,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       return handleAttackLadderDigit(request);
     case 'transferGlance':
       return handleTransferGlance(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }), () => context.cancelled.has(id));
-    case 'rotationSweep': {
-      const backend = requireBackend();
-      const started = performance.now();
-      const model = await getModel(request.model);
-      const sample = await testSample(request.sample);
-      const r = await smallestFlippingAngles(model, sample.pixels, sample.labels, {
-        onProgress: (fraction, label) => self.postMessage({ id, progress: { fraction, label } }),
-        cancelled: () => context.cancelled.has(id),
-      });
-      return { model: request.model, sample: request.sample, ...r, backend, seconds: (performance.now() - started) / 1000 };
-    }
     case 'rubbishInputs': {
       const backend = requireBackend();
       const started = performance.now();

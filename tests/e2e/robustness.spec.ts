@@ -12,7 +12,7 @@ import { lbfgsVsFgsm } from '../../src/figures/lbfgs-vs-fgsm/state.ts';
 import { transferGlance } from '../../src/islands/transferGlance.state.ts';
 import { linearGrowth } from '../../src/islands/linearGrowth.state.ts';
 import { fgsmSweep } from '../../src/figures/fgsm-sweep/state.ts';
-import { rotation } from '../../src/islands/rotation.state.ts';
+import { rotation } from '../../src/figures/rotation/state.ts';
 import { logistic3v7 } from '../../src/islands/logistic3v7.state.ts';
 import { adversarialVsWeightDecay } from '../../src/figures/adversarial-vs-weight-decay/state.ts';
 import { adversarialTraining } from '../../src/figures/adversarial-training/state.ts';

@@ -82,7 +82,7 @@ import { figures } from '../../src/islands/registry.ts';
 import { fgsmHeroSteps } from '../../src/figures/fgsm-hero/state.ts';
 import { linearGrowthSteps } from '../../src/islands/linearGrowth.state.ts';
 import { fgsmSweepSteps } from '../../src/figures/fgsm-sweep/state.ts';
-import { rotationSteps } from '../../src/islands/rotation.state.ts';
+import { rotationSteps } from '../../src/figures/rotation/state.ts';
 import { adversarialTrainingResultsSteps } from '../../src/islands/adversarialTrainingResults.state.ts';
 import { adversarialSliceSteps } from '../../src/figures/adversarial-slice/state.ts';
 import { logitSurfaceSteps } from '../../src/figures/logit-surface/state.ts';

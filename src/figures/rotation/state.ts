@@ -1,5 +1,13 @@
 /** The rotation figure's state (§4: rotating x toward ∇ₓJ in the plane of x and ∇ₓJ, keeping ‖x‖). */
-import type { StateOf, StateTable } from '../figures/kit/state.ts';
+import type { StateOf, StateTable } from '../kit/state.ts';
+import type { FigureMeta } from '../kit/figure.svelte.ts';
+
+export const meta = {
+  name: 'rotation',
+  title: 'Rotating x toward its gradient',
+  caption: 'Turn θ: x keeps its length and barely changes, yet a few degrees toward ∇ₓJ flip most digits.',
+  chapter: '4',
+} satisfies FigureMeta;
 
 export const rotation = {
   /** The rotation angle, degrees. */
