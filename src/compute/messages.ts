@@ -1,5 +1,4 @@
 /** The typed messages between the page and the compute worker. */
-import type { RowResult } from '../lib/analysis/reproduce.ts';
 import type { ConfidenceMap, ToyModel, ToyStep } from '../lib/analysis/rbf-toy.ts';
 import type { RbfImmunity } from '../lib/analysis/rbf-immunity.ts';
 import type { TransferGlanceRequest, TransferGlanceResult } from './transferGlance.ts';
@@ -32,16 +31,6 @@ export interface TensorCountRequest {
 /** What the shipped models are and weigh (from the manifest), before any is loaded. */
 export interface CatalogueRequest {
   type: 'catalogue';
-}
-
-/** The paper's results table recomputed on the first `sample` test digits. */
-export interface ReproduceRequest {
-  type: 'reproduce';
-  sample: number;
-  /** The paper's row numbers, or the names of the rows beyond the paper ("pgd", …); all when absent. */
-  rows?: (number | string)[];
-  /** Digits for the rows beyond the paper (at most `sample`; default 1,000 or `sample` when smaller; 0 leaves them out). */
-  beyondSample?: number;
 }
 
 /** Stops the request with the given id at its next batch. */
@@ -218,7 +207,7 @@ export interface NonRobustResult extends DdetResult {
   numTensors: number;
 }
 
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | AgreementRequest | TransferGlanceRequest | NonRobustRequest | InitRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | LoseContextRequest | BenchRequest | RubbishInputsRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest;
+export type Request = AttackLadderRequest | AttackLadderDigitRequest | AgreementRequest | TransferGlanceRequest | NonRobustRequest | InitRequest | TensorCountRequest | CatalogueRequest | CancelRequest | LinearGrowthRequest | LoseContextRequest | BenchRequest | RubbishInputsRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -258,13 +247,6 @@ export interface CatalogueResult {
   digitFiles: { sample: number; file: string; bytes: number }[];
 }
 
-export interface ReproduceResult {
-  rows: RowResult[];
-  sample: number;
-  backend: BackendName;
-  seconds: number;
-}
-
 export interface RubbishInputsResult extends RubbishFigure {
   backend: BackendName;
   seconds: number;
@@ -292,7 +274,6 @@ export interface ResultOf {
   init: InitResult;
   memory: MemoryResult;
   catalogue: CatalogueResult;
-  reproduce: ReproduceResult;
   cancel: { cancelled: boolean };
   linearGrowth: LinearGrowthResult;
   loseContext: { lost: boolean; backend: BackendName };

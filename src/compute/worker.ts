@@ -10,7 +10,7 @@ import { bench } from './bench.ts';
 import type { ComputeErrorInfo, Request, ResultOf } from './messages.ts';
 import { ModelLoadError } from '../lib/models/loader.ts';
 import { CancelledError } from '../lib/analysis/batch.ts';
-import { Reproduction, reproduceTable } from '../lib/analysis/reproduce.ts';
+import { Reproduction } from '../lib/analysis/reproduce.ts';
 import { PIXELS, toFloat } from '../lib/data/idx.ts';
 import { ComputeError, context, forgetModels, getManifest, getModel, getTestDigits, requireBackend, TEST_FILES } from './context.ts';
 import type { DigitSample } from '../lib/analysis/reproduce.ts';
@@ -98,28 +98,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
         models: m.models.map((e) => ({ name: e.name, title: e.title, bytes: e.weights.reduce((n, w) => n + w.bytes, 0), metrics: { ...e.metrics } })),
         digitFiles: sizes,
       };
-    }
-    case 'reproduce': {
-      const backend = requireBackend();
-      const n = request.sample;
-      if (!Number.isInteger(n) || n < 1 || n > 10000) throw new ComputeError({ kind: 'input', message: `the sample must be 1 to 10,000 digits, got ${n}` });
-      const beyond = request.beyondSample;
-      if (beyond !== undefined && (!Number.isInteger(beyond) || beyond < 0 || beyond > n)) {
-        throw new ComputeError({ kind: 'input', message: `the rows beyond the paper need 0 to ${n.toLocaleString('en-US')} digits, got ${beyond}` });
-      }
-      const started = performance.now();
-      const set = await getTestDigits(n);
-      const rows = await reproduceTable(
-        {
-          model: getModel,
-          beyondSample: beyond,
-          test: { pixels: toFloat(set, 0, n), labels: set.labels.slice(0, n) },
-          onProgress: (fraction, label) => self.postMessage({ id, progress: { fraction, label } }),
-          cancelled: () => context.cancelled.has(id),
-        },
-        request.rows,
-      );
-      return { rows, sample: n, backend, seconds: (performance.now() - started) / 1000 };
     }
     case 'linearGrowth': {
       const backend = requireBackend();

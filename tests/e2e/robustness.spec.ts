@@ -24,7 +24,7 @@ import { adversarialSlice } from '../../src/figures/adversarial-slice/state.ts';
 import { logitSurface } from '../../src/figures/logit-surface/state.ts';
 import { agreement } from '../../src/islands/agreement.state.ts';
 import { ensembles } from '../../src/figures/ensembles/state.ts';
-import { reproduceTable } from '../../src/islands/reproduceTable.state.ts';
+import { reproduceTable } from '../../src/figures/reproduce-table/state.ts';
 import { rubbishInputs } from '../../src/islands/rubbishInputs.state.ts';
 import { nonRobustFeatures } from '../../src/islands/nonRobustFeatures.state.ts';
 import { attackLadder } from '../../src/islands/attackLadder.state.ts';

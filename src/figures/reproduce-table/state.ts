@@ -1,5 +1,13 @@
 /** The reproduce-table figure's state: how many test digits to compute the table on, and the rows beyond the paper on. */
-import type { StateTable } from '../figures/kit/state.ts';
+import type { StateOf, StateTable } from '../kit/state.ts';
+import type { FigureMeta } from '../kit/figure.svelte.ts';
+
+export const meta = {
+  name: 'reproduce-table',
+  title: 'The paper’s MNIST results, recomputed in your browser',
+  caption: 'Each row recomputed from this site’s own models: the paper’s number beside ours, FGSM examples clipped to [0, 1], not clipped, and made in the paper’s setting.',
+  chapter: '10',
+} satisfies FigureMeta;
 
 export const reproduceTable = {
   sample: { type: 'choice', label: 'test digits', default: '1000', options: ['1000', '10000'] as const },
@@ -8,3 +16,6 @@ export const reproduceTable = {
   /** Compute as soon as the figure is near the screen (for a slide), without waiting for the button. */
   run: { type: 'boolean', label: 'compute on load', default: false },
 } satisfies StateTable;
+
+/** The table has no scroll steps. */
+export const reproduceTableSteps: Partial<StateOf<typeof reproduceTable>>[] = [];

@@ -1,0 +1,19 @@
+/** The paper's results table recomputed in the worker: reproduce-table and adversarial-training-results ask for it. No TensorFlow.js here. */
+import { defineRequest } from '../../compute/protocol.ts';
+import type { RowResult } from '../../lib/analysis/reproduce.ts';
+
+export interface ReproduceRequest {
+  /** The first `sample` official test digits. */
+  sample: number;
+  /** The paper's row numbers, or the names of the rows beyond the paper ("pgd", …); all when absent. */
+  rows?: (number | string)[];
+  /** Digits for the rows beyond the paper (at most `sample`; default 1,000 or `sample` when smaller; 0 leaves them out). */
+  beyondSample?: number;
+}
+
+export interface ReproduceResult {
+  rows: RowResult[];
+  sample: number;
+}
+
+export const reproduce = defineRequest<ReproduceRequest, ReproduceResult>('reproduce');
