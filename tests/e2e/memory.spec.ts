@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { liveFigures } from '../../src/islands/registry.ts';
+import { liveFigures } from '../../src/figures/index.ts';
 
 /**
  * No figure leaks tensors: on each §1–§4 embed page, the compute worker holds as many tensors after

@@ -8,7 +8,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { liveFigures } from '../../src/islands/registry.ts';
+import { liveFigures } from '../../src/figures/index.ts';
 
 const dist = process.env.E2E_DIST ?? 'dist';
 /** A string of TensorFlow.js's core (its warning when it runs in Node without tfjs-node): it marks a chunk that holds it. */

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { existsSync } from 'node:fs';
-import { liveFigures } from '../../src/islands/registry.ts';
+import { liveFigures } from '../../src/figures/index.ts';
 import { ORIGIN, watch } from './helpers.ts';
 
 test('every live figure has a committed thumbnail for the gallery and the no-JavaScript page', () => {

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { heroResult, ORIGIN, STRICT_ORIGIN, SUB_ORIGIN, watch } from './helpers.ts';
-import { liveFigures } from '../../src/islands/registry.ts';
+import { liveFigures } from '../../src/figures/index.ts';
 
 const STRICT = STRICT_ORIGIN;
 

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { liveFigures } from '../../src/islands/registry.ts';
+import { liveFigures } from '../../src/figures/index.ts';
 import { ORIGIN, watch } from './helpers.ts';
 
 /**

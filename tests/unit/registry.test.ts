@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { figures } from '../../src/islands/registry.ts';
+import { figures } from '../../src/figures/index.ts';
 import { compareChapters } from '../../src/components/chapters.ts';
 
 // the article's chapters in the order the article page sorts them (src/components/chapters.ts)

@@ -78,27 +78,27 @@ describe('a figure state table', () => {
   });
 });
 
-import { figures } from '../../src/islands/registry.ts';
+import { figures } from '../../src/figures/index.ts';
 import { fgsmHeroSteps } from '../../src/figures/fgsm-hero/state.ts';
-import { linearGrowthSteps } from '../../src/islands/linearGrowth.state.ts';
+import { linearGrowthSteps } from '../../src/figures/linear-growth/state.ts';
 import { fgsmSweepSteps } from '../../src/figures/fgsm-sweep/state.ts';
 import { rotationSteps } from '../../src/figures/rotation/state.ts';
-import { adversarialTrainingResultsSteps } from '../../src/islands/adversarialTrainingResults.state.ts';
+import { adversarialTrainingResultsSteps } from '../../src/figures/adversarial-training-results/state.ts';
 import { adversarialSliceSteps } from '../../src/figures/adversarial-slice/state.ts';
 import { logitSurfaceSteps } from '../../src/figures/logit-surface/state.ts';
-import { agreementSteps } from '../../src/islands/agreement.state.ts';
-import { rbfImmunitySteps } from '../../src/islands/rbfImmunity.state.ts';
-import { maxoutFiltersSteps } from '../../src/islands/maxoutFilters.state.ts';
+import { agreementSteps } from '../../src/figures/agreement/state.ts';
+import { rbfImmunitySteps } from '../../src/figures/rbf-immunity/state.ts';
+import { maxoutFiltersSteps } from '../../src/figures/maxout-filters/state.ts';
 import { lbfgsVsFgsmSteps } from '../../src/figures/lbfgs-vs-fgsm/state.ts';
-import { transferGlanceSteps } from '../../src/islands/transferGlance.state.ts';
-import { nonRobustFeaturesSteps } from '../../src/islands/nonRobustFeatures.state.ts';
+import { transferGlanceSteps } from '../../src/figures/transfer-glance/state.ts';
+import { nonRobustFeaturesSteps } from '../../src/figures/non-robust-features/state.ts';
 import { adversarialTrainingSteps } from '../../src/figures/adversarial-training/state.ts';
-import { logistic3v7Steps } from '../../src/islands/logistic3v7.state.ts';
+import { logistic3v7Steps } from '../../src/figures/logistic-3v7/state.ts';
 import { adversarialVsWeightDecaySteps } from '../../src/figures/adversarial-vs-weight-decay/state.ts';
 import { logitSweepSteps } from '../../src/figures/logit-sweep/state.ts';
-import { rubbishInputsSteps } from '../../src/islands/rubbishInputs.state.ts';
+import { rubbishInputsSteps } from '../../src/figures/rubbish-inputs/state.ts';
 import { ensemblesSteps } from '../../src/figures/ensembles/state.ts';
-import { attackLadderSteps } from '../../src/islands/attackLadder.state.ts';
+import { attackLadderSteps } from '../../src/figures/attack-ladder/state.ts';
 
 describe('the figure registry', () => {
   it('gives each figure the number of scroll steps its state table lists', () => {

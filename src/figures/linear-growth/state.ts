@@ -1,5 +1,13 @@
 /** The linear-growth figure's state (§3, the linear explanation as an experiment). */
-import type { StateOf, StateTable } from '../figures/kit/state.ts';
+import type { StateOf, StateTable } from '../kit/state.ts';
+import type { FigureMeta } from '../kit/figure.svelte.ts';
+
+export const meta = {
+  name: 'linear-growth',
+  title: "wᵀη grows with n; ‖η‖∞ stays ε",
+  caption: "Drag n and ε: no coordinate of η moves by more than ε, yet wᵀη climbs in proportion to n, on random weights and on a trained model alike.",
+  chapter: '3',
+} satisfies FigureMeta;
 
 export const linearGrowth = {
   /** Input dimensions of the random linear model; the figure highlights this n on its sweep. */

@@ -1,5 +1,13 @@
 /** The adversarial-training-results figure's state (§6: the shipped maxout networks with and without adversarial training, rows 2, 7, 10, 11 and 12). */
-import type { StateOf, StateTable } from '../figures/kit/state.ts';
+import type { StateOf, StateTable } from '../kit/state.ts';
+import type { FigureMeta } from '../kit/figure.svelte.ts';
+
+export const meta = {
+  name: 'adversarial-training-results',
+  title: "Adversarial training, measured on the shipped networks",
+  caption: "Bars are ours, computed now from the shipped models; hollow circles are the paper's numbers. Compare maxout-adv's bars with the others'.",
+  chapter: '6',
+} satisfies FigureMeta;
 
 export const adversarialTrainingResults = {
   /** The first N official test digits. */

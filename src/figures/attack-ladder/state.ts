@@ -1,5 +1,13 @@
 /** The attack-ladder figure's state (what the field learned after 2015: FGSM against stronger attacks). */
-import type { StateOf, StateTable } from '../figures/kit/state.ts';
+import type { StateOf, StateTable } from '../kit/state.ts';
+import type { FigureMeta } from '../kit/figure.svelte.ts';
+
+export const meta = {
+  name: 'attack-ladder',
+  title: "The attack ladder: FGSM against stronger attacks",
+  caption: "The error of one model under attacks of growing strength, all within the same ε: a model that only resists FGSM falls on the rungs above it.",
+  chapter: 'after-2015',
+} satisfies FigureMeta;
 
 export const attackLadder = {
   /** The model attacked; maxout-pgd is offered where the build ships it. */

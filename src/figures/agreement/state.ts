@@ -1,5 +1,13 @@
 /** The agreement figure's state (§8, row 15: maxout's FGSM examples fed to softmax and RBF, and the models' effective weights). */
-import type { StateOf, StateTable } from '../figures/kit/state.ts';
+import type { StateOf, StateTable } from '../kit/state.ts';
+import type { FigureMeta } from '../kit/figure.svelte.ts';
+
+export const meta = {
+  name: 'agreement',
+  title: "Maxout’s adversarial digits, read by softmax and RBF",
+  caption: "FGSM ε = 0.25 examples made on maxout. Diagonal: how often each model errs on them; off the diagonal: how often two models that both err pick the same class. ○ the paper’s numbers.",
+  chapter: '8',
+} satisfies FigureMeta;
 
 export const agreement = {
   /** The first N official test digits. */

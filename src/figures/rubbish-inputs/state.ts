@@ -1,6 +1,14 @@
 /** The rubbish-inputs figure's state (Appendix A: Gaussian noise N(0, σ²I) shown to softmax, maxout and RBF). */
-import type { StateOf, StateTable } from '../figures/kit/state.ts';
-import { RUBBISH_SEED } from '../lib/analysis/page-values.ts';
+import type { StateOf, StateTable } from '../kit/state.ts';
+import { RUBBISH_SEED } from '../../lib/analysis/page-values.ts';
+import type { FigureMeta } from '../kit/figure.svelte.ts';
+
+export const meta = {
+  name: 'rubbish-inputs',
+  title: "Rubbish inputs: Gaussian noise, confidently classified",
+  caption: "Gaussian noise shown to each model: count how often some class passes p = 0.5, and see which classes the noise is given.",
+  chapter: 'A',
+} satisfies FigureMeta;
 
 export const rubbishInputs = {
   /** σ of the noise (the paper's: 1). */
