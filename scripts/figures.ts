@@ -16,7 +16,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 import { ensureChromium } from './find-chromium.mjs';
-import { liveFigures } from '../src/islands/registry.ts';
+import { liveFigures } from '../src/figures/index.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string) => {

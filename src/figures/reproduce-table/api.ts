@@ -9,6 +9,8 @@ export interface ReproduceRequest {
   rows?: (number | string)[];
   /** Digits for the rows beyond the paper (at most `sample`; default 1,000 or `sample` when smaller; 0 leaves them out). */
   beyondSample?: number;
+  /** Also compute each FGSM row in the paper's setting (default true; a figure that does not show it leaves it out). */
+  paperSetting?: boolean;
 }
 
 export interface ReproduceResult {
