@@ -140,40 +140,6 @@ export interface RubbishInputsRequest {
   seed: number;
 }
 
-/** §6, the paper's Fig. 3: first-layer filters of maxout and maxout-adv, `rows` units from rank `first` in the order `sort`, and every filter's localisation in a `window` × `window` window. */
-export interface MaxoutFiltersRequest {
-  type: 'maxoutFilters';
-  window: number;
-  first: number;
-  rows: number;
-  sort: 'unit' | 'localisation';
-}
-
-export interface MaxoutFiltersResult {
-  window: number;
-  /** The localisation of a uniform filter, window² / 784. */
-  uniform: number;
-  first: number;
-  sort: 'unit' | 'localisation';
-  models: {
-    name: string;
-    pieces: number;
-    unitCount: number;
-    /** The units shown, in order. */
-    units: number[];
-    /** Their filters, unit by unit, piece by piece, 784 weights each. */
-    filters: Float32Array;
-    /** Every filter's localisation (unit-major) and each unit's mean. */
-    localisation: Float32Array;
-    unitLocalisation: Float32Array;
-    median: number;
-    p90: number;
-    mean: number;
-  }[];
-  backend: BackendName;
-  numTensors: number;
-}
-
 /** §7, the 2-D toy: two seeded blobs, a linear and an RBF unit trained live, their confidence over a grid × grid map, and one FGSM step of size ε from training point `point`. */
 export interface RbfToyRequest {
   type: 'rbfToy';
@@ -285,7 +251,7 @@ export interface NonRobustResult extends DdetResult {
   numTensors: number;
 }
 
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest;
+export type Request = AttackLadderRequest | AttackLadderDigitRequest | AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | RbfToyRequest | RbfMnistRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -436,7 +402,6 @@ export interface ResultOf {
   lbfgsVsFgsm: LbfgsVsFgsmResult;
   transferGlance: TransferGlanceResult;
   nonRobust: NonRobustResult;
-  maxoutFilters: MaxoutFiltersResult;
   rubbishInputs: RubbishInputsResult;
   logitSweep: LogitSweepResult;
   init: InitResult;

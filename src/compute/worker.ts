@@ -25,7 +25,6 @@ import { handleLbfgsVsFgsm } from './lbfgsVsFgsm.ts';
 import { handleAttackLadder, handleAttackLadderDigit } from './attackLadder.ts';
 import { handleTransferGlance } from './transferGlance.ts';
 import { nonRobust } from './non-robust-handler.ts';
-import { maxoutFilters } from './maxoutFilters.ts';
 import { LOGISTIC_MODELS, logistic3v7Figure, type LogisticModelName } from '../lib/analysis/logistic-3v7.ts';
 import { checkSweepOptions, logitSweep } from '../lib/analysis/logit-sweep.ts';
 import { checkRubbishOptions, rubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
@@ -305,8 +304,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       });
       return { ...figure, backend, numTensors: tf.memory().numTensors };
     }
-    case 'maxoutFilters':
-      return maxoutFilters(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }));
     case 'rbfToy':
       return rbfToy(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }));
     case 'rbfMnist':

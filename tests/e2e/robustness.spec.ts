@@ -17,7 +17,7 @@ import { logistic3v7 } from '../../src/islands/logistic3v7.state.ts';
 import { adversarialVsWeightDecay } from '../../src/figures/adversarial-vs-weight-decay/state.ts';
 import { adversarialTraining } from '../../src/figures/adversarial-training/state.ts';
 import { adversarialTrainingResults } from '../../src/islands/adversarialTrainingResults.state.ts';
-import { maxoutFilters } from '../../src/islands/maxoutFilters.state.ts';
+import { maxoutFilters } from '../../src/figures/maxout-filters/state.ts';
 import { rbfImmunity } from '../../src/islands/rbfImmunity.state.ts';
 import { logitSweep } from '../../src/islands/logitSweep.state.ts';
 import { adversarialSlice } from '../../src/figures/adversarial-slice/state.ts';

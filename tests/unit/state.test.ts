@@ -88,7 +88,7 @@ import { adversarialSliceSteps } from '../../src/figures/adversarial-slice/state
 import { logitSurfaceSteps } from '../../src/islands/logitSurface.state.ts';
 import { agreementSteps } from '../../src/islands/agreement.state.ts';
 import { rbfImmunitySteps } from '../../src/islands/rbfImmunity.state.ts';
-import { maxoutFiltersSteps } from '../../src/islands/maxoutFilters.state.ts';
+import { maxoutFiltersSteps } from '../../src/figures/maxout-filters/state.ts';
 import { lbfgsVsFgsmSteps } from '../../src/islands/lbfgsVsFgsm.state.ts';
 import { transferGlanceSteps } from '../../src/islands/transferGlance.state.ts';
 import { nonRobustFeaturesSteps } from '../../src/islands/nonRobustFeatures.state.ts';

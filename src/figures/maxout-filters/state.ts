@@ -1,5 +1,13 @@
 /** The maxout-filters figure's state (§6, the paper's Fig. 3: first-layer filters of maxout and maxout-adv). */
-import type { StateOf, StateTable } from '../figures/kit/state.ts';
+import type { StateOf, StateTable } from '../kit/state.ts';
+import type { FigureMeta } from '../kit/figure.svelte.ts';
+
+export const meta = {
+  name: 'maxout-filters',
+  title: 'First-layer maxout filters, ordinary and adversarially trained',
+  caption: "Each row is one unit, its five pieces side by side; red weights raise the piece, blue ones lower it. The number is the share of the unit's energy in its best window.",
+  chapter: '6',
+} satisfies FigureMeta;
 
 /** Units shown at a time. */
 export const FILTER_ROWS = 6;
