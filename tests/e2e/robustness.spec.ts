@@ -16,7 +16,7 @@ import { rotation } from '../../src/islands/rotation.state.ts';
 import { logistic3v7 } from '../../src/islands/logistic3v7.state.ts';
 import { adversarialVsWeightDecay } from '../../src/figures/adversarial-vs-weight-decay/state.ts';
 import { adversarialTraining } from '../../src/figures/adversarial-training/state.ts';
-import { adversarialTrainingResults } from '../../src/islands/adversarialTrainingResults.state.ts';
+import { adversarialTrainingResults } from '../../src/figures/adversarial-training-results/state.ts';
 import { maxoutFilters } from '../../src/figures/maxout-filters/state.ts';
 import { rbfImmunity } from '../../src/islands/rbfImmunity.state.ts';
 import { logitSweep } from '../../src/islands/logitSweep.state.ts';

@@ -83,7 +83,7 @@ import { fgsmHeroSteps } from '../../src/islands/fgsmHero.state.ts';
 import { linearGrowthSteps } from '../../src/islands/linearGrowth.state.ts';
 import { fgsmSweepSteps } from '../../src/islands/fgsmSweep.state.ts';
 import { rotationSteps } from '../../src/islands/rotation.state.ts';
-import { adversarialTrainingResultsSteps } from '../../src/islands/adversarialTrainingResults.state.ts';
+import { adversarialTrainingResultsSteps } from '../../src/figures/adversarial-training-results/state.ts';
 import { adversarialSliceSteps } from '../../src/figures/adversarial-slice/state.ts';
 import { logitSurfaceSteps } from '../../src/islands/logitSurface.state.ts';
 import { agreementSteps } from '../../src/islands/agreement.state.ts';
