@@ -12,7 +12,6 @@ import type { RubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
 import type { EnsembleFigure } from '../lib/analysis/ensembles.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
 import type { AgreementFigure } from '../lib/analysis/agreement.ts';
-import type { DdetResult, Student } from '../lib/analysis/non-robust.ts';
 import type { Logistic3v7Figure } from '../lib/analysis/logistic-3v7.ts';
 
 export const backendOrder = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -228,30 +227,7 @@ export interface Logistic3v7Result extends Logistic3v7Figure {
   numTensors: number;
 }
 
-/** The closing chapter: Ilyas et al.'s D_det on the first n packed training digits, a fresh student, clean test digits. */
-export interface NonRobustRequest {
-  type: 'nonRobust';
-  n: number;
-  epsilon: number;
-  steps: number;
-  student: Student;
-  epochs: number;
-  seed: number;
-  /** The first `test` official test digits. */
-  test: number;
-  /** How many attacked training digits come back for display. */
-  keep: number;
-}
-
-export interface NonRobustResult extends DdetResult {
-  source: string;
-  backend: BackendName;
-  totalSeconds: number;
-  /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
-  numTensors: number;
-}
-
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | RbfToyRequest | RbfMnistRequest;
+export type Request = AttackLadderRequest | AttackLadderDigitRequest | AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | RbfToyRequest | RbfMnistRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -401,7 +377,6 @@ export interface ResultOf {
   rbfMnist: RbfMnistResult;
   lbfgsVsFgsm: LbfgsVsFgsmResult;
   transferGlance: TransferGlanceResult;
-  nonRobust: NonRobustResult;
   rubbishInputs: RubbishInputsResult;
   logitSweep: LogitSweepResult;
   init: InitResult;

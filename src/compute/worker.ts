@@ -24,7 +24,6 @@ import { rbfMnist, rbfToy } from './rbfImmunity.ts';
 import { handleLbfgsVsFgsm } from './lbfgsVsFgsm.ts';
 import { handleAttackLadder, handleAttackLadderDigit } from './attackLadder.ts';
 import { handleTransferGlance } from './transferGlance.ts';
-import { nonRobust } from './non-robust-handler.ts';
 import { LOGISTIC_MODELS, logistic3v7Figure, type LogisticModelName } from '../lib/analysis/logistic-3v7.ts';
 import { checkSweepOptions, logitSweep } from '../lib/analysis/logit-sweep.ts';
 import { checkRubbishOptions, rubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
@@ -213,8 +212,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       const ex = await rotationExample(model, pixels, trueLabel, angle);
       return { ...ex, digit: i, angle, trueLabel, clean: pixels, flipAngle, backend };
     }
-    case 'nonRobust':
-      return nonRobust(id, request, (progress) => self.postMessage({ id, progress }));
     case 'attackLadder':
       return handleAttackLadder(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }), () => context.cancelled.has(id));
     case 'attackLadderDigit':

@@ -26,7 +26,7 @@ import { agreement } from '../../src/islands/agreement.state.ts';
 import { ensembles } from '../../src/islands/ensembles.state.ts';
 import { reproduceTable } from '../../src/islands/reproduceTable.state.ts';
 import { rubbishInputs } from '../../src/islands/rubbishInputs.state.ts';
-import { nonRobustFeatures } from '../../src/islands/nonRobustFeatures.state.ts';
+import { nonRobustFeatures } from '../../src/figures/non-robust-features/state.ts';
 import { attackLadder } from '../../src/islands/attackLadder.state.ts';
 import { heroResult, type HeroResult } from './helpers.ts';
 

@@ -91,7 +91,7 @@ import { rbfImmunitySteps } from '../../src/islands/rbfImmunity.state.ts';
 import { maxoutFiltersSteps } from '../../src/figures/maxout-filters/state.ts';
 import { lbfgsVsFgsmSteps } from '../../src/islands/lbfgsVsFgsm.state.ts';
 import { transferGlanceSteps } from '../../src/islands/transferGlance.state.ts';
-import { nonRobustFeaturesSteps } from '../../src/islands/nonRobustFeatures.state.ts';
+import { nonRobustFeaturesSteps } from '../../src/figures/non-robust-features/state.ts';
 import { adversarialTrainingSteps } from '../../src/figures/adversarial-training/state.ts';
 import { logistic3v7Steps } from '../../src/islands/logistic3v7.state.ts';
 import { adversarialVsWeightDecaySteps } from '../../src/figures/adversarial-vs-weight-decay/state.ts';
