@@ -6,7 +6,6 @@ import type { AttackLadderDigitRequest, AttackLadderDigitResult, AttackLadderReq
 import type { RubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
 import type { AgreementFigure } from '../lib/analysis/agreement.ts';
-import type { DdetResult, Student } from '../lib/analysis/non-robust.ts';
 import type { Logistic3v7Figure } from '../lib/analysis/logistic-3v7.ts';
 
 export const backendOrder = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -67,40 +66,6 @@ export interface RubbishInputsRequest {
   sigma: number;
   count: number;
   seed: number;
-}
-
-/** §6, the paper's Fig. 3: first-layer filters of maxout and maxout-adv, `rows` units from rank `first` in the order `sort`, and every filter's localisation in a `window` × `window` window. */
-export interface MaxoutFiltersRequest {
-  type: 'maxoutFilters';
-  window: number;
-  first: number;
-  rows: number;
-  sort: 'unit' | 'localisation';
-}
-
-export interface MaxoutFiltersResult {
-  window: number;
-  /** The localisation of a uniform filter, window² / 784. */
-  uniform: number;
-  first: number;
-  sort: 'unit' | 'localisation';
-  models: {
-    name: string;
-    pieces: number;
-    unitCount: number;
-    /** The units shown, in order. */
-    units: number[];
-    /** Their filters, unit by unit, piece by piece, 784 weights each. */
-    filters: Float32Array;
-    /** Every filter's localisation (unit-major) and each unit's mean. */
-    localisation: Float32Array;
-    unitLocalisation: Float32Array;
-    median: number;
-    p90: number;
-    mean: number;
-  }[];
-  backend: BackendName;
-  numTensors: number;
 }
 
 /** §7, the 2-D toy: two seeded blobs, a linear and an RBF unit trained live, their confidence over a grid × grid map, and one FGSM step of size ε from training point `point`. */
@@ -184,30 +149,7 @@ export interface Logistic3v7Result extends Logistic3v7Figure {
   numTensors: number;
 }
 
-/** The closing chapter: Ilyas et al.'s D_det on the first n packed training digits, a fresh student, clean test digits. */
-export interface NonRobustRequest {
-  type: 'nonRobust';
-  n: number;
-  epsilon: number;
-  steps: number;
-  student: Student;
-  epochs: number;
-  seed: number;
-  /** The first `test` official test digits. */
-  test: number;
-  /** How many attacked training digits come back for display. */
-  keep: number;
-}
-
-export interface NonRobustResult extends DdetResult {
-  source: string;
-  backend: BackendName;
-  totalSeconds: number;
-  /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
-  numTensors: number;
-}
-
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | AgreementRequest | TransferGlanceRequest | NonRobustRequest | InitRequest | TensorCountRequest | CatalogueRequest | CancelRequest | LinearGrowthRequest | LoseContextRequest | BenchRequest | RubbishInputsRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest;
+export type Request = AttackLadderRequest | AttackLadderDigitRequest | AgreementRequest | TransferGlanceRequest | InitRequest | TensorCountRequest | CatalogueRequest | CancelRequest | LinearGrowthRequest | LoseContextRequest | BenchRequest | RubbishInputsRequest | Logistic3v7Request | RbfToyRequest | RbfMnistRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -268,8 +210,6 @@ export interface ResultOf {
   rbfToy: RbfToyResult;
   rbfMnist: RbfMnistResult;
   transferGlance: TransferGlanceResult;
-  nonRobust: NonRobustResult;
-  maxoutFilters: MaxoutFiltersResult;
   rubbishInputs: RubbishInputsResult;
   init: InitResult;
   memory: MemoryResult;

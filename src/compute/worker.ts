@@ -19,8 +19,6 @@ import { agreementFigure } from '../lib/analysis/agreement.ts';
 import { rbfMnist, rbfToy } from './rbfImmunity.ts';
 import { handleAttackLadder, handleAttackLadderDigit } from './attackLadder.ts';
 import { handleTransferGlance } from './transferGlance.ts';
-import { nonRobust } from './non-robust-handler.ts';
-import { maxoutFilters } from './maxoutFilters.ts';
 import { LOGISTIC_MODELS, logistic3v7Figure, type LogisticModelName } from '../lib/analysis/logistic-3v7.ts';
 import { checkRubbishOptions, rubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
 import { checks, collectHandlers, Memo, type RequestContext } from './handler.ts';
@@ -128,8 +126,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       }
       return { epsilon, sweep, digit, backend, numTensors: tf.memory().numTensors };
     }
-    case 'nonRobust':
-      return nonRobust(id, request, (progress) => self.postMessage({ id, progress }));
     case 'attackLadder':
       return handleAttackLadder(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }), () => context.cancelled.has(id));
     case 'attackLadderDigit':
@@ -173,8 +169,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       });
       return { ...figure, backend, numTensors: tf.memory().numTensors };
     }
-    case 'maxoutFilters':
-      return maxoutFilters(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }));
     case 'rbfToy':
       return rbfToy(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }));
     case 'rbfMnist':

@@ -105,7 +105,7 @@ test('keyboard-operable controls; a bad URL value is refused; ?step=N gives that
   await clip.focus();
   await page.keyboard.press('ArrowDown');
   await figureResult(page, { clip: 'unclipped' });
-  await expect(page.locator('.adversarial-training-results .key')).toContainText('ours, FGSM examples unclipped');
+  await expect(page.locator('.adversarial-training-results .legend')).toContainText('ours, FGSM examples unclipped');
 
   await page.goto('/embed/adversarial-training-results/?step=6');
   await expect(messages).toContainText('step="6" is not a step of this figure (1 to 5)');

@@ -4,7 +4,7 @@ import type { FigureMeta } from '../kit/figure.svelte.ts';
 
 export const meta = {
   name: 'adversarial-training-results',
-  title: "Adversarial training, measured on the shipped networks",
+  title: 'Adversarial training, measured on the shipped networks',
   caption: "Bars are ours, computed now from the shipped models; hollow circles are the paper's numbers. Compare maxout-adv's bars with the others'.",
   chapter: '6',
 } satisfies FigureMeta;
@@ -17,6 +17,58 @@ export const adversarialTrainingResults = {
   /** FGSM examples clipped to [0, 1] (a valid image) or as the formula prints them. */
   clip: { type: 'choice', label: 'FGSM examples', default: 'clipped', options: ['clipped', 'unclipped'] as const },
 } satisfies StateTable;
+
+/** The rows of the paper's table this figure shows, and the site's PGD row at ε = 0.25 on the maxout networks. */
+export const ROWS = [2, 7, 10, 11, 12, 'pgd-0.25'];
+
+/** What is compared: each line is one metric of one row, found by its row and the start of its metric's name. */
+export const GROUPS = [
+  {
+    key: 'attack',
+    title: 'FGSM at ε = 0.25 (rows 2 and 10)',
+    lines: [
+      { row: 2, metric: 'FGSM error', label: 'maxout: error' },
+      { row: 10, metric: 'FGSM error, maxout-adv', label: 'maxout-adv: error' },
+      { row: 2, metric: 'mean confidence on mistakes', label: 'maxout: confidence on its mistakes' },
+      { row: 10, metric: 'mean confidence on mistakes, maxout-adv', label: 'maxout-adv: confidence on its mistakes' },
+    ],
+  },
+  {
+    key: 'pgd',
+    title: 'PGD at ε = 0.25, 40 steps of 0.025 from a random start (beyond the paper)',
+    lines: [
+      { row: 'pgd', metric: 'PGD error, maxout, ε = 0.25', label: 'maxout: error' },
+      { row: 'pgd', metric: 'PGD error, maxout-adv, ε = 0.25', label: 'maxout-adv: error' },
+      { row: 'pgd', metric: 'PGD error, maxout-pgd, ε = 0.25', label: 'maxout-pgd: error', optional: true },
+    ],
+  },
+  {
+    key: 'transfer',
+    title: 'Transfer: FGSM examples made on one network, given to the other (row 11)',
+    lines: [
+      { row: 11, metric: 'maxout’s examples: error of maxout-adv', label: 'made on maxout → error of maxout-adv' },
+      { row: 11, metric: 'maxout-adv’s examples: error of maxout', label: 'made on maxout-adv → error of maxout' },
+    ],
+  },
+  {
+    key: 'noise',
+    title: 'Trained on noise instead, attacked with FGSM (row 12)',
+    lines: [
+      { row: 12, metric: 'FGSM error, maxout-noise-sign', label: '±ε noise: error' },
+      { row: 12, metric: 'FGSM error, maxout-noise-uniform', label: 'U(−ε, ε) noise: error' },
+      { row: 12, metric: 'mean confidence on mistakes, maxout-noise-sign', label: '±ε noise: confidence on its mistakes' },
+      { row: 12, metric: 'mean confidence on mistakes, maxout-noise-uniform', label: 'U(−ε, ε) noise: confidence on its mistakes' },
+    ],
+  },
+  {
+    key: 'clean',
+    title: 'Clean test error (row 7)',
+    lines: [
+      { row: 7, metric: 'clean error, maxout', label: 'maxout' },
+      { row: 7, metric: 'clean error, maxout-adv', label: 'maxout-adv' },
+    ],
+  },
+] as const;
 
 export type AdversarialTrainingResultsState = StateOf<typeof adversarialTrainingResults>;
 

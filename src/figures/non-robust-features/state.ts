@@ -3,13 +3,13 @@
  * D_det on MNIST, live on the first n packed training digits.
  */
 import type { StateOf, StateTable } from '../kit/state.ts';
-import { nonRobustDefaults as d } from '../../lib/analysis/non-robust-defaults.ts';
 import type { FigureMeta } from '../kit/figure.svelte.ts';
+import { nonRobustDefaults as d } from '../../lib/analysis/non-robust-defaults.ts';
 
 export const meta = {
   name: 'non-robust-features',
-  title: "Training on mislabelled adversarial digits (Ilyas et al.’s D_det, on MNIST)",
-  caption: "Each training digit x of class y is pushed toward t = (y + 1) mod 10 within ε and labelled t; a fresh student learns from those pairs alone and is tested on clean digits.",
+  title: 'Training on mislabelled adversarial digits (Ilyas et al.’s D_det, on MNIST)',
+  caption: 'Each training digit x of class y is pushed toward t = (y + 1) mod 10 within ε and labelled t; a fresh student learns from those pairs alone and is tested on clean digits.',
   chapter: 'bugs-or-features',
 } satisfies FigureMeta;
 
