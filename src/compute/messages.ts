@@ -7,7 +7,6 @@ import type { AttackLadderDigitRequest, AttackLadderDigitResult, AttackLadderReq
 import type { SweepPoint } from '../lib/analysis/fgsm-sweep.ts';
 import type { RotationExample } from '../lib/attacks/rotation.ts';
 import type { LogitSweep } from '../lib/analysis/logit-sweep.ts';
-import type { RubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
 import type { AgreementFigure } from '../lib/analysis/agreement.ts';
 import type { DdetResult, Student } from '../lib/analysis/non-robust.ts';
@@ -130,14 +129,6 @@ export interface LogitSweepRequest {
   range: number;
   points: number;
   strip: number;
-}
-
-/** Appendix A: `count` seeded Gaussian inputs N(0, σ²I) scored by softmax, maxout and RBF (rows 18 and 20 at this σ). */
-export interface RubbishInputsRequest {
-  type: 'rubbishInputs';
-  sigma: number;
-  count: number;
-  seed: number;
 }
 
 /** §6, the paper's Fig. 3: first-layer filters of maxout and maxout-adv, `rows` units from rank `first` in the order `sort`, and every filter's localisation in a `window` × `window` window. */
@@ -328,7 +319,7 @@ export interface AdversarialTrainingResult {
   numTensors: number;
 }
 
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | AdversarialTrainingRequest | AgreementRequest | TransferGlanceRequest | NonRobustRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | RubbishInputsRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
+export type Request = AttackLadderRequest | AttackLadderDigitRequest | AdversarialTrainingRequest | AgreementRequest | TransferGlanceRequest | NonRobustRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -448,13 +439,6 @@ export interface LogitSweepResult extends LogitSweep {
   numTensors: number;
 }
 
-export interface RubbishInputsResult extends RubbishFigure {
-  backend: BackendName;
-  seconds: number;
-  /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
-  numTensors: number;
-}
-
 export interface AgreementResult extends AgreementFigure {
   backend: BackendName;
   seconds: number;
@@ -472,7 +456,6 @@ export interface ResultOf {
   transferGlance: TransferGlanceResult;
   nonRobust: NonRobustResult;
   maxoutFilters: MaxoutFiltersResult;
-  rubbishInputs: RubbishInputsResult;
   logitSweep: LogitSweepResult;
   init: InitResult;
   fgsmExample: FgsmExampleResult;

@@ -29,7 +29,6 @@ import { maxoutFilters } from './maxoutFilters.ts';
 import { LOGISTIC_MODELS, logistic3v7Figure, type LogisticModelName } from '../lib/analysis/logistic-3v7.ts';
 import { weightDecayRace } from './adversarialVsWeightDecay.ts';
 import { checkSweepOptions, logitSweep } from '../lib/analysis/logit-sweep.ts';
-import { checkRubbishOptions, rubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
 import { checks, collectHandlers, Memo, type RequestContext } from './handler.ts';
 
 /** Every figure's handlers, found in the figures' own folders (src/figures/<name>/compute.ts). */
@@ -234,23 +233,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
         cancelled: () => context.cancelled.has(id),
       });
       return { model: request.model, sample: request.sample, ...r, backend, seconds: (performance.now() - started) / 1000 };
-    }
-    case 'rubbishInputs': {
-      const backend = requireBackend();
-      const started = performance.now();
-      const options = { sigma: request.sigma, count: request.count, seed: request.seed };
-      try {
-        checkRubbishOptions(options);
-      } catch (e) {
-        throw new ComputeError({ kind: 'input', message: (e as Error).message });
-      }
-      const figure = await rubbishFigure({
-        ...options,
-        model: getModel,
-        onProgress: (fraction, label) => self.postMessage({ id, progress: { fraction, label } }),
-        cancelled: () => context.cancelled.has(id),
-      });
-      return { ...figure, backend, seconds: (performance.now() - started) / 1000, numTensors: tf.memory().numTensors };
     }
     case 'logitSweep': {
       const backend = requireBackend();

@@ -25,7 +25,7 @@ import { logitSurface } from '../../src/islands/logitSurface.state.ts';
 import { agreement } from '../../src/islands/agreement.state.ts';
 import { ensembles } from '../../src/figures/ensembles/state.ts';
 import { reproduceTable } from '../../src/islands/reproduceTable.state.ts';
-import { rubbishInputs } from '../../src/islands/rubbishInputs.state.ts';
+import { rubbishInputs } from '../../src/figures/rubbish-inputs/state.ts';
 import { nonRobustFeatures } from '../../src/islands/nonRobustFeatures.state.ts';
 import { attackLadder } from '../../src/islands/attackLadder.state.ts';
 import { heroResult, type HeroResult } from './helpers.ts';

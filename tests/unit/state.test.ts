@@ -96,7 +96,7 @@ import { adversarialTrainingSteps } from '../../src/islands/adversarialTraining.
 import { logistic3v7Steps } from '../../src/islands/logistic3v7.state.ts';
 import { adversarialVsWeightDecaySteps } from '../../src/islands/adversarialVsWeightDecay.state.ts';
 import { logitSweepSteps } from '../../src/islands/logitSweep.state.ts';
-import { rubbishInputsSteps } from '../../src/islands/rubbishInputs.state.ts';
+import { rubbishInputsSteps } from '../../src/figures/rubbish-inputs/state.ts';
 import { ensemblesSteps } from '../../src/figures/ensembles/state.ts';
 import { attackLadderSteps } from '../../src/islands/attackLadder.state.ts';
 
