@@ -3,7 +3,6 @@ import type { ConfidenceMap, ToyModel, ToyStep } from '../lib/analysis/rbf-toy.t
 import type { RbfImmunity } from '../lib/analysis/rbf-immunity.ts';
 import type { TransferGlanceRequest, TransferGlanceResult } from './transferGlance.ts';
 import type { AttackLadderDigitRequest, AttackLadderDigitResult, AttackLadderRequest, AttackLadderResult } from './attackLadder.ts';
-import type { RubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
 import type { AgreementFigure } from '../lib/analysis/agreement.ts';
 import type { Logistic3v7Figure } from '../lib/analysis/logistic-3v7.ts';
@@ -58,14 +57,6 @@ export interface LinearGrowthResult {
   backend: BackendName;
   /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
   numTensors: number;
-}
-
-/** Appendix A: `count` seeded Gaussian inputs N(0, σ²I) scored by softmax, maxout and RBF (rows 18 and 20 at this σ). */
-export interface RubbishInputsRequest {
-  type: 'rubbishInputs';
-  sigma: number;
-  count: number;
-  seed: number;
 }
 
 /** §7, the 2-D toy: two seeded blobs, a linear and an RBF unit trained live, their confidence over a grid × grid map, and one FGSM step of size ε from training point `point`. */
@@ -149,7 +140,7 @@ export interface Logistic3v7Result extends Logistic3v7Figure {
   numTensors: number;
 }
 
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | AgreementRequest | TransferGlanceRequest | InitRequest | TensorCountRequest | CatalogueRequest | CancelRequest | LinearGrowthRequest | LoseContextRequest | BenchRequest | RubbishInputsRequest | Logistic3v7Request | RbfToyRequest | RbfMnistRequest;
+export type Request = AttackLadderRequest | AttackLadderDigitRequest | AgreementRequest | TransferGlanceRequest | InitRequest | TensorCountRequest | CatalogueRequest | CancelRequest | LinearGrowthRequest | LoseContextRequest | BenchRequest | Logistic3v7Request | RbfToyRequest | RbfMnistRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -189,13 +180,6 @@ export interface CatalogueResult {
   digitFiles: { sample: number; file: string; bytes: number }[];
 }
 
-export interface RubbishInputsResult extends RubbishFigure {
-  backend: BackendName;
-  seconds: number;
-  /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
-  numTensors: number;
-}
-
 export interface AgreementResult extends AgreementFigure {
   backend: BackendName;
   seconds: number;
@@ -210,7 +194,6 @@ export interface ResultOf {
   rbfToy: RbfToyResult;
   rbfMnist: RbfMnistResult;
   transferGlance: TransferGlanceResult;
-  rubbishInputs: RubbishInputsResult;
   init: InitResult;
   memory: MemoryResult;
   catalogue: CatalogueResult;

@@ -20,7 +20,6 @@ import { rbfMnist, rbfToy } from './rbfImmunity.ts';
 import { handleAttackLadder, handleAttackLadderDigit } from './attackLadder.ts';
 import { handleTransferGlance } from './transferGlance.ts';
 import { LOGISTIC_MODELS, logistic3v7Figure, type LogisticModelName } from '../lib/analysis/logistic-3v7.ts';
-import { checkRubbishOptions, rubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
 import { checks, collectHandlers, Memo, type RequestContext } from './handler.ts';
 
 /** Every figure's handlers, found in the figures' own folders (src/figures/<name>/compute.ts). */
@@ -132,23 +131,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       return handleAttackLadderDigit(request);
     case 'transferGlance':
       return handleTransferGlance(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }), () => context.cancelled.has(id));
-    case 'rubbishInputs': {
-      const backend = requireBackend();
-      const started = performance.now();
-      const options = { sigma: request.sigma, count: request.count, seed: request.seed };
-      try {
-        checkRubbishOptions(options);
-      } catch (e) {
-        throw new ComputeError({ kind: 'input', message: (e as Error).message });
-      }
-      const figure = await rubbishFigure({
-        ...options,
-        model: getModel,
-        onProgress: (fraction, label) => self.postMessage({ id, progress: { fraction, label } }),
-        cancelled: () => context.cancelled.has(id),
-      });
-      return { ...figure, backend, seconds: (performance.now() - started) / 1000, numTensors: tf.memory().numTensors };
-    }
     case 'logistic3v7': {
       const backend = requireBackend();
       if (!(LOGISTIC_MODELS as readonly string[]).includes(request.model)) {

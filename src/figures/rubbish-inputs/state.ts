@@ -1,18 +1,18 @@
 /** The rubbish-inputs figure's state (Appendix A: Gaussian noise N(0, σ²I) shown to softmax, maxout and RBF). */
 import type { StateOf, StateTable } from '../kit/state.ts';
-import { RUBBISH_SEED } from '../../lib/analysis/page-values.ts';
 import type { FigureMeta } from '../kit/figure.svelte.ts';
+import { RUBBISH_SEED } from '../../lib/analysis/page-values.ts';
 
 export const meta = {
   name: 'rubbish-inputs',
-  title: "Rubbish inputs: Gaussian noise, confidently classified",
-  caption: "Gaussian noise shown to each model: count how often some class passes p = 0.5, and see which classes the noise is given.",
+  title: 'Rubbish inputs: Gaussian noise, confidently classified',
+  caption: 'Gaussian noise shown to each model: count how often some class passes p = 0.5, and see which classes the noise is given.',
   chapter: 'A',
 } satisfies FigureMeta;
 
 export const rubbishInputs = {
   /** σ of the noise (the paper's: 1). */
-  sigma: { type: 'number', label: 'σ of the noise', symbol: 'σ', default: 1, min: 0.05, max: 3, step: 0.05 },
+  sigma: { type: 'number', label: 'noise', symbol: 'σ', default: 1, min: 0.05, max: 3, step: 0.05 },
   /** How many noise inputs (the paper's: 10,000). */
   count: { type: 'choice', label: 'noise inputs', default: '10000', options: ['100', '1000', '10000'] as const },
   /** The seed of the generator the noise is drawn from (the reproduction's by default). */
