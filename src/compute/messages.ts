@@ -1,7 +1,5 @@
 /** The typed messages between the page and the compute worker. */
 import type { RowResult } from '../lib/analysis/reproduce.ts';
-import type { ConfidenceMap, ToyModel, ToyStep } from '../lib/analysis/rbf-toy.ts';
-import type { RbfImmunity } from '../lib/analysis/rbf-immunity.ts';
 import type { LbfgsVsFgsmRequest, LbfgsVsFgsmResult } from './lbfgsVsFgsm.ts';
 import type { TransferGlanceRequest, TransferGlanceResult } from './transferGlance.ts';
 import type { AttackLadderDigitRequest, AttackLadderDigitResult, AttackLadderRequest, AttackLadderResult } from './attackLadder.ts';
@@ -148,49 +146,6 @@ export interface MaxoutFiltersResult {
   numTensors: number;
 }
 
-/** §7, the 2-D toy: two seeded blobs, a linear and an RBF unit trained live, their confidence over a grid × grid map, and one FGSM step of size ε from training point `point`. */
-export interface RbfToyRequest {
-  type: 'rbfToy';
-  seed: number;
-  epsilon: number;
-  point: number;
-  grid: number;
-}
-
-export interface RbfToyResult {
-  seed: number;
-  epsilon: number;
-  point: number;
-  label: number;
-  /** The training points (n × 2) and their classes. */
-  points: Float32Array;
-  labels: Uint8Array;
-  extent: number;
-  models: {
-    kind: ToyModel;
-    /** Training accuracy, percent, and the final mean cost. */
-    accuracy: number;
-    finalLoss: number;
-    params: Record<string, number[]>;
-    map: ConfidenceMap;
-    step: ToyStep;
-  }[];
-  backend: BackendName;
-  numTensors: number;
-}
-
-/** §7 on MNIST: the rbf model's row 14, confidence histograms on clean and FGSM digits, and its clean error beside maxout's, on the first `sample` test digits. */
-export interface RbfMnistRequest {
-  type: 'rbfMnist';
-  sample: number;
-}
-
-export interface RbfMnistResult extends RbfImmunity {
-  backend: BackendName;
-  seconds: number;
-  numTensors: number;
-}
-
 /** §9: row 17 at ε on the first `sample` test digits: the ensemble attacked as a whole and through one member. */
 export interface EnsemblesRequest {
   type: 'ensembles';
@@ -309,7 +264,7 @@ export interface AdversarialTrainingResult {
   numTensors: number;
 }
 
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | AdversarialTrainingRequest | AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | LoseContextRequest | BenchRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
+export type Request = AttackLadderRequest | AttackLadderDigitRequest | AdversarialTrainingRequest | AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | LoseContextRequest | BenchRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | WeightDecayRaceRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -422,8 +377,6 @@ export interface ResultOf {
   adversarialTraining: AdversarialTrainingResult;
   agreement: AgreementResult;
   ensembles: EnsemblesResult;
-  rbfToy: RbfToyResult;
-  rbfMnist: RbfMnistResult;
   lbfgsVsFgsm: LbfgsVsFgsmResult;
   transferGlance: TransferGlanceResult;
   nonRobust: NonRobustResult;

@@ -19,7 +19,6 @@ import { summarise } from '../lib/analysis/batch.ts';
 import type { DigitSample } from '../lib/analysis/reproduce.ts';
 import { growthSweep, logitShift } from '../lib/analysis/linear-growth.ts';
 import { agreementFigure } from '../lib/analysis/agreement.ts';
-import { rbfMnist, rbfToy } from './rbfImmunity.ts';
 import { handleLbfgsVsFgsm } from './lbfgsVsFgsm.ts';
 import { handleAttackLadder, handleAttackLadderDigit } from './attackLadder.ts';
 import { handleTransferGlance } from './transferGlance.ts';
@@ -267,10 +266,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
     }
     case 'maxoutFilters':
       return maxoutFilters(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }));
-    case 'rbfToy':
-      return rbfToy(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }));
-    case 'rbfMnist':
-      return rbfMnist(id, request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }));
     case 'agreement': {
       const backend = requireBackend();
       const started = performance.now();

@@ -18,7 +18,7 @@ import { adversarialVsWeightDecay } from '../../src/islands/adversarialVsWeightD
 import { adversarialTraining } from '../../src/islands/adversarialTraining.state.ts';
 import { adversarialTrainingResults } from '../../src/islands/adversarialTrainingResults.state.ts';
 import { maxoutFilters } from '../../src/islands/maxoutFilters.state.ts';
-import { rbfImmunity } from '../../src/islands/rbfImmunity.state.ts';
+import { rbfImmunity } from '../../src/figures/rbf-immunity/state.ts';
 import { logitSweep } from '../../src/figures/logit-sweep/state.ts';
 import { adversarialSlice } from '../../src/figures/adversarial-slice/state.ts';
 import { logitSurface } from '../../src/figures/logit-surface/state.ts';

@@ -87,7 +87,7 @@ import { adversarialTrainingResultsSteps } from '../../src/islands/adversarialTr
 import { adversarialSliceSteps } from '../../src/figures/adversarial-slice/state.ts';
 import { logitSurfaceSteps } from '../../src/figures/logit-surface/state.ts';
 import { agreementSteps } from '../../src/islands/agreement.state.ts';
-import { rbfImmunitySteps } from '../../src/islands/rbfImmunity.state.ts';
+import { rbfImmunitySteps } from '../../src/figures/rbf-immunity/state.ts';
 import { maxoutFiltersSteps } from '../../src/islands/maxoutFilters.state.ts';
 import { lbfgsVsFgsmSteps } from '../../src/islands/lbfgsVsFgsm.state.ts';
 import { transferGlanceSteps } from '../../src/islands/transferGlance.state.ts';

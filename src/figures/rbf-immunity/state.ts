@@ -1,5 +1,13 @@
 /** The rbf-immunity figure's state (§7: an RBF unit is confident only near its centre; a linear unit grows more confident far away). */
-import type { StateOf, StateTable } from '../figures/kit/state.ts';
+import type { StateOf, StateTable } from '../kit/state.ts';
+import type { FigureMeta } from '../kit/figure.svelte.ts';
+
+export const meta = {
+  name: 'rbf-immunity',
+  title: 'Confident only near the data: an RBF unit against a linear one',
+  caption: "Follow the FGSM arrow away from the data: the linear unit grows surer, the RBF unit's confidence fades; on MNIST the rbf model is wrong often but almost never sure when it is.",
+  chapter: '7',
+} satisfies FigureMeta;
 
 /** Training points of the toy (two blobs of 60). */
 export const TOY_POINTS = 120;
