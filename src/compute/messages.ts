@@ -10,7 +10,6 @@ import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
 import type { AgreementFigure } from '../lib/analysis/agreement.ts';
 import type { DdetResult, Student } from '../lib/analysis/non-robust.ts';
 import type { LiveEpoch } from '../lib/train/live-adversarial.ts';
-import type { Logistic3v7Figure } from '../lib/analysis/logistic-3v7.ts';
 import type { RaceEpoch } from '../lib/train/adversarial-vs-weight-decay.ts';
 
 export const backendOrder = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -178,19 +177,6 @@ export interface BenchRequest {
   peakSize: number;
 }
 
-/** §5: the paper's Fig. 2 from a shipped 3-vs-7 logistic regression, on all 2,038 test 3s and 7s. */
-export interface Logistic3v7Request {
-  type: 'logistic3v7';
-  model: string;
-  epsilon: number;
-}
-
-export interface Logistic3v7Result extends Logistic3v7Figure {
-  backend: BackendName;
-  /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
-  numTensors: number;
-}
-
 /** The closing chapter: Ilyas et al.'s D_det on the first n packed training digits, a fresh student, clean test digits. */
 export interface NonRobustRequest {
   type: 'nonRobust';
@@ -264,7 +250,7 @@ export interface AdversarialTrainingResult {
   numTensors: number;
 }
 
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | AdversarialTrainingRequest | AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | LoseContextRequest | BenchRequest | RubbishInputsRequest | EnsemblesRequest | Logistic3v7Request | MaxoutFiltersRequest | WeightDecayRaceRequest;
+export type Request = AttackLadderRequest | AttackLadderDigitRequest | AdversarialTrainingRequest | AgreementRequest | TransferGlanceRequest | LbfgsVsFgsmRequest | NonRobustRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | LoseContextRequest | BenchRequest | RubbishInputsRequest | EnsemblesRequest | MaxoutFiltersRequest | WeightDecayRaceRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -393,7 +379,6 @@ export interface ResultOf {
   linearGrowth: LinearGrowthResult;
   loseContext: { lost: boolean; backend: BackendName };
   bench: BenchResult;
-  logistic3v7: Logistic3v7Result;
   weightDecayRace: WeightDecayRaceResult;
 }
 

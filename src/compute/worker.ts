@@ -25,7 +25,6 @@ import { handleTransferGlance } from './transferGlance.ts';
 import { nonRobust } from './non-robust-handler.ts';
 import { adversarialTraining } from './adversarial-training-handler.ts';
 import { maxoutFilters } from './maxoutFilters.ts';
-import { LOGISTIC_MODELS, logistic3v7Figure, type LogisticModelName } from '../lib/analysis/logistic-3v7.ts';
 import { weightDecayRace } from './adversarialVsWeightDecay.ts';
 import { checkRubbishOptions, rubbishFigure } from '../lib/analysis/rubbish-inputs.ts';
 import { checkEnsembleOptions, ensembleFigure } from '../lib/analysis/ensembles.ts';
@@ -244,26 +243,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
     }
     case 'weightDecayRace':
       return weightDecayRace(request);
-    case 'logistic3v7': {
-      const backend = requireBackend();
-      if (!(LOGISTIC_MODELS as readonly string[]).includes(request.model)) {
-        throw new ComputeError({ kind: 'input', message: `the model must be one of ${LOGISTIC_MODELS.join(', ')}, got ${String(request.model).slice(0, 40)}` });
-      }
-      if (!Number.isFinite(request.epsilon) || request.epsilon < 0 || request.epsilon > 1) {
-        throw new ComputeError({ kind: 'input', message: `ε must be a number from 0 to 1, got ${request.epsilon}` });
-      }
-      // all 10,000 test digits: the paper's numbers are over every test 3 and 7
-      const test = await testSample(10000);
-      const figure = await logistic3v7Figure({
-        model: getModel,
-        test,
-        modelName: request.model as LogisticModelName,
-        epsilon: request.epsilon,
-        onProgress: (fraction, label) => self.postMessage({ id, progress: { fraction, label } }),
-        cancelled: () => context.cancelled.has(id),
-      });
-      return { ...figure, backend, numTensors: tf.memory().numTensors };
-    }
     case 'maxoutFilters':
       return maxoutFilters(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }));
     case 'agreement': {

@@ -13,7 +13,7 @@ import { transferGlance } from '../../src/islands/transferGlance.state.ts';
 import { linearGrowth } from '../../src/islands/linearGrowth.state.ts';
 import { fgsmSweep } from '../../src/islands/fgsmSweep.state.ts';
 import { rotation } from '../../src/figures/rotation/state.ts';
-import { logistic3v7 } from '../../src/islands/logistic3v7.state.ts';
+import { logistic3v7 } from '../../src/figures/logistic-3v7/state.ts';
 import { adversarialVsWeightDecay } from '../../src/islands/adversarialVsWeightDecay.state.ts';
 import { adversarialTraining } from '../../src/islands/adversarialTraining.state.ts';
 import { adversarialTrainingResults } from '../../src/islands/adversarialTrainingResults.state.ts';

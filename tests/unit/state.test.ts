@@ -93,7 +93,7 @@ import { lbfgsVsFgsmSteps } from '../../src/islands/lbfgsVsFgsm.state.ts';
 import { transferGlanceSteps } from '../../src/islands/transferGlance.state.ts';
 import { nonRobustFeaturesSteps } from '../../src/islands/nonRobustFeatures.state.ts';
 import { adversarialTrainingSteps } from '../../src/islands/adversarialTraining.state.ts';
-import { logistic3v7Steps } from '../../src/islands/logistic3v7.state.ts';
+import { logistic3v7Steps } from '../../src/figures/logistic-3v7/state.ts';
 import { adversarialVsWeightDecaySteps } from '../../src/islands/adversarialVsWeightDecay.state.ts';
 import { logitSweepSteps } from '../../src/figures/logit-sweep/state.ts';
 import { rubbishInputsSteps } from '../../src/islands/rubbishInputs.state.ts';

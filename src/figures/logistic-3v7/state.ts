@@ -1,5 +1,13 @@
 /** The logistic-3v7 figure's state (§5, the paper's Fig. 2: weights, their sign, clean and FGSM 3s and 7s). */
-import type { StateOf, StateTable } from '../figures/kit/state.ts';
+import type { StateOf, StateTable } from '../kit/state.ts';
+import type { FigureMeta } from '../kit/figure.svelte.ts';
+
+export const meta = {
+  name: 'logistic-3v7',
+  title: 'Logistic regression on 3 vs 7, and FGSM against it',
+  caption: 'sign(w) is itself the attack: adding ε·sign(w) to a 3, or subtracting it from a 7, moves every pixel the way that hurts most.',
+  chapter: '5',
+} satisfies FigureMeta;
 
 export const logistic3v7 = {
   /** FGSM's ε for panel (d) and the error under attack. */
