@@ -1,11 +1,8 @@
 /** The typed messages between the page and the compute worker. */
-import type { ConfidenceMap, ToyModel, ToyStep } from '../lib/analysis/rbf-toy.ts';
-import type { RbfImmunity } from '../lib/analysis/rbf-immunity.ts';
 import type { TransferGlanceRequest, TransferGlanceResult } from './transferGlance.ts';
 import type { AttackLadderDigitRequest, AttackLadderDigitResult, AttackLadderRequest, AttackLadderResult } from './attackLadder.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
 import type { AgreementFigure } from '../lib/analysis/agreement.ts';
-import type { Logistic3v7Figure } from '../lib/analysis/logistic-3v7.ts';
 
 export const backendOrder = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof backendOrder)[number];
@@ -59,49 +56,6 @@ export interface LinearGrowthResult {
   numTensors: number;
 }
 
-/** §7, the 2-D toy: two seeded blobs, a linear and an RBF unit trained live, their confidence over a grid × grid map, and one FGSM step of size ε from training point `point`. */
-export interface RbfToyRequest {
-  type: 'rbfToy';
-  seed: number;
-  epsilon: number;
-  point: number;
-  grid: number;
-}
-
-export interface RbfToyResult {
-  seed: number;
-  epsilon: number;
-  point: number;
-  label: number;
-  /** The training points (n × 2) and their classes. */
-  points: Float32Array;
-  labels: Uint8Array;
-  extent: number;
-  models: {
-    kind: ToyModel;
-    /** Training accuracy, percent, and the final mean cost. */
-    accuracy: number;
-    finalLoss: number;
-    params: Record<string, number[]>;
-    map: ConfidenceMap;
-    step: ToyStep;
-  }[];
-  backend: BackendName;
-  numTensors: number;
-}
-
-/** §7 on MNIST: the rbf model's row 14, confidence histograms on clean and FGSM digits, and its clean error beside maxout's, on the first `sample` test digits. */
-export interface RbfMnistRequest {
-  type: 'rbfMnist';
-  sample: number;
-}
-
-export interface RbfMnistResult extends RbfImmunity {
-  backend: BackendName;
-  seconds: number;
-  numTensors: number;
-}
-
 /** §8 (row 15): FGSM examples made on maxout, fed to softmax and RBF, on the first `sample` test digits; and each model's effective linear weights. */
 export interface AgreementRequest {
   type: 'agreement';
@@ -127,20 +81,7 @@ export interface BenchRequest {
   peakSize: number;
 }
 
-/** §5: the paper's Fig. 2 from a shipped 3-vs-7 logistic regression, on all 2,038 test 3s and 7s. */
-export interface Logistic3v7Request {
-  type: 'logistic3v7';
-  model: string;
-  epsilon: number;
-}
-
-export interface Logistic3v7Result extends Logistic3v7Figure {
-  backend: BackendName;
-  /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
-  numTensors: number;
-}
-
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | AgreementRequest | TransferGlanceRequest | InitRequest | TensorCountRequest | CatalogueRequest | CancelRequest | LinearGrowthRequest | LoseContextRequest | BenchRequest | Logistic3v7Request | RbfToyRequest | RbfMnistRequest;
+export type Request = AttackLadderRequest | AttackLadderDigitRequest | AgreementRequest | TransferGlanceRequest | InitRequest | TensorCountRequest | CatalogueRequest | CancelRequest | LinearGrowthRequest | LoseContextRequest | BenchRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -191,8 +132,6 @@ export interface ResultOf {
   attackLadder: AttackLadderResult;
   attackLadderDigit: AttackLadderDigitResult;
   agreement: AgreementResult;
-  rbfToy: RbfToyResult;
-  rbfMnist: RbfMnistResult;
   transferGlance: TransferGlanceResult;
   init: InitResult;
   memory: MemoryResult;
@@ -201,7 +140,6 @@ export interface ResultOf {
   linearGrowth: LinearGrowthResult;
   loseContext: { lost: boolean; backend: BackendName };
   bench: BenchResult;
-  logistic3v7: Logistic3v7Result;
 }
 
 export interface Progress {

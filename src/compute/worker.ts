@@ -16,10 +16,8 @@ import { ComputeError, context, forgetModels, getManifest, getModel, getTestDigi
 import type { DigitSample } from '../lib/analysis/reproduce.ts';
 import { growthSweep, logitShift } from '../lib/analysis/linear-growth.ts';
 import { agreementFigure } from '../lib/analysis/agreement.ts';
-import { rbfMnist, rbfToy } from './rbfImmunity.ts';
 import { handleAttackLadder, handleAttackLadderDigit } from './attackLadder.ts';
 import { handleTransferGlance } from './transferGlance.ts';
-import { LOGISTIC_MODELS, logistic3v7Figure, type LogisticModelName } from '../lib/analysis/logistic-3v7.ts';
 import { checks, collectHandlers, Memo, type RequestContext } from './handler.ts';
 
 /** Every figure's handlers, found in the figures' own folders (src/figures/<name>/compute.ts). */
@@ -131,30 +129,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       return handleAttackLadderDigit(request);
     case 'transferGlance':
       return handleTransferGlance(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }), () => context.cancelled.has(id));
-    case 'logistic3v7': {
-      const backend = requireBackend();
-      if (!(LOGISTIC_MODELS as readonly string[]).includes(request.model)) {
-        throw new ComputeError({ kind: 'input', message: `the model must be one of ${LOGISTIC_MODELS.join(', ')}, got ${String(request.model).slice(0, 40)}` });
-      }
-      if (!Number.isFinite(request.epsilon) || request.epsilon < 0 || request.epsilon > 1) {
-        throw new ComputeError({ kind: 'input', message: `ε must be a number from 0 to 1, got ${request.epsilon}` });
-      }
-      // all 10,000 test digits: the paper's numbers are over every test 3 and 7
-      const test = await testSample(10000);
-      const figure = await logistic3v7Figure({
-        model: getModel,
-        test,
-        modelName: request.model as LogisticModelName,
-        epsilon: request.epsilon,
-        onProgress: (fraction, label) => self.postMessage({ id, progress: { fraction, label } }),
-        cancelled: () => context.cancelled.has(id),
-      });
-      return { ...figure, backend, numTensors: tf.memory().numTensors };
-    }
-    case 'rbfToy':
-      return rbfToy(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }));
-    case 'rbfMnist':
-      return rbfMnist(id, request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }));
     case 'agreement': {
       const backend = requireBackend();
       const started = performance.now();

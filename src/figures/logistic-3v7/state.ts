@@ -4,8 +4,8 @@ import type { FigureMeta } from '../kit/figure.svelte.ts';
 
 export const meta = {
   name: 'logistic-3v7',
-  title: "Logistic regression on 3 vs 7, and FGSM against it",
-  caption: "sign(w) is itself the attack: adding ε·sign(w) to a 3, or subtracting it from a 7, moves every pixel the way that hurts most.",
+  title: 'Logistic regression on 3 vs 7, and FGSM against it',
+  caption: 'sign(w) is itself the attack: adding ε·sign(w) to a 3, or subtracting it from a 7, moves every pixel the way that hurts most.',
   chapter: '5',
 } satisfies FigureMeta;
 

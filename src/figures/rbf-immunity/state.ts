@@ -4,7 +4,7 @@ import type { FigureMeta } from '../kit/figure.svelte.ts';
 
 export const meta = {
   name: 'rbf-immunity',
-  title: "Confident only near the data: an RBF unit against a linear one",
+  title: 'Confident only near the data: an RBF unit against a linear one',
   caption: "Follow the FGSM arrow away from the data: the linear unit grows surer, the RBF unit's confidence fades; on MNIST the rbf model is wrong often but almost never sure when it is.",
   chapter: '7',
 } satisfies FigureMeta;

@@ -23,6 +23,17 @@ export function classMapPixels(classes: ArrayLike<number>, n: number, colors: re
   return out;
 }
 
+/**
+ * A class map shaded by confidence, as RGBA pixels in the grid's own row order (its first row is the
+ * image's top row): each point in its class's colour, as opaque as the model is sure (up to maxAlpha).
+ */
+export function confidencePixels(classes: ArrayLike<number>, confidence: ArrayLike<number>, n: number, maxAlpha = 230, colors: readonly string[] = classColors): Uint8ClampedArray {
+  const rgb = colors.map(hexToRgb);
+  const out = new Uint8ClampedArray(n * n * 4);
+  for (let i = 0; i < n * n; i++) out.set([...rgb[classes[i] % rgb.length], Math.round(maxAlpha * confidence[i])], 4 * i);
+  return out;
+}
+
 /** RGBA pixels (width × height) as a PNG data URL; null where there is no canvas (the server). */
 export function pixelsToDataUrl(pixels: Uint8ClampedArray, width: number, height: number): string | null {
   if (typeof document === 'undefined') return null;
