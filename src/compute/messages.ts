@@ -2,7 +2,6 @@
 import type { RowResult } from '../lib/analysis/reproduce.ts';
 import type { ConfidenceMap, ToyModel, ToyStep } from '../lib/analysis/rbf-toy.ts';
 import type { RbfImmunity } from '../lib/analysis/rbf-immunity.ts';
-import type { TransferGlanceRequest, TransferGlanceResult } from './transferGlance.ts';
 import type { AttackLadderDigitRequest, AttackLadderDigitResult, AttackLadderRequest, AttackLadderResult } from './attackLadder.ts';
 import type { SweepPoint } from '../lib/analysis/fgsm-sweep.ts';
 import type { RotationExample } from '../lib/attacks/rotation.ts';
@@ -319,7 +318,7 @@ export interface AdversarialTrainingResult {
   numTensors: number;
 }
 
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | AdversarialTrainingRequest | AgreementRequest | TransferGlanceRequest | NonRobustRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
+export type Request = AttackLadderRequest | AttackLadderDigitRequest | AdversarialTrainingRequest | AgreementRequest | NonRobustRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -453,7 +452,6 @@ export interface ResultOf {
   agreement: AgreementResult;
   rbfToy: RbfToyResult;
   rbfMnist: RbfMnistResult;
-  transferGlance: TransferGlanceResult;
   nonRobust: NonRobustResult;
   maxoutFilters: MaxoutFiltersResult;
   logitSweep: LogitSweepResult;

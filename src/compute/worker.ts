@@ -22,7 +22,6 @@ import { growthSweep, logitShift } from '../lib/analysis/linear-growth.ts';
 import { agreementFigure } from '../lib/analysis/agreement.ts';
 import { rbfMnist, rbfToy } from './rbfImmunity.ts';
 import { handleAttackLadder, handleAttackLadderDigit } from './attackLadder.ts';
-import { handleTransferGlance } from './transferGlance.ts';
 import { nonRobust } from './non-robust-handler.ts';
 import { adversarialTraining } from './adversarial-training-handler.ts';
 import { maxoutFilters } from './maxoutFilters.ts';
@@ -221,8 +220,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       return handleAttackLadder(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }), () => context.cancelled.has(id));
     case 'attackLadderDigit':
       return handleAttackLadderDigit(request);
-    case 'transferGlance':
-      return handleTransferGlance(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }), () => context.cancelled.has(id));
     case 'rotationSweep': {
       const backend = requireBackend();
       const started = performance.now();

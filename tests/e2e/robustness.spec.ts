@@ -9,7 +9,7 @@ import { seeded, type Random } from '../../src/lib/random.ts';
 import type { Property, StateTable } from '../../src/figures/kit/state.ts';
 import { fgsmHero } from '../../src/islands/fgsmHero.state.ts';
 import { lbfgsVsFgsm } from '../../src/figures/lbfgs-vs-fgsm/state.ts';
-import { transferGlance } from '../../src/islands/transferGlance.state.ts';
+import { transferGlance } from '../../src/figures/transfer-glance/state.ts';
 import { linearGrowth } from '../../src/islands/linearGrowth.state.ts';
 import { fgsmSweep } from '../../src/islands/fgsmSweep.state.ts';
 import { rotation } from '../../src/islands/rotation.state.ts';

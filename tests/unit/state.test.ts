@@ -90,7 +90,7 @@ import { agreementSteps } from '../../src/islands/agreement.state.ts';
 import { rbfImmunitySteps } from '../../src/islands/rbfImmunity.state.ts';
 import { maxoutFiltersSteps } from '../../src/islands/maxoutFilters.state.ts';
 import { lbfgsVsFgsmSteps } from '../../src/figures/lbfgs-vs-fgsm/state.ts';
-import { transferGlanceSteps } from '../../src/islands/transferGlance.state.ts';
+import { transferGlanceSteps } from '../../src/figures/transfer-glance/state.ts';
 import { nonRobustFeaturesSteps } from '../../src/islands/nonRobustFeatures.state.ts';
 import { adversarialTrainingSteps } from '../../src/islands/adversarialTraining.state.ts';
 import { logistic3v7Steps } from '../../src/islands/logistic3v7.state.ts';

@@ -1,5 +1,13 @@
 /** The transfer-glance figure's state (§2: FGSM digits made on one model, scored by the others). */
-import type { StateOf, StateTable } from '../figures/kit/state.ts';
+import type { StateOf, StateTable } from '../kit/state.ts';
+import type { FigureMeta } from '../kit/figure.svelte.ts';
+
+export const meta = {
+  name: 'transfer-glance',
+  title: 'One attack, three models',
+  caption: 'Digits attacked on the row’s model and read by the column’s: look at how much error survives off the diagonal.',
+  chapter: '2',
+} satisfies FigureMeta;
 
 export const transferGlance = {
   eps: { type: 'number', label: 'FGSM step', symbol: 'ε', default: 0.25, min: 0, max: 0.5, step: 0.01 },
@@ -8,7 +16,7 @@ export const transferGlance = {
   /** The first N official test digits, for the matrix. */
   sample: { type: 'choice', label: 'test digits', default: '1000', options: ['100', '1000', '10000'] as const },
   /** One digit, the matrix over the sample, or both. */
-  view: { type: 'choice', label: 'view', default: 'both', options: ['digit', 'matrix', 'both'] as const },
+  view: { type: 'choice', label: 'show', default: 'both', options: ['digit', 'matrix', 'both'] as const },
 } satisfies StateTable;
 
 export type TransferGlanceState = StateOf<typeof transferGlance>;
