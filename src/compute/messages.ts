@@ -7,7 +7,6 @@ import type { SweepPoint } from '../lib/analysis/fgsm-sweep.ts';
 import type { RotationExample } from '../lib/attacks/rotation.ts';
 import type { LogitSweep } from '../lib/analysis/logit-sweep.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
-import type { AgreementFigure } from '../lib/analysis/agreement.ts';
 import type { DdetResult, Student } from '../lib/analysis/non-robust.ts';
 import type { LiveEpoch } from '../lib/train/live-adversarial.ts';
 import type { Logistic3v7Figure } from '../lib/analysis/logistic-3v7.ts';
@@ -207,12 +206,6 @@ export interface RbfMnistResult extends RbfImmunity {
   numTensors: number;
 }
 
-/** §8 (row 15): FGSM examples made on maxout, fed to softmax and RBF, on the first `sample` test digits; and each model's effective linear weights. */
-export interface AgreementRequest {
-  type: 'agreement';
-  sample: number;
-}
-
 /** Debug (tests): the webgl backend loses its context, as a GPU reset would; the worker then falls back to the next backend. */
 export interface LoseContextRequest {
   type: 'loseContext';
@@ -318,7 +311,7 @@ export interface AdversarialTrainingResult {
   numTensors: number;
 }
 
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | AdversarialTrainingRequest | AgreementRequest | NonRobustRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
+export type Request = AttackLadderRequest | AttackLadderDigitRequest | AdversarialTrainingRequest | NonRobustRequest | InitRequest | FgsmExampleRequest | TensorCountRequest | CatalogueRequest | ReproduceRequest | CancelRequest | LinearGrowthRequest | FgsmSweepRequest | FgsmSweepPointRequest | RotationExampleRequest | RotationSweepRequest | LoseContextRequest | BenchRequest | LogitSweepRequest | Logistic3v7Request | MaxoutFiltersRequest | RbfToyRequest | RbfMnistRequest | WeightDecayRaceRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -438,18 +431,10 @@ export interface LogitSweepResult extends LogitSweep {
   numTensors: number;
 }
 
-export interface AgreementResult extends AgreementFigure {
-  backend: BackendName;
-  seconds: number;
-  /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
-  numTensors: number;
-}
-
 export interface ResultOf {
   attackLadder: AttackLadderResult;
   attackLadderDigit: AttackLadderDigitResult;
   adversarialTraining: AdversarialTrainingResult;
-  agreement: AgreementResult;
   rbfToy: RbfToyResult;
   rbfMnist: RbfMnistResult;
   nonRobust: NonRobustResult;

@@ -10,7 +10,7 @@ import { bench } from './bench.ts';
 import type { ComputeErrorInfo, Request, ResultOf } from './messages.ts';
 import { ModelLoadError } from '../lib/models/loader.ts';
 import { CancelledError } from '../lib/analysis/batch.ts';
-import { Reproduction, reproduceTable } from '../lib/analysis/reproduce.ts';
+import { reproduceTable } from '../lib/analysis/reproduce.ts';
 import { PIXELS, toFloat } from '../lib/data/idx.ts';
 import { ComputeError, context, forgetModels, getManifest, getModel, getTestDigits, requireBackend, TEST_FILES } from './context.ts';
 import { fgsmExample } from '../lib/attacks/fgsm.ts';
@@ -19,7 +19,6 @@ import { summarise } from '../lib/analysis/batch.ts';
 import type { DigitSample } from '../lib/analysis/reproduce.ts';
 import { rotationExample, smallestFlippingAngles } from '../lib/attacks/rotation.ts';
 import { growthSweep, logitShift } from '../lib/analysis/linear-growth.ts';
-import { agreementFigure } from '../lib/analysis/agreement.ts';
 import { rbfMnist, rbfToy } from './rbfImmunity.ts';
 import { handleAttackLadder, handleAttackLadderDigit } from './attackLadder.ts';
 import { nonRobust } from './non-robust-handler.ts';
@@ -275,16 +274,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       return rbfToy(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }));
     case 'rbfMnist':
       return rbfMnist(id, request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }));
-    case 'agreement': {
-      const backend = requireBackend();
-      const started = performance.now();
-      const sample = await testSample(request.sample);
-      const progress = (fraction: number, label: string) => self.postMessage({ id, progress: { fraction, label } });
-      const r = new Reproduction({ model: getModel, test: sample, onProgress: (f, label) => progress(0.7 * f, label), cancelled: () => context.cancelled.has(id) });
-      r.setStage(0, 1, 'row 15: FGSM on maxout, fed to softmax and RBF');
-      const figure = await agreementFigure(r, { onWeights: (f, label) => progress(0.7 + 0.3 * f, label) });
-      return { ...figure, backend, seconds: (performance.now() - started) / 1000, numTensors: tf.memory().numTensors };
-    }
     case 'fgsmExample': {
       const backend = requireBackend();
       if (!Number.isFinite(request.epsilon) || request.epsilon < 0) {

@@ -22,7 +22,7 @@ import { rbfImmunity } from '../../src/islands/rbfImmunity.state.ts';
 import { logitSweep } from '../../src/islands/logitSweep.state.ts';
 import { adversarialSlice } from '../../src/figures/adversarial-slice/state.ts';
 import { logitSurface } from '../../src/islands/logitSurface.state.ts';
-import { agreement } from '../../src/islands/agreement.state.ts';
+import { agreement } from '../../src/figures/agreement/state.ts';
 import { ensembles } from '../../src/figures/ensembles/state.ts';
 import { reproduceTable } from '../../src/islands/reproduceTable.state.ts';
 import { rubbishInputs } from '../../src/figures/rubbish-inputs/state.ts';

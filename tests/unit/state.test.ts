@@ -86,7 +86,7 @@ import { rotationSteps } from '../../src/islands/rotation.state.ts';
 import { adversarialTrainingResultsSteps } from '../../src/islands/adversarialTrainingResults.state.ts';
 import { adversarialSliceSteps } from '../../src/figures/adversarial-slice/state.ts';
 import { logitSurfaceSteps } from '../../src/islands/logitSurface.state.ts';
-import { agreementSteps } from '../../src/islands/agreement.state.ts';
+import { agreementSteps } from '../../src/figures/agreement/state.ts';
 import { rbfImmunitySteps } from '../../src/islands/rbfImmunity.state.ts';
 import { maxoutFiltersSteps } from '../../src/islands/maxoutFilters.state.ts';
 import { lbfgsVsFgsmSteps } from '../../src/figures/lbfgs-vs-fgsm/state.ts';
