@@ -1,8 +1,6 @@
 /** The typed messages between the page and the compute worker. */
-import type { TransferGlanceRequest, TransferGlanceResult } from './transferGlance.ts';
 import type { AttackLadderDigitRequest, AttackLadderDigitResult, AttackLadderRequest, AttackLadderResult } from './attackLadder.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
-import type { AgreementFigure } from '../lib/analysis/agreement.ts';
 
 export const backendOrder = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof backendOrder)[number];
@@ -56,12 +54,6 @@ export interface LinearGrowthResult {
   numTensors: number;
 }
 
-/** §8 (row 15): FGSM examples made on maxout, fed to softmax and RBF, on the first `sample` test digits; and each model's effective linear weights. */
-export interface AgreementRequest {
-  type: 'agreement';
-  sample: number;
-}
-
 /** Debug (tests): the webgl backend loses its context, as a GPU reset would; the worker then falls back to the next backend. */
 export interface LoseContextRequest {
   type: 'loseContext';
@@ -81,7 +73,7 @@ export interface BenchRequest {
   peakSize: number;
 }
 
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | AgreementRequest | TransferGlanceRequest | InitRequest | TensorCountRequest | CatalogueRequest | CancelRequest | LinearGrowthRequest | LoseContextRequest | BenchRequest;
+export type Request = AttackLadderRequest | AttackLadderDigitRequest | InitRequest | TensorCountRequest | CatalogueRequest | CancelRequest | LinearGrowthRequest | LoseContextRequest | BenchRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -121,18 +113,9 @@ export interface CatalogueResult {
   digitFiles: { sample: number; file: string; bytes: number }[];
 }
 
-export interface AgreementResult extends AgreementFigure {
-  backend: BackendName;
-  seconds: number;
-  /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
-  numTensors: number;
-}
-
 export interface ResultOf {
   attackLadder: AttackLadderResult;
   attackLadderDigit: AttackLadderDigitResult;
-  agreement: AgreementResult;
-  transferGlance: TransferGlanceResult;
   init: InitResult;
   memory: MemoryResult;
   catalogue: CatalogueResult;

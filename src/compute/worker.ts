@@ -10,14 +10,11 @@ import { bench } from './bench.ts';
 import type { ComputeErrorInfo, Request, ResultOf } from './messages.ts';
 import { ModelLoadError } from '../lib/models/loader.ts';
 import { CancelledError } from '../lib/analysis/batch.ts';
-import { Reproduction } from '../lib/analysis/reproduce.ts';
 import { PIXELS, toFloat } from '../lib/data/idx.ts';
 import { ComputeError, context, forgetModels, getManifest, getModel, getTestDigits, requireBackend, TEST_FILES } from './context.ts';
 import type { DigitSample } from '../lib/analysis/reproduce.ts';
 import { growthSweep, logitShift } from '../lib/analysis/linear-growth.ts';
-import { agreementFigure } from '../lib/analysis/agreement.ts';
 import { handleAttackLadder, handleAttackLadderDigit } from './attackLadder.ts';
-import { handleTransferGlance } from './transferGlance.ts';
 import { checks, collectHandlers, Memo, type RequestContext } from './handler.ts';
 
 /** Every figure's handlers, found in the figures' own folders (src/figures/<name>/compute.ts). */
@@ -127,18 +124,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       return handleAttackLadder(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }), () => context.cancelled.has(id));
     case 'attackLadderDigit':
       return handleAttackLadderDigit(request);
-    case 'transferGlance':
-      return handleTransferGlance(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }), () => context.cancelled.has(id));
-    case 'agreement': {
-      const backend = requireBackend();
-      const started = performance.now();
-      const sample = await testSample(request.sample);
-      const progress = (fraction: number, label: string) => self.postMessage({ id, progress: { fraction, label } });
-      const r = new Reproduction({ model: getModel, test: sample, onProgress: (f, label) => progress(0.7 * f, label), cancelled: () => context.cancelled.has(id) });
-      r.setStage(0, 1, 'row 15: FGSM on maxout, fed to softmax and RBF');
-      const figure = await agreementFigure(r, { onWeights: (f, label) => progress(0.7 + 0.3 * f, label) });
-      return { ...figure, backend, seconds: (performance.now() - started) / 1000, numTensors: tf.memory().numTensors };
-    }
   }
 }
 

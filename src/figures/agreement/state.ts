@@ -4,8 +4,8 @@ import type { FigureMeta } from '../kit/figure.svelte.ts';
 
 export const meta = {
   name: 'agreement',
-  title: "Maxout’s adversarial digits, read by softmax and RBF",
-  caption: "FGSM ε = 0.25 examples made on maxout. Diagonal: how often each model errs on them; off the diagonal: how often two models that both err pick the same class. ○ the paper’s numbers.",
+  title: 'Maxout’s adversarial digits, read by softmax and RBF',
+  caption: 'FGSM ε = 0.25 examples made on maxout. Diagonal: how often each model errs on them; off the diagonal: how often two models that both err pick the same class. ○ the paper’s numbers.',
   chapter: '8',
 } satisfies FigureMeta;
 
@@ -13,7 +13,7 @@ export const agreement = {
   /** The first N official test digits. */
   sample: { type: 'choice', label: 'test digits', default: '1000', options: ['1000', '10000'] as const },
   /** Which numbers to show: examples clipped to [0, 1] (valid images) or the formula as printed. */
-  clip: { type: 'boolean', label: 'clip to [0, 1]', default: true },
+  clip: { type: 'boolean', label: 'examples clipped to [0, 1]', default: true },
   /** The part of the figure the prose is about. */
   focus: { type: 'choice', label: 'highlight', default: 'none', options: ['none', 'matrix', 'picks', 'weights'] as const },
 } satisfies StateTable;

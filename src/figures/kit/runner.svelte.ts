@@ -103,7 +103,8 @@ export class Runner<K, R> {
       }
     }
     if (!force && (this.o.delay ?? 0) > 0 && this.result !== null) {
-      this.timer = setTimeout(() => this.ask(k, key), this.o.delay);
+      // still allowed when the wait is over (the figure may have gone far); else the key is wished again when it is
+      this.timer = setTimeout(() => (this.o.when?.() ?? true) && this.ask(k, key), this.o.delay);
       return;
     }
     this.ask(k, key);

@@ -4,8 +4,8 @@ import type { FigureMeta } from '../kit/figure.svelte.ts';
 
 export const meta = {
   name: 'transfer-glance',
-  title: "One attack, three models",
-  caption: "Digits attacked on the row's model and read by the column's: look at how much error survives off the diagonal.",
+  title: 'One attack, three models',
+  caption: 'Digits attacked on the row’s model and read by the column’s: look at how much error survives off the diagonal.',
   chapter: '2',
 } satisfies FigureMeta;
 
@@ -16,7 +16,7 @@ export const transferGlance = {
   /** The first N official test digits, for the matrix. */
   sample: { type: 'choice', label: 'test digits', default: '1000', options: ['100', '1000', '10000'] as const },
   /** One digit, the matrix over the sample, or both. */
-  view: { type: 'choice', label: 'view', default: 'both', options: ['digit', 'matrix', 'both'] as const },
+  view: { type: 'choice', label: 'show', default: 'both', options: ['digit', 'matrix', 'both'] as const },
 } satisfies StateTable;
 
 export type TransferGlanceState = StateOf<typeof transferGlance>;

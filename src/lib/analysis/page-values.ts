@@ -11,6 +11,9 @@ export const PAPER_FIG2 = { epsilon: 0.25, cleanError: 1.6, fgsmError: 99 } as c
 /** The seed of the rubbish inputs N(0, σ²I) of rows 18–20. */
 export const RUBBISH_SEED = 20150320;
 
+/** The models of §2's transfer glance, in its matrix's order (made on: rows; read by: columns). */
+export const TRANSFER_MODELS = ['softmax', 'maxout', 'rbf'] as const;
+
 export const RUBBISH_MODELS = ['softmax', 'maxout', 'rbf'] as const;
 export type RubbishModel = (typeof RUBBISH_MODELS)[number];
 

@@ -6,8 +6,9 @@
  * the site where an attacker hands an image over.
  */
 import { fgsmImages, predict, summarise, CancelledError, type Model } from './batch.ts';
+import { TRANSFER_MODELS } from './page-values.ts';
 
-export const TRANSFER_MODELS = ['softmax', 'maxout', 'rbf'] as const;
+export { TRANSFER_MODELS };
 
 export interface TransferMatrix {
   /** Row and column order: sources are rows, scored models columns. */
