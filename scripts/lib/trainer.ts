@@ -213,19 +213,8 @@ async function trainNetwork(
   return finished ? { values, seconds } : null;
 }
 
-/** What the paper's schedule found, for the manifest. */
-export interface EarlyStoppingRecord {
-  criterion: string;
-  validationDigits: number;
-  trainingDigits: number;
-  phase1Epochs: number;
-  bestEpoch: number;
-  bestValidationError: number;
-  stoppedBy: 'patience' | 'cap';
-  validationErrors: number[];
-  phase1Seconds: number;
-  phase2Seconds: number;
-}
+/** What the paper's schedule found: the manifest's record of it. */
+export type EarlyStoppingRecord = NonNullable<ModelEntry['earlyStopping']>;
 
 function criterionText(s: PaperSchedule): string {
   return s.criterion.kind === 'clean'
