@@ -81,8 +81,11 @@ test('the /reproduce/ page computes the 1,000-digit table in three settings and 
   const row2Browser = browser.find((r) => r.row === 2 && r.metric === 'FGSM error')!;
   await expect(main.locator('tbody tr', { hasText: 'maxout network, FGSM ε = 0.25' }).first().locator('td.paper-setting')).toHaveText(`${row2Browser.sitePaperSetting.toFixed(2)} %`);
   expect(Math.abs(row2Browser.sitePaperSetting - row2.sitePaperSetting)).toBeLessThanOrEqual(0.2);
-  await expect(page.locator('.reproduce-table tbody tr')).toHaveCount(node.length);
-  // a section of its own, marked as the site's, with no paper column; its numbers are the ones computed
+  await expect(page.locator('.reproduce-table tbody tr')).toHaveCount(node.length - beyond.length);
+  await expect(page.getByTestId('beyond')).toHaveCount(0);
+  // a table of its own, one button away, marked as the site's, with no paper column; its numbers are the ones computed
+  await page.getByTestId('view-beyond').click();
+  await expect(page.locator('.reproduce-table tbody tr')).toHaveCount(beyond.length);
   const section = page.getByTestId('beyond');
   await expect(section.getByRole('heading', { name: 'Beyond the paper' })).toBeVisible();
   await expect(section.locator('thead th')).toHaveText(['attack', 'metric', 'ours, clipped']);
@@ -107,4 +110,20 @@ test('the table can be cancelled, and started again', async ({ page }) => {
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('compute')).toBeVisible();
   await expect(page.locator('.figure-error')).toHaveCount(0);
+});
+
+test('the two tables, the paper’s rows and the rows beyond it, are one button (and one URL) apart, each shown before anything computes', async ({ page }) => {
+  await page.goto('/embed/reproduce-table/?view=beyond');
+  await expect(page.getByTestId('beyond').getByRole('heading', { name: 'Beyond the paper' })).toBeVisible();
+  const beyondRows = await page.getByTestId('beyond').locator('tbody tr').count();
+  expect(beyondRows).toBeGreaterThan(20);
+  await expect(page.getByTestId('view-beyond')).toHaveAttribute('aria-pressed', 'true');
+  await page.getByTestId('view-paper').click();
+  await expect(page).not.toHaveURL(/view=/);
+  await expect(page.getByTestId('beyond')).toHaveCount(0);
+  await expect(page.locator('.reproduce-table tbody tr td.paper').first()).toBeVisible();
+  await page.getByTestId('view-beyond').click();
+  await expect(page).toHaveURL(/view=beyond/);
+  await expect(page.getByTestId('beyond').locator('tbody tr')).toHaveCount(beyondRows);
+  await expect(page.locator('.reproduce-table')).toHaveAttribute('data-source', 'computed-ahead');
 });

@@ -1,4 +1,4 @@
-/** The reproduce-table figure's state: how many test digits to compute the table on, and the rows beyond the paper on. */
+/** The reproduce-table figure's state: which table it shows, how many test digits to compute the table on, and the rows beyond the paper on. */
 import type { StateOf, StateTable } from '../kit/state.ts';
 import type { FigureMeta } from '../kit/figure.svelte.ts';
 
@@ -10,6 +10,8 @@ export const meta = {
 } satisfies FigureMeta;
 
 export const reproduceTable = {
+  /** Which table is shown: the paper's rows, or the site's measurements beyond the paper (one at a time: each is a slide). */
+  view: { type: 'choice', label: 'table', default: 'paper', options: ['paper', 'beyond'] as const },
   sample: { type: 'choice', label: 'test digits', default: '1000', options: ['1000', '10000'] as const },
   /** Digits for the rows beyond the paper (PGD costs 40–200 gradient passes per digit); never more than `sample`. */
   beyond: { type: 'choice', label: 'digits for the rows beyond the paper', default: '1000', options: ['off', '100', '1000', '10000'] as const },
