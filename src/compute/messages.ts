@@ -1,5 +1,4 @@
 /** The typed messages between the page and the compute worker. */
-import type { AttackLadderDigitRequest, AttackLadderDigitResult, AttackLadderRequest, AttackLadderResult } from './attackLadder.ts';
 import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
 
 export const backendOrder = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -73,7 +72,7 @@ export interface BenchRequest {
   peakSize: number;
 }
 
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | InitRequest | TensorCountRequest | CatalogueRequest | CancelRequest | LinearGrowthRequest | LoseContextRequest | BenchRequest;
+export type Request = InitRequest | TensorCountRequest | CatalogueRequest | CancelRequest | LinearGrowthRequest | LoseContextRequest | BenchRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -114,8 +113,6 @@ export interface CatalogueResult {
 }
 
 export interface ResultOf {
-  attackLadder: AttackLadderResult;
-  attackLadderDigit: AttackLadderDigitResult;
   init: InitResult;
   memory: MemoryResult;
   catalogue: CatalogueResult;

@@ -14,7 +14,6 @@ import { PIXELS, toFloat } from '../lib/data/idx.ts';
 import { ComputeError, context, forgetModels, getManifest, getModel, getTestDigits, requireBackend, TEST_FILES } from './context.ts';
 import type { DigitSample } from '../lib/analysis/reproduce.ts';
 import { growthSweep, logitShift } from '../lib/analysis/linear-growth.ts';
-import { handleAttackLadder, handleAttackLadderDigit } from './attackLadder.ts';
 import { checks, collectHandlers, Memo, type RequestContext } from './handler.ts';
 
 /** Every figure's handlers, found in the figures' own folders (src/figures/<name>/compute.ts). */
@@ -120,10 +119,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
       }
       return { epsilon, sweep, digit, backend, numTensors: tf.memory().numTensors };
     }
-    case 'attackLadder':
-      return handleAttackLadder(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }), () => context.cancelled.has(id));
-    case 'attackLadderDigit':
-      return handleAttackLadderDigit(request);
   }
 }
 
