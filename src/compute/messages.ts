@@ -1,5 +1,4 @@
 /** The typed messages between the page and the compute worker. */
-import type { GrowthSweep, LogitShift } from '../lib/analysis/linear-growth.ts';
 
 export const backendOrder = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof backendOrder)[number];
@@ -31,28 +30,6 @@ export interface CancelRequest {
   target: number;
 }
 
-/**
- * §3's linear growth: wᵀη for η = ε·sign(w) over a sweep of n (w seeded, wᵢ ~ N(0, 1)),
- * and the shipped softmax model's logit shifts under one test digit's FGSM η.
- */
-export interface LinearGrowthRequest {
-  type: 'linearGrowth';
-  epsilon: number;
-  /** Measure wᵀη at `n`, and from n = 10 to 10⁷ when `grid`, with w drawn from `seed`. */
-  sweep?: { n: number; seed: number; grid: boolean };
-  /** The softmax model's logit shifts under this test digit's FGSM η. */
-  digit?: { testDigit: number };
-}
-
-export interface LinearGrowthResult {
-  epsilon: number;
-  sweep: (GrowthSweep & { seconds: number }) | null;
-  digit: (LogitShift & { testDigit: number; pixels: Float32Array }) | null;
-  backend: BackendName;
-  /** Tensors alive in the worker after the request (loaded models included): steady when nothing leaks. */
-  numTensors: number;
-}
-
 /** Debug (tests): the webgl backend loses its context, as a GPU reset would; the worker then falls back to the next backend. */
 export interface LoseContextRequest {
   type: 'loseContext';
@@ -72,7 +49,7 @@ export interface BenchRequest {
   peakSize: number;
 }
 
-export type Request = InitRequest | TensorCountRequest | CatalogueRequest | CancelRequest | LinearGrowthRequest | LoseContextRequest | BenchRequest;
+export type Request = InitRequest | TensorCountRequest | CatalogueRequest | CancelRequest | LoseContextRequest | BenchRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -117,7 +94,6 @@ export interface ResultOf {
   memory: MemoryResult;
   catalogue: CatalogueResult;
   cancel: { cancelled: boolean };
-  linearGrowth: LinearGrowthResult;
   loseContext: { lost: boolean; backend: BackendName };
   bench: BenchResult;
 }

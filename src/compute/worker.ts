@@ -10,10 +10,9 @@ import { bench } from './bench.ts';
 import type { ComputeErrorInfo, Request, ResultOf } from './messages.ts';
 import { ModelLoadError } from '../lib/models/loader.ts';
 import { CancelledError } from '../lib/analysis/batch.ts';
-import { PIXELS, toFloat } from '../lib/data/idx.ts';
+import { toFloat } from '../lib/data/idx.ts';
 import { ComputeError, context, forgetModels, getManifest, getModel, getTestDigits, requireBackend, TEST_FILES } from './context.ts';
 import type { DigitSample } from '../lib/analysis/reproduce.ts';
-import { growthSweep, logitShift } from '../lib/analysis/linear-growth.ts';
 import { checks, collectHandlers, Memo, type RequestContext } from './handler.ts';
 
 /** Every figure's handlers, found in the figures' own folders (src/figures/<name>/compute.ts). */
@@ -89,35 +88,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
         models: m.models.map((e) => ({ name: e.name, title: e.title, bytes: e.weights.reduce((n, w) => n + w.bytes, 0), metrics: { ...e.metrics } })),
         digitFiles: sizes,
       };
-    }
-    case 'linearGrowth': {
-      const backend = requireBackend();
-      const epsilon = request.epsilon;
-      if (!Number.isFinite(epsilon) || epsilon < 0 || epsilon > 1) {
-        throw new ComputeError({ kind: 'input', message: `ε must be a number from 0 to 1, got ${epsilon}` });
-      }
-      const started = performance.now();
-      let sweep = null;
-      if (request.sweep) {
-        const { n, seed, grid } = request.sweep;
-        const measured = await growthSweep(n, epsilon, seed, {
-          grid,
-          cancelled: () => context.cancelled.has(id),
-          onProgress: (fraction) => self.postMessage({ id, progress: { fraction, label: 'drawing w and summing wᵀη' } }),
-        }).catch((e) => {
-          throw e instanceof RangeError ? new ComputeError({ kind: 'input', message: e.message }) : e;
-        });
-        sweep = { ...measured, seconds: (performance.now() - started) / 1000 };
-      }
-      let digit = null;
-      if (request.digit) {
-        const i = request.digit.testDigit;
-        if (!Number.isInteger(i) || i < 0 || i >= 10000) throw new ComputeError({ kind: 'input', message: `test digit ${i} does not exist (0 to 9999)` });
-        const [set, model] = await Promise.all([getTestDigits(i + 1), getModel('softmax')]);
-        const pixels = toFloat(set, i, i + 1);
-        digit = { ...(await logitShift(model.fns, model.params, pixels, set.labels[i], epsilon)), testDigit: i, pixels };
-      }
-      return { epsilon, sweep, digit, backend, numTensors: tf.memory().numTensors };
     }
   }
 }

@@ -38,6 +38,13 @@ describe('controls from the table', () => {
     expect(html).toContain('test digits');
   });
 
+  it('a logarithmic range holds log₁₀ of the value and its bounds, stepping in decades', () => {
+    const html = render(RangeControl, { props: { property: table.digits, value: 100, onchange: () => {}, log: 0.01 } }).body;
+    const i = input(html);
+    expect([i.min, i.max, i.step, i.value]).toEqual(['1', '3', '0.01', '2']);
+    expect(html).toContain('<output>100</output>');
+  });
+
   it('a choice lists the table\'s options, as a select, radios or buttons', () => {
     const select = render(ChoiceControl, { props: { property: table.model, value: 'maxout', onchange: () => {}, names: { softmax: 'softmax regression' } } }).body;
     expect([...select.matchAll(/<option value="([^"]*)"[^>]*>([^<]*)</g)].map((m) => [m[1], m[2]])).toEqual([
