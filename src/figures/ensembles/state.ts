@@ -14,7 +14,7 @@ export const ensembles = {
   /** The first N official test digits (each ε attacks them twice through all twelve members). */
   sample: sampleChoice(['100', '500', '1000', '10000'] as const, '500'),
   /** The convention the result line reads out (both are drawn). */
-  clip: { type: 'choice', label: 'read out', default: 'clipped', options: ['clipped', 'unclipped'] as const },
+  clip: { type: 'choice', label: 'read out', default: 'clipped', options: ['clipped', 'unclipped'] as const, as: 'radios' },
 } satisfies StateTable;
 
 export type EnsemblesState = StateOf<typeof ensembles>;
