@@ -1,5 +1,4 @@
 /** The typed messages between the page and the compute worker. */
-import type { AttackLadderDigitRequest, AttackLadderDigitResult, AttackLadderRequest, AttackLadderResult } from './attackLadder.ts';
 
 export const backendOrder = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof backendOrder)[number];
@@ -50,7 +49,7 @@ export interface BenchRequest {
   peakSize: number;
 }
 
-export type Request = AttackLadderRequest | AttackLadderDigitRequest | InitRequest | TensorCountRequest | CatalogueRequest | CancelRequest | LoseContextRequest | BenchRequest;
+export type Request = InitRequest | TensorCountRequest | CatalogueRequest | CancelRequest | LoseContextRequest | BenchRequest;
 
 export interface BenchResult {
   backend: BackendName;
@@ -91,8 +90,6 @@ export interface CatalogueResult {
 }
 
 export interface ResultOf {
-  attackLadder: AttackLadderResult;
-  attackLadderDigit: AttackLadderDigitResult;
   init: InitResult;
   memory: MemoryResult;
   catalogue: CatalogueResult;

@@ -13,7 +13,6 @@ import { CancelledError } from '../lib/analysis/batch.ts';
 import { PIXELS, toFloat } from '../lib/data/idx.ts';
 import { ComputeError, context, forgetModels, getManifest, getModel, getTestDigits, requireBackend, TEST_FILES } from './context.ts';
 import type { DigitSample } from '../lib/analysis/reproduce.ts';
-import { handleAttackLadder, handleAttackLadderDigit } from './attackLadder.ts';
 import { checks, collectHandlers, Memo, type RequestContext } from './handler.ts';
 
 /** Every figure's handlers, found in the figures' own folders (src/figures/<name>/compute.ts). */
@@ -90,10 +89,6 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
         digitFiles: sizes,
       };
     }
-    case 'attackLadder':
-      return handleAttackLadder(request, (fraction, label) => self.postMessage({ id, progress: { fraction, label } }), () => context.cancelled.has(id));
-    case 'attackLadderDigit':
-      return handleAttackLadderDigit(request);
   }
 }
 

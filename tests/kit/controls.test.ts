@@ -4,13 +4,17 @@ import { render } from 'svelte/server';
 import RangeControl from '../../src/figures/kit/controls/RangeControl.svelte';
 import ChoiceControl from '../../src/figures/kit/controls/ChoiceControl.svelte';
 import Toggle from '../../src/figures/kit/controls/Toggle.svelte';
-import type { StateTable } from '../../src/figures/kit/state.ts';
+import Controls from '../../src/figures/kit/controls/Controls.svelte';
+import { sampleChoice, type StateOf, type StateTable } from '../../src/figures/kit/state.ts';
 
 const table = {
   eps: { type: 'number', label: 'ε', default: 0.25, min: 0, max: 0.5, step: 0.01 },
   digits: { type: 'integer', label: 'test digits', default: 100, min: 10, max: 1000 },
   model: { type: 'choice', label: 'model', default: 'maxout', options: ['softmax', 'maxout'] as const },
   clip: { type: 'boolean', label: 'clip to [0, 1]', default: true },
+  view: { type: 'choice', label: 'show', default: 'both', options: ['one', 'both'] as const, names: { one: 'one digit' }, as: 'buttons' },
+  sample: sampleChoice(['100', '1000', '10000'] as const, '1000'),
+  digit: { type: 'integer', label: 'test digit', default: 0, min: 0, max: 9999 },
 } satisfies StateTable;
 
 const input = (html: string) => Object.fromEntries([.../<input\b([^>]*)>/.exec(html)![1].matchAll(/([\w-]+)(?:="([^"]*)")?/g)].map((a) => [a[1], a[2] ?? '']));
@@ -20,7 +24,8 @@ describe('controls from the table', () => {
     const html = render(RangeControl, { props: { property: table.eps, value: 0.3, onchange: () => {}, testid: 'eps' } }).body;
     const i = input(html);
     expect([i.type, i.min, i.max, i.step, i.value]).toEqual(['range', '0', '0.5', '0.01', '0.3']);
-    expect(i['aria-valuetext']).toBe('ε 0.30');
+    // a screen reader hears the symbol's name, not the glyph
+    expect(i['aria-valuetext']).toBe('epsilon 0.30');
     expect(i['data-testid']).toBe('eps');
     expect(html).toContain('<output>0.30</output>');
   });
@@ -61,5 +66,30 @@ describe('controls from the table', () => {
     expect(input(html).type).toBe('checkbox');
     expect(input(html)).toHaveProperty('checked');
     expect(html).toContain('clip to [0, 1]');
+  });
+
+  it('a choice reads its options\' names and its kind of control from the table; a sample choice names its sizes', () => {
+    expect(table.sample.names).toEqual({ '100': 'first 100', '1000': 'first 1,000', '10000': 'all 10,000' });
+    const sample = render(ChoiceControl, { props: { property: table.sample, value: '1000' } }).body;
+    expect([...sample.matchAll(/<option value="([^"]*)"[^>]*>([^<]*)</g)].map((m) => m[2])).toEqual(['first 100', 'first 1,000', 'all 10,000']);
+    const view = render(ChoiceControl, { props: { property: table.view, value: 'one', testid: 'view' } }).body;
+    expect([...view.matchAll(/<button[^>]*data-testid="(view-[^"]*)"[^>]*>([^<]*)</g)].map((m) => [m[1], m[2]])).toEqual([
+      ['view-one', 'one digit'],
+      ['view-both', 'both'],
+    ]);
+  });
+
+  it('Controls builds each key\'s control from its entry: numbers as sliders first, then one row of the rest, each with its key as test id', () => {
+    const state: StateOf<typeof table> = { eps: 0.1, digits: 100, model: 'softmax', clip: false, view: 'both', sample: '100', digit: 42 };
+    const html = render(Controls, { props: { table, state, keys: ['model', 'eps', 'clip', 'sample', 'digit'], prefix: 'f-' } }).body;
+    const ids = [...html.matchAll(/data-testid="([^"]*)"/g)].map((m) => m[1]);
+    expect(ids).toEqual(['f-eps', 'f-model', 'f-clip', 'f-sample', 'f-digit']);
+    expect(html.indexOf('type="range"')).toBeLessThan(html.indexOf('class="row'));
+    expect(html).toMatch(/<option value="softmax"[^>]*selected/);
+    expect(html).toMatch(/type="checkbox"(?![^>]*checked)/);
+    expect(html).toContain('all 10,000');
+    expect(html).toMatch(/type="number"[^>]*value="42"/);
+    // a key the figure leaves out has no control
+    expect(html).not.toContain('show');
   });
 });

@@ -9,6 +9,7 @@ export const meta = {
   chapter: '8',
 } satisfies FigureMeta;
 
+/** The plane through a digit, as both §8 figures take it (logit-surface adds its height to these). */
 export const adversarialSlice = {
   model: { type: 'choice', label: 'model', default: 'maxout', options: ['softmax', 'maxout', 'maxout-adv'] as const },
   digit: { type: 'integer', label: 'test digit', default: 0, min: 0, max: 9999 },

@@ -1,5 +1,5 @@
 /** The adversarial-training-results figure's state (§6: the shipped maxout networks with and without adversarial training, rows 2, 7, 10, 11 and 12). */
-import type { StateOf, StateTable } from '../kit/state.ts';
+import { sampleChoice, type StateOf, type StateTable } from '../kit/state.ts';
 import type { FigureMeta } from '../kit/figure.svelte.ts';
 
 export const meta = {
@@ -11,11 +11,11 @@ export const meta = {
 
 export const adversarialTrainingResults = {
   /** The first N official test digits. */
-  sample: { type: 'choice', label: 'test digits', default: '1000', options: ['100', '1000', '10000'] as const },
+  sample: sampleChoice(['100', '1000', '10000'] as const, '1000'),
   /** Which comparison is in front (the others are dimmed). */
-  focus: { type: 'choice', label: 'comparison', default: 'all', options: ['all', 'attack', 'transfer', 'noise', 'clean'] as const },
+  focus: { type: 'choice', label: 'comparison', default: 'all', options: ['all', 'attack', 'transfer', 'noise', 'clean'] as const, names: { all: 'everything', attack: 'FGSM error', transfer: 'transfer', noise: 'noise training', clean: 'clean error' } },
   /** FGSM examples clipped to [0, 1] (a valid image) or as the formula prints them. */
-  clip: { type: 'choice', label: 'FGSM examples', default: 'clipped', options: ['clipped', 'unclipped'] as const },
+  clip: { type: 'choice', label: 'FGSM examples', default: 'clipped', options: ['clipped', 'unclipped'] as const, names: { clipped: 'clipped to [0, 1]', unclipped: 'unclipped' } },
 } satisfies StateTable;
 
 /** The rows of the paper's table this figure shows, and the site's PGD row at ε = 0.25 on the maxout networks. */

@@ -1,5 +1,5 @@
 /** The agreement figure's state (§8, row 15: maxout's FGSM examples fed to softmax and RBF, and the models' effective weights). */
-import type { StateOf, StateTable } from '../kit/state.ts';
+import { sampleChoice, type StateOf, type StateTable } from '../kit/state.ts';
 import type { FigureMeta } from '../kit/figure.svelte.ts';
 
 export const meta = {
@@ -11,7 +11,7 @@ export const meta = {
 
 export const agreement = {
   /** The first N official test digits. */
-  sample: { type: 'choice', label: 'test digits', default: '1000', options: ['1000', '10000'] as const },
+  sample: sampleChoice(['1000', '10000'] as const, '1000'),
   /** Which numbers to show: examples clipped to [0, 1] (valid images) or the formula as printed. */
   clip: { type: 'boolean', label: 'examples clipped to [0, 1]', default: true },
   /** The part of the figure the prose is about. */

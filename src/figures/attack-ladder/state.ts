@@ -1,5 +1,5 @@
 /** The attack-ladder figure's state (what the field learned after 2015: FGSM against stronger attacks). */
-import type { StateOf, StateTable } from '../kit/state.ts';
+import { sampleChoice, type StateOf, type StateTable } from '../kit/state.ts';
 import type { FigureMeta } from '../kit/figure.svelte.ts';
 
 export const meta = {
@@ -14,11 +14,11 @@ export const attackLadder = {
   model: { type: 'choice', label: 'model', default: 'maxout-adv', options: ['maxout-adv', 'maxout', 'softmax', 'maxout-pgd'] as const },
   eps: { type: 'number', label: 'ε', symbol: 'ε', default: 0.25, min: 0, max: 0.5, step: 0.05 },
   /** The first N official test digits the ladder is measured on. */
-  n: { type: 'choice', label: 'test digits', default: '100', options: ['100', '500', '1000'] as const },
+  n: sampleChoice(['100', '500', '1000'] as const, '100'),
   /** The digit whose FGSM and PGD images and loss along PGD are shown. */
   digit: { type: 'integer', label: 'test digit', default: 0, min: 0, max: 9999 },
   /** How far up the ladder the chart shows: FGSM alone, or every attack. */
-  climb: { type: 'choice', label: 'attacks shown', default: 'all', options: ['fgsm', 'all'] as const },
+  climb: { type: 'choice', label: 'attacks shown', default: 'all', options: ['fgsm', 'all'] as const, names: { fgsm: 'FGSM alone', all: 'every attack' }, as: 'radios' },
 } satisfies StateTable;
 
 export type AttackLadderState = StateOf<typeof attackLadder>;

@@ -1,5 +1,5 @@
 /** The ensembles figure's state (§9: FGSM on the whole ensemble against FGSM on one member, row 17). */
-import type { StateOf, StateTable } from '../kit/state.ts';
+import { sampleChoice, type StateOf, type StateTable } from '../kit/state.ts';
 import type { FigureMeta } from '../kit/figure.svelte.ts';
 
 export const meta = {
@@ -12,7 +12,7 @@ export const meta = {
 export const ensembles = {
   eps: { type: 'number', label: 'FGSM step', symbol: 'ε', default: 0.25, min: 0, max: 0.5, step: 0.025 },
   /** The first N official test digits (each ε attacks them twice through all twelve members). */
-  sample: { type: 'choice', label: 'test digits', default: '500', options: ['100', '500', '1000', '10000'] as const },
+  sample: sampleChoice(['100', '500', '1000', '10000'] as const, '500'),
   /** The convention the result line reads out (both are drawn). */
   clip: { type: 'choice', label: 'read out', default: 'clipped', options: ['clipped', 'unclipped'] as const },
 } satisfies StateTable;

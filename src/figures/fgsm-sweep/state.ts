@@ -1,5 +1,5 @@
 /** The fgsm-sweep figure's state (§4: FGSM error and mean confidence against ε, softmax and maxout, and the adversarially trained maxout-adv and maxout-pgd). */
-import type { StateOf, StateTable } from '../kit/state.ts';
+import { sampleChoice, type StateOf, type StateTable } from '../kit/state.ts';
 import type { FigureMeta } from '../kit/figure.svelte.ts';
 
 export const meta = {
@@ -18,11 +18,11 @@ export const fgsmSweep = {
    * Which curves are drawn: all four networks, the paper's two (softmax and maxout), or the three maxout networks
    * (ordinary, FGSM-trained, PGD-trained). maxout-pgd is drawn when the site ships it.
    */
-  curves: { type: 'choice', label: 'curves', default: 'all', options: ['all', 'paper', 'maxout'] as const },
+  curves: { type: 'choice', label: 'curves', default: 'all', options: ['all', 'paper', 'maxout'] as const, names: { all: 'all networks', paper: 'the paper’s two', maxout: 'the maxout networks' } },
   /** The convention the grid and the read-out use (both curves are always drawn). */
-  clip: { type: 'choice', label: 'x + η', default: 'clipped', options: ['clipped', 'unclipped'] as const },
+  clip: { type: 'choice', label: 'x + η', default: 'clipped', options: ['clipped', 'unclipped'] as const, names: { clipped: 'clipped to [0, 1]' } },
   /** The first N official test digits. */
-  sample: { type: 'choice', label: 'test digits', default: '1000', options: ['100', '1000', '10000'] as const },
+  sample: sampleChoice(['100', '1000', '10000'] as const, '1000'),
   paper: { type: 'boolean', label: 'the paper’s points', default: true },
 } satisfies StateTable;
 

@@ -127,6 +127,17 @@ export class Figure<T extends StateTable> {
     for (const r of runners) if (r.error) r.retry();
   }
 
+  /** The frame's props for a figure drawn from these runners: the figure's own, the runners' error and retry, and busy while any computes (a figure that is busy longer passes its own `busy` after these). */
+  frameFor(...runners: (Retryable & { busy?: boolean })[]) {
+    return { ...this.frame, error: this.error(...runners), onretry: () => this.retry(...runners), busy: runners.some((r) => r.busy === true) };
+  }
+
+  /** frameFor's props, busy also until the figure has something to show (`shown` not null), unless an error says why not. */
+  frameUntil(shown: unknown, ...runners: (Retryable & { busy?: boolean })[]) {
+    const f = this.frameFor(...runners);
+    return { ...f, busy: f.busy || (shown == null && f.error === null) };
+  }
+
   /** The frame's props that come from the figure itself. */
   get frame() {
     return {

@@ -34,6 +34,21 @@ export interface ChoiceProperty<T extends string = string> {
   label: string;
   default: T;
   options: readonly T[];
+  /** How each option reads in its control (default: the option itself). */
+  names?: Readonly<Partial<Record<T, string>>>;
+  /** Its control: a select (the default), radio buttons, or a row of buttons. */
+  as?: 'select' | 'radios' | 'buttons';
+}
+
+/**
+ * A choice of how many test digits (or other samples) a figure computes on: each option named as a reader reads it,
+ * "first 1,000", and the whole test set "all 10,000"; `names` adds or overrides (e.g. an option 'off').
+ */
+export function sampleChoice<const T extends string>(options: readonly T[], fallback: NoInfer<T>, label = 'test digits', names: Partial<Record<T, string>> = {}): ChoiceProperty<T> {
+  const named = Object.fromEntries(
+    options.map((o) => [o, names[o] ?? (o === '10000' ? 'all 10,000' : /^\d+$/.test(o) ? `first ${Number(o).toLocaleString('en-US')}` : o)]),
+  ) as Record<T, string>;
+  return { type: 'choice', label, default: fallback, options, names: named };
 }
 
 export interface BooleanProperty {

@@ -17,7 +17,7 @@ export const lbfgsVsFgsm = {
   target: { type: 'integer', label: 'target class', default: 3, min: 0, max: 9 },
   model: { type: 'choice', label: 'model', default: 'softmax', options: ['softmax', 'maxout'] as const },
   /** What is on show: the L-BFGS result alone, both attacks, or both with what each cost. */
-  view: { type: 'choice', label: 'show', default: 'cost', options: ['lbfgs', 'both', 'cost'] as const },
+  view: { type: 'choice', label: 'show', default: 'cost', options: ['lbfgs', 'both', 'cost'] as const, names: { lbfgs: 'L-BFGS only', both: 'both attacks', cost: 'both, and the cost' } },
 } satisfies StateTable;
 
 export type LbfgsVsFgsmState = StateOf<typeof lbfgsVsFgsm>;

@@ -1,6 +1,7 @@
 /** The logit-surface figure's state (§8: the true class's logit, or its margin, over the plane of the adversarial slice). */
 import type { StateOf, StateTable } from '../kit/state.ts';
 import type { FigureMeta } from '../kit/figure.svelte.ts';
+import { adversarialSlice } from '../adversarial-slice/state.ts';
 
 export const meta = {
   name: 'logit-surface',
@@ -10,15 +11,9 @@ export const meta = {
 } satisfies FigureMeta;
 
 export const logitSurface = {
-  model: { type: 'choice', label: 'model', default: 'maxout', options: ['softmax', 'maxout', 'maxout-adv'] as const },
-  digit: { type: 'integer', label: 'test digit', default: 0, min: 0, max: 9999 },
+  ...adversarialSlice,
   /** The height: the true class's logit z_y, or the margin z_y − max_{k≠y} z_k (below 0: misclassified). */
   surface: { type: 'choice', label: 'height', default: 'logit', options: ['logit', 'margin'] as const },
-  /** Half-width of the plane, ε units (both axes). */
-  range: { type: 'number', label: 'range', symbol: '±ε', default: 0.5, min: 0.3, max: 3, step: 0.05 },
-  /** Seed of the random sign direction r. */
-  seed: { type: 'integer', label: 'random direction', default: 1, min: 1, max: 9999 },
-  clip: { type: 'boolean', label: 'clip to [0, 1]', default: false },
 } satisfies StateTable;
 
 export type LogitSurfaceState = StateOf<typeof logitSurface>;

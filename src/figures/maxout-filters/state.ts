@@ -18,7 +18,7 @@ export const maxoutFilters = {
   /** The rank of the first unit shown (in the chosen order). */
   first: { type: 'integer', label: 'first unit shown', default: 0, min: 0, max: FILTER_UNITS - FILTER_ROWS },
   /** Units in their own order, or from the most to the least localised. */
-  sort: { type: 'choice', label: 'order', default: 'unit', options: ['unit', 'localisation'] as const },
+  sort: { type: 'choice', label: 'order', default: 'unit', options: ['unit', 'localisation'] as const, names: { unit: 'by unit', localisation: 'most localised first' } },
   /** The side of the window the localisation is measured in, pixels. */
   window: { type: 'integer', label: 'window', default: 7, min: 3, max: 14 },
 } satisfies StateTable;

@@ -2,7 +2,7 @@
  * The non-robust-features figure's state (the closing chapter): Ilyas et al.'s
  * D_det on MNIST, live on the first n packed training digits.
  */
-import type { StateOf, StateTable } from '../kit/state.ts';
+import { sampleChoice, type StateOf, type StateTable } from '../kit/state.ts';
 import type { FigureMeta } from '../kit/figure.svelte.ts';
 import { nonRobustDefaults as d } from '../../lib/analysis/non-robust-defaults.ts';
 
@@ -20,11 +20,11 @@ export const nonRobustFeatures = {
   epsilon: { type: 'number', label: 'attack budget', symbol: 'ε', default: d.epsilon, min: 0.02, max: 0.3, step: 0.01 },
   /** Iterations of the projected, targeted step. */
   steps: { type: 'integer', label: 'attack steps', default: d.steps, min: 1, max: 20 },
-  student: { type: 'choice', label: 'student', default: d.student, options: ['maxout', 'softmax'] as const },
+  student: { type: 'choice', label: 'student', default: d.student, options: ['maxout', 'softmax'] as const, names: { maxout: 'maxout, 100 units', softmax: 'softmax regression' } },
   epochs: { type: 'integer', label: 'student epochs', default: d.epochs, min: 1, max: 30 },
   seed: { type: 'integer', label: 'seed', default: d.seed, min: 0, max: 9999 },
   /** The first N official test digits the student is scored on. */
-  test: { type: 'choice', label: 'test digits', default: '1000', options: ['1000', '10000'] as const },
+  test: sampleChoice(['1000', '10000'] as const, '1000'),
 } satisfies StateTable;
 
 export type NonRobustFeaturesState = StateOf<typeof nonRobustFeatures>;

@@ -1,5 +1,5 @@
 /** The rbf-immunity figure's state (§7: an RBF unit is confident only near its centre; a linear unit grows more confident far away). */
-import type { StateOf, StateTable } from '../kit/state.ts';
+import { sampleChoice, type StateOf, type StateTable } from '../kit/state.ts';
 import type { FigureMeta } from '../kit/figure.svelte.ts';
 
 export const meta = {
@@ -14,7 +14,7 @@ export const TOY_POINTS = 120;
 
 export const rbfImmunity = {
   /** The 2-D toy or the shipped models on MNIST. */
-  view: { type: 'choice', label: 'view', default: 'toy', options: ['toy', 'mnist'] as const },
+  view: { type: 'choice', label: 'view', default: 'toy', options: ['toy', 'mnist'] as const, names: { toy: 'Two dimensions', mnist: 'MNIST' } },
   /** FGSM step size in the toy's plane. */
   epsilon: { type: 'number', label: 'FGSM step', symbol: 'ε', default: 1, min: 0, max: 6, step: 0.05 },
   /** The training point the FGSM step starts from. */
@@ -22,7 +22,7 @@ export const rbfImmunity = {
   /** The seed of the toy's blobs and starting parameters. */
   seed: { type: 'integer', label: 'seed', default: 1, min: 1, max: 999 },
   /** The first N official test digits (MNIST view). */
-  sample: { type: 'choice', label: 'test digits', default: '1000', options: ['1000', '10000'] as const },
+  sample: sampleChoice(['1000', '10000'] as const, '1000'),
 } satisfies StateTable;
 
 export type RbfImmunityState = StateOf<typeof rbfImmunity>;

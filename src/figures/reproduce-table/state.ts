@@ -1,5 +1,5 @@
 /** The reproduce-table figure's state: which table it shows, how many test digits to compute the table on, and the rows beyond the paper on. */
-import type { StateOf, StateTable } from '../kit/state.ts';
+import { sampleChoice, type StateOf, type StateTable } from '../kit/state.ts';
 import type { FigureMeta } from '../kit/figure.svelte.ts';
 
 export const meta = {
@@ -12,7 +12,7 @@ export const meta = {
 export const reproduceTable = {
   /** Which table is shown: the paper's rows, or the site's measurements beyond the paper (one at a time: each is a slide). */
   view: { type: 'choice', label: 'table', default: 'paper', options: ['paper', 'beyond'] as const },
-  sample: { type: 'choice', label: 'test digits', default: '1000', options: ['1000', '10000'] as const },
+  sample: sampleChoice(['1000', '10000'] as const, '1000'),
   /** Digits for the rows beyond the paper (PGD costs 40–200 gradient passes per digit); never more than `sample`. */
   beyond: { type: 'choice', label: 'digits for the rows beyond the paper', default: '1000', options: ['off', '100', '1000', '10000'] as const },
   /** Compute as soon as the figure is near the screen (for a slide), without waiting for the button. */

@@ -1,5 +1,5 @@
 /** The rotation figure's state (§4: rotating x toward ∇ₓJ in the plane of x and ∇ₓJ, keeping ‖x‖). */
-import type { StateOf, StateTable } from '../kit/state.ts';
+import { sampleChoice, type StateOf, type StateTable } from '../kit/state.ts';
 import type { FigureMeta } from '../kit/figure.svelte.ts';
 
 export const meta = {
@@ -17,7 +17,7 @@ export const rotation = {
   digit: { type: 'integer', label: 'test digit', default: 0, min: 0, max: 9999 },
   model: { type: 'choice', label: 'model', default: 'softmax', options: ['softmax', 'maxout'] as const },
   /** The first N official test digits, for the distribution of flipping angles. */
-  sample: { type: 'choice', label: 'test digits', default: '1000', options: ['100', '1000', '10000'] as const },
+  sample: sampleChoice(['100', '1000', '10000'] as const, '1000'),
 } satisfies StateTable;
 
 export type RotationState = StateOf<typeof rotation>;

@@ -14,7 +14,7 @@ export const rubbishInputs = {
   /** σ of the noise (the paper's: 1). */
   sigma: { type: 'number', label: 'noise', symbol: 'σ', default: 1, min: 0.05, max: 3, step: 0.05 },
   /** How many noise inputs (the paper's: 10,000). */
-  count: { type: 'choice', label: 'noise inputs', default: '10000', options: ['100', '1000', '10000'] as const },
+  count: { type: 'choice', label: 'noise inputs', default: '10000', options: ['100', '1000', '10000'] as const, names: { '1000': '1,000', '10000': '10,000' } },
   /** The seed of the generator the noise is drawn from (the reproduction's by default). */
   seed: { type: 'integer', label: 'seed', default: RUBBISH_SEED, min: 0, max: 4294967295 },
   /** The model whose classes the histogram shows. */

@@ -1,5 +1,5 @@
 /** The transfer-glance figure's state (§2: FGSM digits made on one model, scored by the others). */
-import type { StateOf, StateTable } from '../kit/state.ts';
+import { sampleChoice, type StateOf, type StateTable } from '../kit/state.ts';
 import type { FigureMeta } from '../kit/figure.svelte.ts';
 
 export const meta = {
@@ -14,9 +14,9 @@ export const transferGlance = {
   /** The test digit shown on its own. */
   digit: { type: 'integer', label: 'test digit', default: 0, min: 0, max: 9999 },
   /** The first N official test digits, for the matrix. */
-  sample: { type: 'choice', label: 'test digits', default: '1000', options: ['100', '1000', '10000'] as const },
+  sample: sampleChoice(['100', '1000', '10000'] as const, '1000'),
   /** One digit, the matrix over the sample, or both. */
-  view: { type: 'choice', label: 'show', default: 'both', options: ['digit', 'matrix', 'both'] as const },
+  view: { type: 'choice', label: 'show', default: 'both', options: ['digit', 'matrix', 'both'] as const, names: { digit: 'one digit', matrix: 'the matrix', both: 'both' } },
 } satisfies StateTable;
 
 export type TransferGlanceState = StateOf<typeof transferGlance>;
