@@ -14,6 +14,7 @@
  * can show the rungs one by one and still get exactly the numbers `attackLadder`
  * computes in Node. PGD-40 × 5 reuses PGD-40 as its first restart when given it.
  */
+import type { Cancellable } from '../progress.ts';
 import * as tf from '@tensorflow/tfjs';
 import { fgsm } from '../attacks/fgsm.ts';
 import { pgd, pgdWorst, rfgsm, trueClassProbability } from '../attacks/pgd.ts';
@@ -40,12 +41,9 @@ export { LADDER, LADDER_RESTARTS, LADDER_SEED, LADDER_STEPS, SEED_STRIDE, pgdSte
 
 const MAX_STEPS = LADDER_STEPS[LADDER_STEPS.length - 1];
 
-export interface LadderOptions {
+export interface LadderOptions extends Cancellable {
   /** Digits per batch (default 500); the seeds depend on it. */
   batchSize?: number;
-  /** Fraction of the rung done (0 to 1) and what is being done. */
-  onProgress?: (fraction: number, label: string) => void;
-  cancelled?: () => boolean;
 }
 
 export interface RungImages {

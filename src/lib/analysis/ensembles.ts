@@ -6,16 +6,15 @@
  * called with the figure's ε and sample; the figure adds the ensemble's clean
  * error and the member's error on its own examples, for reference.
  */
+import type { Cancellable } from '../progress.ts';
 import type { Model } from './batch.ts';
 import { summarise } from './batch.ts';
 import { Reproduction, row17, type DigitSample, type RowResult } from './reproduce.ts';
 
-export interface EnsembleOptions {
+export interface EnsembleOptions extends Cancellable {
   model(name: string): Promise<Model>;
   test: DigitSample;
   epsilon: number;
-  onProgress?: (fraction: number, label: string) => void;
-  cancelled?: () => boolean;
 }
 
 export interface EnsembleErrors {

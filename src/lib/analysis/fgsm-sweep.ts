@@ -13,6 +13,7 @@
  * the point `fgsmImages` → `predict` → `summarise` gives at that ε: at
  * ε = 0.25 exactly rows 1 and 2 of the reproduction (the unit tests check both).
  */
+import type { Cancellable } from '../progress.ts';
 import { fgsmImages, predict, summarise, type AttackSummary, type BatchOptions, type Model, type Predictions } from './batch.ts';
 import type { DigitSample } from './reproduce.ts';
 
@@ -35,11 +36,8 @@ export interface FgsmSweepCurve {
   unclipped: SweepPoint[];
 }
 
-export interface SweepOptions {
+export interface SweepOptions extends Cancellable {
   batchSize?: number;
-  /** Fraction done (0 to 1) and what is being done. */
-  onProgress?: (fraction: number, label: string) => void;
-  cancelled?: () => boolean;
 }
 
 /**

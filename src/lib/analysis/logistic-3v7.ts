@@ -10,6 +10,7 @@
  * trained and L¹-decayed twins, so the figure and the results table cannot
  * disagree.
  */
+import type { Cancellable } from '../progress.ts';
 import * as tf from '@tensorflow/tfjs';
 import { exactSign } from '../attacks/fgsm.ts';
 import { classLabels } from '../models/architectures.ts';
@@ -54,7 +55,7 @@ export interface Logistic3v7Figure {
   row5: RowResult[] | null;
 }
 
-export interface Logistic3v7Options {
+export interface Logistic3v7Options extends Cancellable {
   /** Loads a shipped model by name. */
   model(name: string): Promise<Model>;
   /** The test digits (all 10,000 for the paper's numbers). */
@@ -63,8 +64,6 @@ export interface Logistic3v7Options {
   epsilon: number;
   /** Digits shown of each class. */
   perClass?: number;
-  onProgress?: (fraction: number, label: string) => void;
-  cancelled?: () => boolean;
 }
 
 /** The test-set indices of the first `perClass` 3s and the first `perClass` 7s, in test order. */

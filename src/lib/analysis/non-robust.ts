@@ -14,6 +14,7 @@
  *
  * descending the cost of the target class t, with a = 2.5 ε / steps.
  */
+import type { Cancellable } from '../progress.ts';
 import * as tf from '@tensorflow/tfjs';
 import type { Architecture, Params } from '../models/architectures.ts';
 import { modelFunctions } from '../models/architectures.ts';
@@ -42,16 +43,13 @@ export interface Digits {
   labels: ArrayLike<number>;
 }
 
-export interface TargetedAttackOptions {
+export interface TargetedAttackOptions extends Cancellable {
   epsilon: number;
   /** Iterations of the projected step. */
   steps: number;
   /** The step a; 2.5 ε / steps when left out. */
   stepSize?: number;
   batchSize?: number;
-  /** Fraction of the attack done (0 to 1). */
-  onProgress?: (fraction: number, label: string) => void;
-  cancelled?: () => boolean;
 }
 
 export interface TargetedAttack {
@@ -146,13 +144,11 @@ export function initialWeights(arch: Architecture, seed: number): Record<string,
   return out;
 }
 
-export interface StudentOptions {
+export interface StudentOptions extends Cancellable {
   epochs: number;
   seed: number;
   batchSize?: number;
   learningRate?: number;
-  onProgress?: (fraction: number, label: string) => void;
-  cancelled?: () => boolean;
 }
 
 /** A fresh student trained on the given digits and labels with Adam; its parameters belong to the caller. */

@@ -8,6 +8,7 @@
  * figure both call these, and the chapter figures call the same functions for
  * their rows.
  */
+import type { Cancellable } from '../progress.ts';
 import { seeded } from '../random.ts';
 import { memberParams, modelFunctions } from '../models/architectures.ts';
 import { CancelledError, fgsmImages, percent, predict, summarise, type AttackSummary, type BatchOptions, type Model, type Predictions } from './batch.ts';
@@ -48,7 +49,7 @@ export interface DigitSample {
   labels: Uint8Array;
 }
 
-export interface ReproductionOptions {
+export interface ReproductionOptions extends Cancellable {
   /** Loads a shipped model by name. */
   model(name: string): Promise<Model>;
   test: DigitSample;
@@ -57,8 +58,6 @@ export interface ReproductionOptions {
   rubbishSeed?: number;
   /** σ of the rubbish inputs N(0, σ²I) (the paper's: 1). */
   rubbishSigma?: number;
-  onProgress?: (fraction: number, label: string) => void;
-  cancelled?: () => boolean;
   /**
    * The rows beyond the paper (PGD and friends cost 40–200 gradient passes per digit) run on the first
    * `beyondSample` digits of `test` (default 1,000, or all of `test` when it is smaller); 0 leaves them out

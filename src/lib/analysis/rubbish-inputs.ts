@@ -7,21 +7,20 @@
  * figure's σ, count and seed; the figure adds only the first few noise images
  * and what each model says about them.
  */
+import type { Cancellable } from '../progress.ts';
 import { predict, type Model } from './batch.ts';
 import { Reproduction, row18, row20, rubbish, type RowResult } from './reproduce.ts';
 import { RUBBISH_MODELS, type RubbishModel } from './page-values.ts';
 
 export { RUBBISH_MODELS, type RubbishModel };
 
-export interface RubbishOptions {
+export interface RubbishOptions extends Cancellable {
   model(name: string): Promise<Model>;
   sigma: number;
   count: number;
   seed: number;
   /** How many of the noise images come back with every model's answer. */
   shown?: number;
-  onProgress?: (fraction: number, label: string) => void;
-  cancelled?: () => boolean;
 }
 
 export interface RubbishModelResult {

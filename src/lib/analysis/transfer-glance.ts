@@ -5,6 +5,7 @@
  * (fgsmImages, predict); the digits are clipped to [0, 1], as everywhere on
  * the site where an attacker hands an image over.
  */
+import type { Cancellable } from '../progress.ts';
 import { fgsmImages, predict, summarise, CancelledError, type Model } from './batch.ts';
 import { TRANSFER_MODELS } from './page-values.ts';
 
@@ -21,10 +22,8 @@ export interface TransferMatrix {
   error: number[][];
 }
 
-export interface TransferOptions {
+export interface TransferOptions extends Cancellable {
   batchSize?: number;
-  onProgress?: (fraction: number, label: string) => void;
-  cancelled?: () => boolean;
 }
 
 /** The transfer matrix over a sample of digits (pixels: count × 784, labels: count). */

@@ -14,13 +14,14 @@
  * of the projected L-BFGS method of src/lib/optim/lbfgs.ts over z = x + r in
  * the box [0, 1]ⁿ, its gradients from TensorFlow.js.
  */
+import type { Cancellable } from '../progress.ts';
 import * as tf from '@tensorflow/tfjs';
 import type { Model } from '../analysis/batch.ts';
 import { CancelledError } from '../analysis/batch.ts';
 import { minimizeBox, type StopReason } from '../optim/lbfgs.ts';
 import { argMax } from '../argmax.ts';
 
-export interface LbfgsAttackOptions {
+export interface LbfgsAttackOptions extends Cancellable {
   /** The first c tried. */
   initialC?: number;
   /** The range searched for c (a bracket by factors of 10, then bisections of log c). */
@@ -32,8 +33,6 @@ export interface LbfgsAttackOptions {
   maxIterations?: number;
   memory?: number;
   pgtol?: number;
-  onProgress?: (fraction: number, label: string) => void;
-  cancelled?: () => boolean;
 }
 
 /** One minimisation at one c. */

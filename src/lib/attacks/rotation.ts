@@ -17,6 +17,7 @@
  * The direction is taken once, at x (like FGSM's): x' moves along a fixed great
  * circle, not along the gradient of each x'.
  */
+import type { Cancellable } from '../progress.ts';
 import * as tf from '@tensorflow/tfjs';
 import type { Model } from '../analysis/batch.ts';
 import { CancelledError } from '../analysis/batch.ts';
@@ -99,7 +100,7 @@ export async function rotationExample(model: Model, pixels: Float32Array, label:
   };
 }
 
-export interface FlipOptions {
+export interface FlipOptions extends Cancellable {
   /** The largest angle searched, degrees (at 90° x' is the gradient direction itself). */
   maxDegrees?: number;
   /** The coarse sweep's step, degrees. */
@@ -109,8 +110,6 @@ export interface FlipOptions {
   batchSize?: number;
   /** Rows of one forward pass in the coarse sweep (digits × angles). */
   rowsPerPass?: number;
-  onProgress?: (fraction: number, label: string) => void;
-  cancelled?: () => boolean;
 }
 
 export interface FlipAngles {

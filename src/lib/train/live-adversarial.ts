@@ -12,6 +12,7 @@
  * examples at the same ε, clipped to [0, 1] (`fgsmEvaluation`, as the
  * reproduction measures the shipped models).
  */
+import type { Cancellable } from '../progress.ts';
 import * as tf from '@tensorflow/tfjs';
 import { modelFunctions, type Architecture, type ModelFunctions } from '../models/architectures.ts';
 import { fgsmEvaluation } from '../analysis/fgsm-evaluation.ts';
@@ -51,9 +52,7 @@ export interface LiveEpoch {
   runs: Record<TrainingName, TrainingEpoch>;
 }
 
-export interface EpochOptions {
-  onProgress?: (fraction: number, label: string) => void;
-  cancelled?: () => boolean;
+export interface EpochOptions extends Cancellable {
 }
 
 interface Run {
