@@ -18,7 +18,7 @@ export const rubbishInputs = {
   /** The seed of the generator the noise is drawn from (the reproduction's by default). */
   seed: { type: 'integer', label: 'seed', default: RUBBISH_SEED, min: 0, max: 4294967295 },
   /** The model whose classes the histogram shows. */
-  model: { type: 'choice', label: 'classes given by', default: 'maxout', options: ['softmax', 'maxout', 'rbf'] as const },
+  model: { type: 'choice', label: 'classes given by', default: 'maxout', options: ['softmax', 'maxout', 'rbf'] as const, as: 'radios' },
 } satisfies StateTable;
 
 export type RubbishInputsState = StateOf<typeof rubbishInputs>;
