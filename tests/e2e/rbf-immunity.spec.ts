@@ -109,6 +109,12 @@ test('the MNIST view computes row 14 as Node does', async ({ page }) => {
   // the rbf model pays for its caution in clean accuracy
   expect(r.mnist!.rbfCleanError).toBeGreaterThan(r.mnist!.maxoutCleanError);
   await expect(page.locator('.rbf-immunity .row14')).toContainText('55.4 %');
+  // the site's wider RBF network beside it (row 14's addition, computed by the same code as Node's rows above)
+  const wide = node.rows.find((row) => row.metric === 'FGSM error, rbf-wide');
+  expect(wide).toBeDefined();
+  expect(Math.abs(r.mnist!.rows.find((row) => row.metric === 'FGSM error, rbf-wide')!.site - wide!.site)).toBeLessThanOrEqual(0.2);
+  await expect(page.getByTestId('wide-fgsm-error')).toHaveText(/^\d+(\.\d+)? %$/);
+  await expect(page.locator('.rbf-immunity .row14 thead')).toContainText('rbf-wide, clipped');
   await expect(page.locator('.rbf-immunity .paper-mark').first()).toBeVisible();
   expect(w.errors).toEqual([]);
   expect(w.foreign).toEqual([]);

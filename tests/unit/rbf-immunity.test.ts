@@ -10,7 +10,7 @@ import { ensureQuickModels, QUICK } from './quick-models.ts';
 import { nodeModels } from '../../scripts/lib/node-models.ts';
 import { loadMnist } from '../../src/lib/data/mnist-node.ts';
 import { toFloat } from '../../src/lib/data/idx.ts';
-import { Reproduction, row14 } from '../../src/lib/analysis/reproduce.ts';
+import { Reproduction, row14, row14Additions } from '../../src/lib/analysis/reproduce.ts';
 import { confidenceHistogram, rbfImmunity } from '../../src/lib/analysis/rbf-immunity.ts';
 import { confidenceMap, probabilitiesAt, rbfUnit, toyBlobs, toyFgsm, trainToy, type PlainParams, type TrainedToy } from '../../src/lib/analysis/rbf-toy.ts';
 
@@ -129,7 +129,10 @@ describe('the MNIST panel', () => {
     const r = new Reproduction({ model: models.model, test: sample });
     const got = await rbfImmunity(r);
     const direct = await row14(new Reproduction({ model: models.model, test: sample }));
-    expect(got.rows).toEqual(direct);
+    const additions = await row14Additions(new Reproduction({ model: models.model, test: sample }));
+    // the paper's three metrics, then the wider RBF network's four beside them
+    expect(additions.map((a) => a.metric)).toEqual(['FGSM error, rbf-wide', 'confidence on mistakes, rbf-wide', 'mean confidence on clean digits, rbf-wide', 'clean error, rbf-wide']);
+    expect(got.rows).toEqual([...direct, ...additions]);
     const total = (h: { right: number[]; wrong: number[] }) => h.right.reduce((a, b) => a + b, 0) + h.wrong.reduce((a, b) => a + b, 0);
     expect(total(got.clean)).toBe(n);
     expect(total(got.fgsm)).toBe(n);

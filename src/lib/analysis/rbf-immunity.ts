@@ -4,7 +4,7 @@
  * the paper's table (row 14, from reproduce.ts); and the capacity it pays for
  * its caution, its clean error beside the maxout network's.
  */
-import { row14, type Reproduction, type RowResult } from './reproduce.ts';
+import { rows as reproductionRows, type Reproduction, type RowResult } from './reproduce.ts';
 import { summarise } from './batch.ts';
 
 export interface ConfidenceHistogram {
@@ -46,6 +46,9 @@ export interface RbfImmunity {
   fgsmMeanConfidence: number;
   sample: number;
 }
+
+/** Row 14 as the reproduction computes it: the paper's three metrics, then the site's wider RBF network (rbf-wide) where it is shipped. */
+const row14 = reproductionRows.find((row) => row.row === 14)!.compute;
 
 export async function rbfImmunity(r: Reproduction): Promise<RbfImmunity> {
   const rows = await row14(r);
