@@ -14,8 +14,24 @@ export function citations({ bibliography, path }) {
   const common = { bibliography, path, linkCitations: true, lang: 'en-US' };
   const inChapters = rehypeCitation({ ...common, suppressBibliography: true, showTooltips: true, tooltipAttribute: 'data-cite-details' });
   const onReferences = rehypeCitation({ ...common, noCite: ['@*'] });
-  return () => (tree, file) =>
-    basename(file.path ?? '').startsWith('references') ? onReferences(tree, file) : inChapters(tree, file);
+  return () => async (tree, file) => {
+    if (basename(file.path ?? '').startsWith('references')) return onReferences(tree, file);
+    await inChapters(tree, file);
+    // the formatted entry arrives with its own character references (citation-js writes "&" as "&#38;"), which the
+    // attribute would otherwise escape again: store the text itself
+    visit(tree, 'element', (node) => {
+      const p = node.properties ?? {};
+      if (typeof p.dataCiteDetails === 'string') p.dataCiteDetails = decodeCharacterReferences(p.dataCiteDetails);
+    });
+  };
+}
+
+const NAMED = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+/** Decodes numeric character references and the few named ones a formatted bibliography entry holds. */
+export function decodeCharacterReferences(text) {
+  return text.replace(/&(?:#(\d+)|#x([0-9a-f]+)|(\w+));/gi, (whole, dec, hex, name) =>
+    dec ? String.fromCodePoint(Number(dec)) : hex ? String.fromCodePoint(parseInt(hex, 16)) : (NAMED[name.toLowerCase()] ?? whole),
+  );
 }
 
 export function chapterFootnotes() {

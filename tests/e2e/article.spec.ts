@@ -42,6 +42,9 @@ test('the article has every chapter, in order, with rendered math and citations'
   const tip = page.locator('.cite-tip');
   await expect(tip).toBeVisible();
   await expect(tip).toContainText('Explaining and harnessing adversarial examples', { ignoreCase: true });
+  // the entry reads as text: "Shlens, J., & Szegedy", not a character reference
+  await expect(tip).toContainText('Shlens, J., & Szegedy');
+  await expect(tip).not.toContainText('&#');
   await expect(page.locator('#references .csl-entry', { hasText: 'Intriguing properties of neural networks' })).toHaveCount(1);
   await expect(page.locator('#cite pre')).toContainText('@misc');
 
