@@ -6,8 +6,9 @@ const chrome = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const port = Number(process.env.E2E_PORT ?? 4391);
 const dist = process.env.E2E_DIST ?? 'dist';
 const distSub = process.env.E2E_DIST_SUB ?? 'dist-sub';
-// two spec files at a time by default: the tests share nothing but the static servers (each has its own browser
-// context, its own compute worker); E2E_WORKERS=1 runs them one after another
+// two tests at a time by default, those of one file too (fullyParallel): the tests share nothing but the static
+// servers (each has its own browser context, its own compute worker, no test leans on another's work), so a file
+// with several long tests is spread over both workers; E2E_WORKERS=1 runs them one after another
 const workers = Number(process.env.E2E_WORKERS ?? 2);
 
 // the tests run on the built site: without a build the servers below could never answer, so say so at once
@@ -25,7 +26,7 @@ export default defineConfig({
   testDir: 'tests/e2e',
   timeout: 120_000,
   expect: { timeout: 60_000 },
-  fullyParallel: false,
+  fullyParallel: true,
   workers,
   reporter: [['list'], ['./scripts/e2e-reporter.mjs']],
   use: {

@@ -34,6 +34,8 @@ if (!plain) env.FORCE_COLOR ??= '1';
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07/g;
 const minutes = (ms) => `${(ms / 60_000).toFixed(1)} min`;
 const say = (line = '') => process.stdout.write(`${line}\n`);
+/** An argument as a shell reads it back. */
+const quote = (a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
 
 /** Runs a command, its output passed through (plain text when not on a terminal) or kept to print on failure. */
 function run(cmd, args, { extraEnv = {}, quiet = false } = {}) {
@@ -159,7 +161,7 @@ async function browser(chromium) {
   // (a file or a title named on the command line runs whatever it names)
   const picks = passThrough.some((a) => /\.spec\.ts(:\d+)*$|^-g$|^--grep/.test(a));
   const args = ['playwright', 'test', ...(stress ? ['--grep', '@stress|@url-sweep'] : picks ? [] : ['--grep-invert', '@stress']), ...passThrough];
-  say(`npx ${args.join(' ')}`);
+  say(`npx ${args.map(quote).join(' ')}`);
   const r = await run('npx', args, { extraEnv: { CHROME_PATH: chromium, E2E_WORKERS: await workers(), ...(stress ? { STRESS: '1' } : {}) } });
   if (r.ok) return;
   let failed = [];
@@ -171,7 +173,9 @@ async function browser(chromium) {
   if (failed.length) say(`\nFailed browser tests:\n${failed.map((f) => `  ${f.where}  ${f.title} (${f.status})`).join('\n')}`);
   const files = [...new Set(failed.map((f) => f.where))];
   const script = stress ? 'test:stress' : 'test:e2e';
-  fail(`browser tests (${failed.length || 'see above'})`, [files.length ? `npm run ${script} -- ${files.join(' ')}` : `npm run ${script}`]);
+  // no test listed (a spec that does not load, a browser that does not start): the same command again
+  const again = passThrough.length ? `npm run ${script} -- ${passThrough.map(quote).join(' ')}` : `npm run ${script}`;
+  fail(`browser tests (${failed.length || 'see above'})`, [files.length ? `npm run ${script} -- ${files.join(' ')}` : again]);
 }
 
 /** Share of the CPUs busy with other work, sampled over two seconds. */
@@ -182,13 +186,13 @@ async function busyShare() {
   const b = sample();
   return 1 - (b.idle - a.idle) / Math.max(1, b.all - a.all);
 }
-/** Two spec files at a time, unless the machine is already busy: then each test would get a fraction of a core
+/** Two tests at a time, unless the machine is already busy: then each test would get a fraction of a core
  * and run into its caps, so one at a time. E2E_WORKERS chooses. */
 async function workers() {
   if (env.E2E_WORKERS) return env.E2E_WORKERS;
   const busy = await busyShare();
   if (busy <= 0.5) return '2';
-  say(`The CPUs are ${Math.round(busy * 100)} % busy with other work: one spec file at a time (E2E_WORKERS=2 to override).`);
+  say(`The CPUs are ${Math.round(busy * 100)} % busy with other work: one test at a time (E2E_WORKERS=2 to override).`);
   return '1';
 }
 

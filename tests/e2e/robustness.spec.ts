@@ -355,33 +355,44 @@ test.describe('broken files', () => {
   });
 });
 
-test('every live figure computes on wasm, and the hero on cpu with wasm blocked, with the numbers webgl gives', async ({ page }) => {
-  test.setTimeout(400_000);
-  // --disable-3d-apis does not reach the worker's OffscreenCanvas in this Chromium, so the backends are forced
-  // the reference on webgl where it starts (the default here is wasm when WebGL renders in software)
+// the hero's numbers on webgl, where it starts (the default here is wasm when WebGL renders in software)
+async function webglReference(page: Page): Promise<HeroResult> {
   await page.goto('/embed/fgsm-hero/?eps=0.1&digit=8&backend=webgl');
-  const reference = await heroResult(page, 0.1);
-  const errors = recordErrors(page);
-  for (const f of liveFigures) {
-    if (f.name === 'reproduce-table') {
-      // it computes on request only: it must render
-      await page.goto(`/embed/${f.name}/?backend=wasm`);
-      await expect(page.locator('figure.figure')).toBeVisible();
-      continue;
-    }
-    await page.goto(`/embed/${f.name}/?backend=wasm${f.name === 'fgsm-hero' ? '&eps=0.1&digit=8' : ''}`);
-    const r = await computed(page, f.name, 180_000);
-    await expect(page.locator(`[data-figure="${f.name}"] .backend`)).toHaveText('wasm');
-    if (f.name === 'fgsm-hero') {
-      const h = r as unknown as HeroResult;
-      expect(h.backend).toBe('wasm');
-      expect(closeTo(h.clean, reference.clean)).toBe(true);
-      expect(closeTo(h.adversarial, reference.adversarial)).toBe(true);
-    }
-  }
-  expect(errors).toEqual([]);
+  return heroResult(page, 0.1);
+}
 
-  // no wasm binaries either: cpu
+// --disable-3d-apis does not reach the worker's OffscreenCanvas in this Chromium, so the backends are forced.
+// One test a figure, so that they spread over the test workers.
+test.describe('every live figure computes on wasm', () => {
+  for (const f of liveFigures) {
+    test(`${f.name} on wasm${f.name === 'fgsm-hero' ? ', with the numbers webgl gives' : ''}`, async ({ page }) => {
+      test.setTimeout(240_000);
+      const reference = f.name === 'fgsm-hero' ? await webglReference(page) : null;
+      const errors = recordErrors(page);
+      if (f.name === 'reproduce-table') {
+        // it computes on request only: it must render
+        await page.goto(`/embed/${f.name}/?backend=wasm`);
+        await expect(page.locator('figure.figure')).toBeVisible();
+        expect(errors).toEqual([]);
+        return;
+      }
+      await page.goto(`/embed/${f.name}/?backend=wasm${f.name === 'fgsm-hero' ? '&eps=0.1&digit=8' : ''}`);
+      const r = await computed(page, f.name, 180_000);
+      await expect(page.locator(`[data-figure="${f.name}"] .backend`)).toHaveText('wasm');
+      if (reference) {
+        const h = r as unknown as HeroResult;
+        expect(h.backend).toBe('wasm');
+        expect(closeTo(h.clean, reference.clean)).toBe(true);
+        expect(closeTo(h.adversarial, reference.adversarial)).toBe(true);
+      }
+      expect(errors).toEqual([]);
+    });
+  }
+});
+
+test('with no wasm binaries the hero computes on cpu, with the numbers webgl gives', async ({ page }) => {
+  test.setTimeout(240_000);
+  const reference = await webglReference(page);
   await page.route('**/tfjs/*.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
   await page.goto('/embed/fgsm-hero/?eps=0.1&digit=8&backend=cpu');
   const cpu = await heroResult(page, 0.1);
@@ -483,17 +494,16 @@ test.describe('accessibility (axe: no serious or critical violation)', () => {
       await heroResult(page);
       expect(await serious(page)).toEqual([]);
     });
-    test(`every embed page, ${theme} theme`, async ({ page }) => {
-      test.setTimeout(300_000);
-      const found: string[] = [];
-      for (const f of liveFigures) {
+    // every embed page, one test each, so that they spread over the test workers
+    for (const f of liveFigures) {
+      test(`the embed page ${f.name}, ${theme} theme`, async ({ page }) => {
+        test.setTimeout(180_000);
         // the §6 results figure runs PGD-40 on three networks: on 100 digits its markup is the same and it is done sooner
         const sample = f.name === 'adversarial-training-results' ? '&sample=100' : '';
         await page.goto(`/embed/${f.name}/?theme=${theme}${sample}`);
         if (f.name !== 'reproduce-table') await computed(page, f.name);
-        for (const v of await serious(page)) found.push(`${f.name}: ${v}`);
-      }
-      expect(found).toEqual([]);
-    });
+        expect(await serious(page)).toEqual([]);
+      });
+    }
   }
 });

@@ -227,11 +227,37 @@ test('the deck keeps at most three slides loaded: after every slide, at most thr
     }
     return total;
   };
-  /** Waits until the current slide's compute worker runs (its backend is shown) and has had a moment to work. */
+  // every page (the deck and each slide's) counts the messages its compute workers send it
+  await context.addInitScript(() => {
+    const w = window as unknown as { __workerReplies: number };
+    w.__workerReplies = 0;
+    const Native = window.Worker;
+    window.Worker = class extends Native {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        super(url, options);
+        this.addEventListener('message', () => w.__workerReplies++);
+      }
+    } as typeof Worker;
+  });
+  /** Waits until the current slide's compute worker runs (its backend is shown) and has worked: it has answered
+   * the figure's first request (a progress report or a result after its start-up reply), or the figure asks for
+   * nothing (it is not busy). */
   const settle = async () => {
     const frame = page.frameLocator('.slide:not([hidden]) iframe');
     await expect(frame.locator('figure.figure .backend[data-backend]:not([data-backend=""])').first()).toHaveCount(1, { timeout: 90_000 });
-    await page.waitForTimeout(2000);
+    const current = (await page.locator('.slide:not([hidden]) iframe').elementHandle())!;
+    const slide = (await current.contentFrame())!;
+    await expect
+      .poll(
+        () =>
+          slide.evaluate(
+            () =>
+              (window as unknown as { __workerReplies: number }).__workerReplies >= 2 ||
+              document.querySelector('figure.figure')?.getAttribute('aria-busy') === 'false',
+          ),
+        { timeout: 90_000 },
+      )
+      .toBe(true);
   };
   await page.goto('/slides/?debug=1');
   const n = liveFigures.length;
@@ -252,7 +278,8 @@ test('the deck keeps at most three slides loaded: after every slide, at most thr
     expect(page.workers().length, `workers at slide ${i + 1}`).toBeLessThanOrEqual(3);
     expect(await page.locator('.slide iframe').count()).toBeLessThanOrEqual(3);
   }
-  await page.waitForTimeout(1000);
+  // the workers of the slides unloaded last have ended: every 'close' seen
+  await expect.poll(() => started - ended - page.workers().length, { timeout: 60_000 }).toBe(0);
   const heapAtEnd = await heap();
   const tensorsAtEnd = await tensorBytes();
   const workersAtEnd = page.workers().length;
