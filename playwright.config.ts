@@ -29,6 +29,8 @@ export default defineConfig({
   fullyParallel: true,
   workers,
   reporter: [['list'], ['./scripts/e2e-reporter.mjs']],
+  // no "Slow test file … consider running in parallel" tip: the long files are long by design (and already parallel)
+  reportSlowTests: null,
   use: {
     baseURL: `http://127.0.0.1:${port}/`,
     // page.route cannot see what a service worker fetches: the offline tests allow it, the rest block it

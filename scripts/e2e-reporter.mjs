@@ -1,7 +1,8 @@
 /**
  * A Playwright reporter beside `list`: while a test runs longer than a minute it says, once a minute, what the
  * test is doing (its last step); at the end it writes the failed tests, with their file and line, to
- * test-results/failed-tests.json, where scripts/test.mjs reads them to print the command that reruns just them.
+ * test-results/failed-tests.json, where scripts/test.mjs reads them to print the command that reruns just them
+ * (with each test's own title where several tests, made in a loop, share its line).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -21,7 +22,11 @@ export default class ProgressReporter {
 
   onBegin(config, suite) {
     this.outputDir = config.projects[0]?.outputDir ?? 'test-results';
-    this.total = suite.allTests().length;
+    const all = suite.allTests();
+    this.total = all.length;
+    // tests made in a loop share one line: file:line alone would rerun them all
+    this.perLine = new Map();
+    for (const t of all) this.perLine.set(where(t), (this.perLine.get(where(t)) ?? 0) + 1);
     this.timer = setInterval(() => this.tick(), EVERY_MS);
     this.timer.unref?.();
   }
@@ -41,7 +46,8 @@ export default class ProgressReporter {
     this.done++;
     if (result.status !== 'skipped' && result.status !== test.expectedStatus) {
       const title = test.titlePath().slice(3).join(' › '); // [root, project, file, ...describe, title]
-      if (!this.failed.some((f) => f.where === where(test))) this.failed.push({ where: where(test), title, status: result.status });
+      const shared = (this.perLine.get(where(test)) ?? 1) > 1;
+      if (!this.failed.some((f) => f.id === test.id)) this.failed.push({ id: test.id, where: where(test), title, name: test.title, shared, status: result.status });
     }
   }
 

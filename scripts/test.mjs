@@ -172,10 +172,14 @@ async function browser(chromium) {
   }
   if (failed.length) say(`\nFailed browser tests:\n${failed.map((f) => `  ${f.where}  ${f.title} (${f.status})`).join('\n')}`);
   const files = [...new Set(failed.map((f) => f.where))];
+  // where a failed test shares its line with others (tests made in a loop), its title picks it out; so too where
+  // this run was itself picked by title (only the picked tests were counted)
+  const byTitle = passThrough.some((a) => a === '-g' || a.startsWith('--grep'));
+  const titles = failed.some((f) => f.shared) || byTitle ? ['-g', quote(failed.map((f) => f.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'))] : [];
   const script = stress ? 'test:stress' : 'test:e2e';
   // no test listed (a spec that does not load, a browser that does not start): the same command again
   const again = passThrough.length ? `npm run ${script} -- ${passThrough.map(quote).join(' ')}` : `npm run ${script}`;
-  fail(`browser tests (${failed.length || 'see above'})`, [files.length ? `npm run ${script} -- ${files.join(' ')}` : again]);
+  fail(`browser tests (${failed.length || 'see above'})`, [files.length ? `npm run ${script} -- ${[...files, ...titles].join(' ')}` : again]);
 }
 
 /** Share of the CPUs busy with other work, sampled over two seconds. */
