@@ -10,5 +10,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // each test file in a fresh process (TensorFlow.js keeps its backend and registry per process); said here, it
+    // also keeps vitest from printing its "faster with isolate: false" tip after every run
+    isolate: true,
   },
 });
