@@ -141,9 +141,18 @@ test('in the article, scrolling through the steps moves the figure', async ({ pa
   // the steps are in the HTML: no need to wait for every picture of the whole article to load
   await page.goto('/?backend=wasm', { waitUntil: 'domcontentloaded' });
   const go = (n: number) => page.evaluate((k) => document.querySelector(`[data-scrolly="adversarial-training-results"] .step[data-step="${k}"]`)!.scrollIntoView({ block: 'center' }), n);
+  // the live training just above starts when near and shares the page's one worker: pause it first, as a reader
+  // may, and wait for its epoch in flight to be answered, so that this figure has the worker to itself
+  await test.step('the live training above is paused, its epoch in flight answered', async () => {
+    await page.evaluate(() => document.querySelector('[data-scrolly="adversarial-training"] .step[data-step="1"]')!.scrollIntoView({ block: 'center' }));
+    const training = page.locator('.adversarial-training').first();
+    const state = async () => JSON.parse((await training.getAttribute('data-result')) ?? '{}') as { running?: boolean; training?: boolean; paused?: boolean };
+    await expect.poll(async () => (await state()).running, { timeout: 120_000 }).toBe(true);
+    await training.getByTestId('pause').click();
+    await expect.poll(async () => { const t = await state(); return t.paused === true && !t.running && !t.training; }, { timeout: 120_000 }).toBe(true);
+  });
   await go(1);
-  // the first result waits in the page's one worker behind the live training just above (it starts when near)
-  // and loads five networks: wait for it as long as the test may run, whatever the machine's speed
+  // five networks to load and attack: wait for the first result as long as the test may run, whatever the machine's speed
   await figureResult(page, { focus: 'attack' }, 300_000);
   await go(3);
   await figureResult(page, { focus: 'noise' });
