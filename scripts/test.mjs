@@ -13,6 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureChromium } from './find-chromium.mjs';
@@ -61,12 +62,12 @@ async function timed(title, fn) {
   return result;
 }
 
-function fail(what, rerun) {
+function fail(what, rerun, label) {
   say(`\n${'='.repeat(72)}`);
   say(`FAILED after ${minutes(Date.now() - started)}: ${what}`);
   if (timings.length) say(`Times: ${timings.join('; ')}.`);
   if (rerun.length) {
-    say(rerun.length === 1 ? 'Rerun just that:' : 'Rerun just those:');
+    say(label ?? (rerun.length === 1 ? 'Rerun just that:' : 'Rerun just those:'));
     for (const r of rerun) say(`  ${r}`);
   }
   process.exit(1);
@@ -156,6 +157,23 @@ async function unit() {
 }
 
 // ---- browser tests ----
+/** Whether a port on 127.0.0.1 can be listened on now. */
+function portFree(port) {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+/** The three servers of playwright.config.ts need their ports: say before anything else which is taken, and how to move them. */
+async function checkPorts() {
+  const base = Number(env.E2E_PORT ?? 4391);
+  for (const p of [base, base + 1, base + 2]) {
+    if (await portFree(p)) continue;
+    const cmd = `E2E_PORT=${base + 10} ${stress ? 'npm run test:stress' : e2eOnly ? 'npm run test:e2e' : 'npm test'}${passThrough.length ? ` -- ${passThrough.map(quote).join(' ')}` : ''}`;
+    fail(`port ${p} on 127.0.0.1 is in use; the browser tests serve on E2E_PORT, E2E_PORT + 1 and E2E_PORT + 2 (now ${base} to ${base + 2})`, [cmd], 'Other ports:');
+  }
+}
 async function browser(chromium) {
   // npm test leaves out the @stress sweeps; test:stress runs them and the bad-URL sweep (@url-sweep) at full size
   // (a file or a title named on the command line runs whatever it names)
@@ -200,6 +218,7 @@ async function workers() {
   return '1';
 }
 
+await checkPorts();
 const chromium = ensureChromium();
 say(`Browser tests use ${chromium}`);
 if (!e2eOnly) await timed('unit tests: npx vitest run', unit);
