@@ -32,13 +32,26 @@ export default class ProgressReporter {
   }
 
   onTestBegin(test) {
-    this.running.set(test, { start: Date.now(), step: 'starting' });
+    this.running.set(test, { start: Date.now(), step: 'starting', open: [] });
   }
 
   onStepBegin(test, _result, step) {
     const r = this.running.get(test);
-    // the steps a reader can follow: test.step, expectations and page actions (not hooks and fixtures)
-    if (r && (step.category === 'test.step' || step.category === 'expect' || step.category === 'pw:api')) r.step = step.title;
+    if (!r) return;
+    // the steps a reader can follow: test.step (a test's own words for what it does, kept while it is open),
+    // expectations and page actions (not hooks and fixtures)
+    if (step.category === 'test.step') {
+      r.open.push(step);
+      r.step = step.title;
+    } else if (step.category === 'expect' || step.category === 'pw:api') {
+      const within = r.open.at(-1);
+      r.step = within ? `${within.title} (${step.title})` : step.title;
+    }
+  }
+
+  onStepEnd(test, _result, step) {
+    const r = this.running.get(test);
+    if (r && step.category === 'test.step') r.open = r.open.filter((s) => s !== step);
   }
 
   onTestEnd(test, result) {
