@@ -8,6 +8,7 @@
  *   --beyond-sample N  the rows beyond the paper on the first N digits (default: --sample when given, else 1,000; 0 leaves them out)
  *   Rows 2, 7, 10, 11, 12 and 15 are computed again on the networks trained with the paper's recipe (maxout-paper,
  *   maxout-adv-paper) where those are shipped; their settings say so, and their claims are counted apart.
+ *   --no-paper-recipe  leave those out
  *   --save FILE  also write the rows, with the SHA-256 of every model weight file they were computed from, as JSON:
  *                the reproduce-table figure shows src/figures/reproduce-table/computed.json before the reader computes
  *
@@ -66,6 +67,7 @@ const results = await reproduceTable(
     model: models.model,
     test: { pixels: toFloat(test, 0, sample), labels: test.labels.slice(0, sample) },
     beyondSample,
+    paperRecipe: !args.includes('--no-paper-recipe'),
     onProgress: (f, label) => {
       const width = 30;
       const line = `[${'#'.repeat(Math.round(f * width))}${'.'.repeat(width - Math.round(f * width))}] ${(100 * f).toFixed(0).padStart(3)} % ${label}`;

@@ -43,7 +43,7 @@ test('the embed page computes rows 2, 7, 10, 11 and 12, and PGD at ε = 0.25, as
   const w = watch(page, origin());
   await page.goto('/embed/adversarial-training-results/?sample=100&backend=wasm');
   const r = await figureResult(page, { sample: 100 });
-  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'scripts/reproduce.ts', '--json', '--sample', '100', '--rows', ROWS.join(',')], {
+  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'scripts/reproduce.ts', '--json', '--sample', '100', '--no-paper-recipe', '--rows', ROWS.join(',')], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
     stdio: ['ignore', 'pipe', 'ignore'],

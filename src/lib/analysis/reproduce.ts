@@ -762,6 +762,8 @@ export const rowRfgsm = attackRow('rfgsm');
 export const rowPgd = attackRow('pgd');
 /** §6's figure: PGD at ε = 0.25 against the maxout networks only (the same numbers as those lines of the "pgd" row). */
 export const rowPgdMaxout = attackRow('pgd', [0.25], ['maxout', 'maxout-adv', 'maxout-pgd']);
+/** PGD at ε = 0.25 against the networks trained with the paper's recipe: is maxout-adv-paper's FGSM resistance robustness? */
+export const rowPgdPaperRecipe = attackRow('pgd', [0.25], [RECIPES.paper.maxout, RECIPES.paper.adv]);
 
 /**
  * The strongest of 5 PGD restarts at ε = 0.25: a digit counts as an error when any restart fools the model
@@ -817,6 +819,7 @@ export const rows: { row: number | string; compute: RowFunction; title: string; 
   { row: 'pgd', compute: rowPgd, title: 'beyond the paper: PGD, 40 steps', beyond: true, weight: 12 },
   { row: 'pgd-restarts', compute: rowPgdRestarts, title: 'beyond the paper: PGD, 5 restarts', beyond: true, weight: 12 },
   { row: 'fgsm-eps', compute: rowFgsmCurve, title: 'beyond the paper: maxout-adv’s FGSM error against ε', beyond: true, weight: 0.5 },
+  { row: 'pgd-0.25-paper', compute: rowPgdPaperRecipe, title: 'beyond the paper: PGD at ε = 0.25 on the networks of the paper’s recipe', beyond: true, weight: 6 },
   { row: 'pgd-0.25', compute: rowPgdMaxout, title: 'beyond the paper: PGD at ε = 0.25 on the maxout networks', beyond: true, extra: true, weight: 3 },
 ];
 
