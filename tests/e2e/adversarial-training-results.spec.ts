@@ -41,7 +41,7 @@ const ROWS = [2, 7, 10, 11, 12, 'pgd-0.25'];
 /** The embed page on the first 100 digits against npm run reproduce in Node on the same digits, and what it draws. */
 async function hundredDigits(page: Page): Promise<Result> {
   // the same rows in Node, computed while the page computes its own
-  const inNode = promisify(execFile)(process.execPath, ['--experimental-strip-types', '--no-warnings', 'scripts/reproduce.ts', '--json', '--sample', '100', '--rows', ROWS.join(',')], {
+  const inNode = promisify(execFile)(process.execPath, ['--experimental-strip-types', '--no-warnings', 'scripts/reproduce.ts', '--json', '--sample', '100', '--no-paper-recipe', '--rows', ROWS.join(',')], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });

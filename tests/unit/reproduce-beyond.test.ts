@@ -118,6 +118,20 @@ describe('the rows beyond the paper', () => {
     tf.dispose([x, y]);
   }, 600_000);
 
+  it('PGD at ε = 0.25 on the networks of the paper’s recipe equals a direct computation', async () => {
+    const rows = await reproduceTable({ model: get, test: { pixels, labels } }, ['pgd-0.25-paper']);
+    expect(rows.map((r) => r.metric)).toEqual(['PGD error, maxout-paper, ε = 0.25', 'PGD error, maxout-adv-paper, ε = 0.25']);
+    const { x, y } = batch();
+    for (const [i, name] of ['maxout-paper', 'maxout-adv-paper'].entries()) {
+      const m = await get(name);
+      const p = pgd(m.fns, m.params, x, y, { epsilon: 0.25, stepSize: 0.025, steps: 40, randomStart: true, seed: BEYOND.seed, clip: true });
+      expect(rows[i].site, name).toBe((await errorOn(m, p)).error);
+      expect(rows[i].row).toBe('pgd');
+      p.dispose();
+    }
+    tf.dispose([x, y]);
+  }, 600_000);
+
   it('maxout-adv’s FGSM curve: one point per ε from 0 to 0.3, each the error of fgsm at that ε', async () => {
     expect(BEYOND.curve).toEqual([0, 0.025, 0.05, 0.075, 0.1, 0.125, 0.15, 0.175, 0.2, 0.225, 0.25, 0.275, 0.3]);
     const m = await get('maxout-adv');

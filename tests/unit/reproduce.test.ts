@@ -223,6 +223,55 @@ describe('the reproduction matches a per-digit reference on the quick models', (
     close(find(15, 'when maxout errs: softmax').site, (100 * smPicks) / errs, errs);
   });
 
+  it('rows 2, 7, 10, 11, 12 and 15 again on the networks of the paper’s recipe: same rules, counted apart, against the reference', async () => {
+    const onPaper = table.filter((r) => r.recipe === 'paper');
+    expect([...new Set(onPaper.map((r) => r.row))]).toEqual([2, 7, 10, 11, 12, 15]);
+    for (const r of onPaper) {
+      expect(r.setting).toContain('the paper’s recipe');
+      expect(r.paper, r.metric).not.toBeNull();
+    }
+    // the site's own rows come first in each row, unmarked
+    for (const row of [2, 7, 10, 11, 12, 15]) {
+      const lines = table.filter((r) => r.row === row);
+      const firstPaper = lines.findIndex((r) => r.recipe === 'paper');
+      expect(firstPaper, `row ${row}`).toBeGreaterThan(0);
+      expect(lines.slice(firstPaper).every((r) => r.recipe === 'paper')).toBe(true);
+    }
+    const mp = await attack('maxout-paper', 'maxout-paper', true);
+    close(find(2, 'FGSM error, maxout-paper').site, mp.error);
+    const mpPaper = await attack('maxout-paper', 'maxout-paper', 'paper');
+    close(find(2, 'FGSM error, maxout-paper').sitePaperSetting, mpPaper.error);
+    expect(find(2, 'FGSM error, maxout-paper').holds).toBe(Math.abs(find(2, 'FGSM error, maxout-paper').site - 89.4) <= 5);
+    const adv = await attack('maxout-adv-paper', 'maxout-adv-paper', true);
+    close(find(10, 'FGSM error, maxout-adv-paper').site, adv.error);
+    expect(find(10, 'FGSM error, maxout-adv-paper').holds).toBe(find(10, 'FGSM error, maxout-adv-paper').site <= find(2, 'FGSM error, maxout-paper').site / 3);
+    const toPlain = await attack('maxout-paper', 'maxout-adv-paper', true);
+    close(find(11, 'maxout-adv-paper’s examples').site, toPlain.error);
+    // row 12 on the paper's recipe: the same noise-trained networks, judged against maxout-adv-paper
+    const noise = find(12, 'FGSM error, maxout-noise-sign (against maxout-adv-paper)');
+    expect(noise.site).toBe(find(12, 'FGSM error, maxout-noise-sign').site);
+    expect(noise.holds).toBe(noise.site >= 2 * find(10, 'FGSM error, maxout-adv-paper').site);
+    // row 15 on examples made on maxout-paper
+    const sm = await attack('softmax', 'maxout-paper', true);
+    let errs = 0, smPicks = 0;
+    for (let i = 0; i < N; i++) {
+      if (mp.pred[i] !== labels[i]) {
+        errs++;
+        if (sm.pred[i] === mp.pred[i]) smPicks++;
+      }
+    }
+    close(find(15, 'when maxout-paper errs: softmax').site, (100 * smPicks) / errs, errs);
+  });
+
+  it('leaves the paper’s recipe out when asked, and where its networks are not shipped', async () => {
+    const opts = { test: { pixels, labels }, rubbishCount: 300, beyondSample: 0 };
+    const without = await reproduceTable({ ...opts, model: get, paperRecipe: false }, [2, 7, 15]);
+    expect(without.some((r) => r.recipe)).toBe(false);
+    const missing = (name: string) => (/-paper$/.test(name) ? Promise.reject(new Error(`manifest.json: no model named ${name}`)) : get(name));
+    const notShipped = await reproduceTable({ ...opts, model: missing }, [2, 7, 15]);
+    expect(notShipped.map((r) => r.metric)).toEqual(without.map((r) => r.metric));
+  });
+
   it('row 17: the ensemble averages its members, attacked whole and through one member', async () => {
     const ens = await get('ensemble');
     if (ens.architecture.kind !== 'ensemble') throw new Error('not an ensemble');

@@ -11,6 +11,8 @@ export interface ReproduceRequest {
   beyondSample?: number;
   /** Also compute each FGSM row in the paper's setting (default true; a figure that does not show it leaves it out). */
   paperSetting?: boolean;
+  /** Also compute rows 2, 7, 10, 11, 12 and 15 on the networks trained with the paper's recipe, where shipped (default true). */
+  paperRecipe?: boolean;
 }
 
 export interface ReproduceResult {

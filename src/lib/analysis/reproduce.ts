@@ -41,6 +41,12 @@ export interface RowResult {
   holds: boolean | null;
   /** The setting `holds` is judged on: always the clipped one (`site`); null where nothing is judged. */
   judgedOn: 'clipped' | null;
+  /**
+   * `paper`: the row recomputed on the maxout networks trained with the paper's recipe (`maxout-paper`,
+   * `maxout-adv-paper`: SGD with momentum, max-norm, early stopping), judged by the same rule and counted apart
+   * from the site's own models; absent for the site's recipe.
+   */
+  recipe?: 'paper';
 }
 
 export interface DigitSample {
@@ -70,6 +76,11 @@ export interface ReproductionOptions extends Cancellable {
    * directly (the chapter figures, which show two settings) leaves it out unless asked (`sitePaperSetting` NaN).
    */
   paperSetting?: boolean;
+  /**
+   * Whether rows 2, 7, 10, 11, 12 and 15 are also computed on the networks trained with the paper's recipe
+   * (`RECIPES.paper`), where they are shipped: `reproduceTable` does unless told not to.
+   */
+  paperRecipe?: boolean;
 }
 
 export const EPSILON = 0.25;
@@ -359,6 +370,60 @@ function fgsmRow(row: number, name: string, setting: string, paperError: number,
 export const row1 = fgsmRow(1, 'softmax', 'shallow softmax regression, FGSM ε = 0.25', 99.9, 79.3);
 export const row2 = fgsmRow(2, 'maxout', 'maxout network, FGSM ε = 0.25', 89.4, 97.6);
 
+/** The two maxout networks of a training recipe: the ordinary one and the adversarially trained one (§6). */
+export interface RecipeNetworks {
+  maxout: string;
+  adv: string;
+  /** Said in each row's setting; null for the site's own recipe. */
+  label: string | null;
+}
+
+/**
+ * The site's recipe (Adam, fixed epochs) and the paper's (the maxout paper's SGD with momentum, max-norm, dropout
+ * and early stopping, then retraining on all 60,000 digits; §6's adversarial objective for the second network).
+ */
+export const RECIPES = {
+  site: { maxout: 'maxout', adv: 'maxout-adv', label: null },
+  paper: {
+    maxout: 'maxout-paper',
+    adv: 'maxout-adv-paper',
+    label: 'the paper’s recipe: SGD with momentum, max-norm, dropout, early stopping, then all 60,000 digits',
+  },
+} as const satisfies Record<string, RecipeNetworks>;
+
+/** A row's setting, with its recipe named when it is not the site's. */
+const recipeSetting = (recipe: RecipeNetworks, setting: string) => (recipe.label ? `${setting}; ${recipe.label}` : setting);
+
+/** Rows on the paper's recipe carry `recipe: 'paper'`. */
+const onRecipe = (recipe: RecipeNetworks, rows: RowResult[]): RowResult[] => (recipe.label ? rows.map((x) => ({ ...x, recipe: 'paper' as const })) : rows);
+
+/** Row 2 on the paper's recipe: FGSM against maxout-paper, judged as row 2. */
+export const row2Paper: RowFunction = async (r) => {
+  const recipe = RECIPES.paper;
+  const [name] = await r.shipped([recipe.maxout]);
+  if (!name) return [];
+  const s = await attackSummaries(r, name);
+  const w = within(5);
+  const setting = recipeSetting(recipe, `${name}, FGSM ε = 0.25`);
+  return onRecipe(recipe, [
+    metric(2, `FGSM error, ${name}`, setting, 89.4, values(s, error), w.tolerance, w.check(s.clipped.error, 89.4)),
+    metric(2, `mean confidence on mistakes, ${name}`, setting, 97.6, values(s, confidenceOnMistakes), reported.tolerance, null),
+  ]);
+};
+
+/** A row function computed on the paper's recipe too, where its networks are shipped and the options ask for it. */
+function onBothRecipes(make: (recipe: RecipeNetworks) => RowFunction, needs: (recipe: RecipeNetworks) => string[]): RowFunction {
+  const site = make(RECIPES.site);
+  const paper = make(RECIPES.paper);
+  return async (r) => {
+    const rows = await site(r);
+    if (r.options.paperRecipe === false) return rows;
+    const wanted = needs(RECIPES.paper);
+    if ((await r.shipped(wanted)).length < wanted.length) return rows;
+    return [...rows, ...onRecipe(RECIPES.paper, await paper(r))];
+  };
+}
+
 /** The site's models beside the paper's rows 1, 14 and 18 (issue: is the gap the training's?). */
 export const ADDITIONS = { softmax: 'softmax-wd', rbf: 'rbf-wide' } as const;
 
@@ -387,26 +452,28 @@ export const row5: RowFunction = async (r) => {
 };
 
 /** Row 7: adversarial training does not cost clean accuracy. */
-export const row7: RowFunction = async (r) => {
-  const plain = await clean(r, 'maxout');
-  const adv = await clean(r, 'maxout-adv');
-  const setting = 'maxout (240 units, dropout), ordinary vs adversarial objective α = 0.5, ε = 0.25';
+const row7On = (recipe: RecipeNetworks): RowFunction => async (r) => {
+  const plain = await clean(r, recipe.maxout);
+  const adv = await clean(r, recipe.adv);
+  const setting = recipeSetting(recipe, 'maxout (240 units, dropout), ordinary vs adversarial objective α = 0.5, ε = 0.25');
   return [
-    metric(7, 'clean error, maxout', setting, 0.94, same(plain.error), reported.tolerance, null),
-    metric(7, 'clean error, maxout-adv', setting, 0.84, same(adv.error), 'no worse than maxout by more than 0.3 points', adv.error <= plain.error + 0.3),
+    metric(7, `clean error, ${recipe.maxout}`, setting, 0.94, same(plain.error), reported.tolerance, null),
+    metric(7, `clean error, ${recipe.adv}`, setting, 0.84, same(adv.error), `no worse than ${recipe.maxout} by more than 0.3 points`, adv.error <= plain.error + 0.3),
   ];
 };
+export const row7 = row7On(RECIPES.site);
 
 /** Row 10: FGSM against the adversarially trained network. */
-export const row10: RowFunction = async (r) => {
-  const plain = await attackSummaries(r, 'maxout');
-  const adv = await attackSummaries(r, 'maxout-adv');
-  const setting = 'FGSM ε = 0.25 on maxout-adv (240 units; the paper: 1,600 units)';
+const row10On = (recipe: RecipeNetworks): RowFunction => async (r) => {
+  const plain = await attackSummaries(r, recipe.maxout);
+  const adv = await attackSummaries(r, recipe.adv);
+  const setting = recipeSetting(recipe, `FGSM ε = 0.25 on ${recipe.adv} (240 units; the paper: 1,600 units)`);
   return [
-    metric(10, 'FGSM error, maxout-adv', setting, 17.9, values(adv, error), 'at most a third of maxout’s', adv.clipped.error <= plain.clipped.error / 3),
-    metric(10, 'mean confidence on mistakes, maxout-adv', setting, 81.4, values(adv, confidenceOnMistakes), reported.tolerance, null),
+    metric(10, `FGSM error, ${recipe.adv}`, setting, 17.9, values(adv, error), `at most a third of ${recipe.maxout}’s`, adv.clipped.error <= plain.clipped.error / 3),
+    metric(10, `mean confidence on mistakes, ${recipe.adv}`, setting, 81.4, values(adv, confidenceOnMistakes), reported.tolerance, null),
   ];
 };
+export const row10 = row10On(RECIPES.site);
 
 async function transfer(r: Reproduction, madeOn: string, target: string) {
   const labels = r.options.test.labels;
@@ -414,33 +481,41 @@ async function transfer(r: Reproduction, madeOn: string, target: string) {
 }
 
 /** Row 11: transfer between the original and the adversarially trained network. */
-export const row11: RowFunction = async (r) => {
-  const toAdv = await transfer(r, 'maxout', 'maxout-adv');
-  const toPlain = await transfer(r, 'maxout-adv', 'maxout');
-  const setting = 'FGSM ε = 0.25 examples made on one model, fed to the other';
+const row11On = (recipe: RecipeNetworks): RowFunction => async (r) => {
+  const toAdv = await transfer(r, recipe.maxout, recipe.adv);
+  const toPlain = await transfer(r, recipe.adv, recipe.maxout);
+  const setting = recipeSetting(recipe, 'FGSM ε = 0.25 examples made on one model, fed to the other');
   return [
-    metric(11, 'maxout’s examples: error of maxout-adv', setting, 19.6, values(toAdv, error), reported.tolerance, null),
-    metric(11, 'maxout-adv’s examples: error of maxout', setting, 40.9, values(toPlain, error), 'greater than the other direction', toPlain.clipped.error > toAdv.clipped.error),
+    metric(11, `${recipe.maxout}’s examples: error of ${recipe.adv}`, setting, 19.6, values(toAdv, error), reported.tolerance, null),
+    metric(11, `${recipe.adv}’s examples: error of ${recipe.maxout}`, setting, 40.9, values(toPlain, error), 'greater than the other direction', toPlain.clipped.error > toAdv.clipped.error),
   ];
 };
+export const row11 = row11On(RECIPES.site);
 
-/** Row 12: training on noise instead of adversarial examples. */
-export const row12: RowFunction = async (r) => {
-  const adv = await attackSummaries(r, 'maxout-adv');
+/**
+ * Row 12: training on noise instead of adversarial examples. The noise-trained networks have the site's recipe
+ * only; on the paper's recipe the same two networks are compared with maxout-adv-paper.
+ */
+const row12On = (recipe: RecipeNetworks): RowFunction => async (r) => {
+  const adv = await attackSummaries(r, recipe.adv);
   const out: RowResult[] = [];
   for (const [name, label, paperError, paperConf] of [
     ['maxout-noise-sign', '±ε noise', 86.2, 97.3],
     ['maxout-noise-uniform', 'U(−ε, ε) noise', 90.4, 97.8],
   ] as const) {
     const s = await attackSummaries(r, name);
-    const setting = `maxout trained with ${label}, FGSM ε = 0.25`;
+    const setting = recipe.label
+      ? `maxout trained with ${label} (the site’s recipe: no noise-trained network has the paper’s), FGSM ε = 0.25, against ${recipe.adv}; ${recipe.label}`
+      : `maxout trained with ${label}, FGSM ε = 0.25`;
+    const against = recipe.label ? ` (against ${recipe.adv})` : '';
     out.push(
-      metric(12, `FGSM error, ${name}`, setting, paperError, values(s, error), 'at least twice maxout-adv’s', s.clipped.error >= 2 * adv.clipped.error),
-      metric(12, `mean confidence on mistakes, ${name}`, setting, paperConf, values(s, confidenceOnMistakes), reported.tolerance, null),
+      metric(12, `FGSM error, ${name}${against}`, setting, paperError, values(s, error), `at least twice ${recipe.adv}’s`, s.clipped.error >= 2 * adv.clipped.error),
+      ...(recipe.label ? [] : [metric(12, `mean confidence on mistakes, ${name}`, setting, paperConf, values(s, confidenceOnMistakes), reported.tolerance, null)]),
     );
   }
   return out;
 };
+export const row12 = row12On(RECIPES.site);
 
 /** Row 14: the RBF network resists FGSM, and is unsure when it errs. */
 export const row14: RowFunction = async (r) => {
@@ -471,11 +546,11 @@ export const row14Additions: RowFunction = async (r) => {
 };
 
 /** Agreement counts on examples made on maxout (row 15), for one setting. */
-export async function agreementOnMaxoutExamples(r: Reproduction, clip: Clip) {
+export async function agreementOnMaxoutExamples(r: Reproduction, clip: Clip, maxout = 'maxout') {
   const labels = r.options.test.labels;
-  const mx = await r.predictions('maxout', { madeOn: 'maxout', clip });
-  const sm = await r.predictions('softmax', { madeOn: 'maxout', clip });
-  const rb = await r.predictions('rbf', { madeOn: 'maxout', clip });
+  const mx = await r.predictions(maxout, { madeOn: maxout, clip });
+  const sm = await r.predictions('softmax', { madeOn: maxout, clip });
+  const rb = await r.predictions('rbf', { madeOn: maxout, clip });
   let maxoutErrs = 0, rbfPicks = 0, softmaxPicks = 0;
   let bothSm = 0, smAgrees = 0, bothRbf = 0, rbfAgrees = 0, rbfSmBoth = 0, rbfWithSm = 0;
   for (let i = 0; i < labels.length; i++) {
@@ -510,25 +585,27 @@ export async function agreementOnMaxoutExamples(r: Reproduction, clip: Clip) {
 }
 
 /** Row 15: examples made on maxout, fed to softmax and RBF. */
-export const row15: RowFunction = async (r) => {
-  const a = await bySetting(r, (clip) => agreementOnMaxoutExamples(r, clip));
-  const setting = 'FGSM ε = 0.25 examples made on maxout';
+const row15On = (recipe: RecipeNetworks): RowFunction => async (r) => {
+  const mx = recipe.maxout;
+  const a = await bySetting(r, (clip) => agreementOnMaxoutExamples(r, clip, mx));
+  const setting = recipeSetting(recipe, `FGSM ε = 0.25 examples made on ${mx}`);
   return [
-    metric(15, 'when maxout errs: RBF picks maxout’s class', setting, 16.0, values(a, (x) => x.rbfPicksMaxoutClass), reported.tolerance, null),
+    metric(15, `when ${mx} errs: RBF picks ${mx}’s class`, setting, 16.0, values(a, (x) => x.rbfPicksMaxoutClass), reported.tolerance, null),
     metric(
       15,
-      'when maxout errs: softmax picks maxout’s class',
+      `when ${mx} errs: softmax picks ${mx}’s class`,
       setting,
       54.6,
       values(a, (x) => x.softmaxPicksMaxoutClass),
       'more often than RBF',
       a.clipped.softmaxPicksMaxoutClass > a.clipped.rbfPicksMaxoutClass,
     ),
-    metric(15, 'when both err: softmax agrees with maxout', setting, 84.6, values(a, (x) => x.softmaxAgreesWhenBothErr), reported.tolerance, null),
-    metric(15, 'when both err: RBF agrees with maxout', setting, 54.3, values(a, (x) => x.rbfAgreesWhenBothErr), reported.tolerance, null),
+    metric(15, `when both err: softmax agrees with ${mx}`, setting, 84.6, values(a, (x) => x.softmaxAgreesWhenBothErr), reported.tolerance, null),
+    metric(15, `when both err: RBF agrees with ${mx}`, setting, 54.3, values(a, (x) => x.rbfAgreesWhenBothErr), reported.tolerance, null),
     metric(15, 'when both err: RBF agrees with softmax', setting, 53.6, values(a, (x) => x.rbfAgreesWithSoftmax), reported.tolerance, null),
   ];
 };
+export const row15 = row15On(RECIPES.site);
 
 /** Row 17: FGSM against the whole ensemble, and against one of its members. */
 export const row17: RowFunction = async (r) => {
@@ -685,6 +762,8 @@ export const rowRfgsm = attackRow('rfgsm');
 export const rowPgd = attackRow('pgd');
 /** §6's figure: PGD at ε = 0.25 against the maxout networks only (the same numbers as those lines of the "pgd" row). */
 export const rowPgdMaxout = attackRow('pgd', [0.25], ['maxout', 'maxout-adv', 'maxout-pgd']);
+/** PGD at ε = 0.25 against the networks trained with the paper's recipe: is maxout-adv-paper's FGSM resistance robustness? */
+export const rowPgdPaperRecipe = attackRow('pgd', [0.25], [RECIPES.paper.maxout, RECIPES.paper.adv]);
 
 /**
  * The strongest of 5 PGD restarts at ε = 0.25: a digit counts as an error when any restart fools the model
@@ -724,14 +803,14 @@ export const rowFgsmCurve: RowFunction = async (r) => {
  */
 export const rows: { row: number | string; compute: RowFunction; title: string; beyond?: boolean; extra?: boolean; weight?: number }[] = [
   { row: 1, compute: withAdditions(row1, row1Additions), title: 'shallow softmax under FGSM' },
-  { row: 2, compute: row2, title: 'maxout under FGSM' },
+  { row: 2, compute: withAdditions(row2, async (r) => (r.options.paperRecipe === false ? [] : row2Paper(r))), title: 'maxout under FGSM' },
   { row: 5, compute: row5, title: 'logistic regression, 3 vs 7' },
-  { row: 7, compute: row7, title: 'adversarial training, clean error' },
-  { row: 10, compute: row10, title: 'adversarial training, FGSM error' },
-  { row: 11, compute: row11, title: 'transfer between maxout and maxout-adv' },
-  { row: 12, compute: row12, title: 'noise training as a control' },
+  { row: 7, compute: onBothRecipes(row7On, (x) => [x.maxout, x.adv]), title: 'adversarial training, clean error' },
+  { row: 10, compute: onBothRecipes(row10On, (x) => [x.maxout, x.adv]), title: 'adversarial training, FGSM error' },
+  { row: 11, compute: onBothRecipes(row11On, (x) => [x.maxout, x.adv]), title: 'transfer between maxout and maxout-adv' },
+  { row: 12, compute: onBothRecipes(row12On, (x) => [x.adv]), title: 'noise training as a control' },
   { row: 14, compute: withAdditions(row14, row14Additions), title: 'RBF network under FGSM' },
-  { row: 15, compute: row15, title: 'cross-model agreement' },
+  { row: 15, compute: onBothRecipes(row15On, (x) => [x.maxout]), title: 'cross-model agreement' },
   { row: 17, compute: row17, title: 'ensembles' },
   { row: 18, compute: withAdditions(row18, row18Additions, (m) => m.metric.endsWith(', softmax')), title: 'rubbish inputs' },
   { row: 20, compute: row20, title: 'class of rubbish false positives' },
@@ -740,12 +819,13 @@ export const rows: { row: number | string; compute: RowFunction; title: string; 
   { row: 'pgd', compute: rowPgd, title: 'beyond the paper: PGD, 40 steps', beyond: true, weight: 12 },
   { row: 'pgd-restarts', compute: rowPgdRestarts, title: 'beyond the paper: PGD, 5 restarts', beyond: true, weight: 12 },
   { row: 'fgsm-eps', compute: rowFgsmCurve, title: 'beyond the paper: maxout-adv’s FGSM error against ε', beyond: true, weight: 0.5 },
+  { row: 'pgd-0.25-paper', compute: rowPgdPaperRecipe, title: 'beyond the paper: PGD at ε = 0.25 on the networks of the paper’s recipe', beyond: true, weight: 6 },
   { row: 'pgd-0.25', compute: rowPgdMaxout, title: 'beyond the paper: PGD at ε = 0.25 on the maxout networks', beyond: true, extra: true, weight: 3 },
 ];
 
 /** The whole table, row by row, with progress. */
 export async function reproduceTable(options: ReproductionOptions, only?: (number | string)[]): Promise<RowResult[]> {
-  const r = new Reproduction({ ...options, paperSetting: options.paperSetting ?? true });
+  const r = new Reproduction({ ...options, paperSetting: options.paperSetting ?? true, paperRecipe: options.paperRecipe ?? true });
   const chosen = only ? rows.filter((x) => only.includes(x.row)) : rows.filter((x) => !x.extra && (!x.beyond || options.beyondSample !== 0));
   const out: RowResult[] = [];
   const weights = chosen.map((x) => x.weight ?? 1);
