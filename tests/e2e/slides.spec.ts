@@ -227,21 +227,21 @@ test('the deck keeps at most three slides loaded: after every slide, at most thr
     }
     return total;
   };
-  // every page (the deck and each slide's) counts the messages its compute workers send it
+  // every page (the deck and each slide's) counts the messages it sends its compute workers
   await context.addInitScript(() => {
-    const w = window as unknown as { __workerReplies: number };
-    w.__workerReplies = 0;
+    const w = window as unknown as { __workerRequests: number };
+    w.__workerRequests = 0;
     const Native = window.Worker;
     window.Worker = class extends Native {
-      constructor(url: string | URL, options?: WorkerOptions) {
-        super(url, options);
-        this.addEventListener('message', () => w.__workerReplies++);
+      postMessage(message: unknown, options?: StructuredSerializeOptions | Transferable[]) {
+        w.__workerRequests++;
+        return (super.postMessage as (...a: unknown[]) => void)(message, options);
       }
     } as typeof Worker;
   });
-  /** Waits until the current slide's compute worker runs (its backend is shown) and has worked: it has answered
-   * the figure's first request (a progress report or a result after its start-up reply), or the figure asks for
-   * nothing (it is not busy). */
+  /** Waits until the current slide's compute worker runs (its backend is shown) and is at work: the figure has sent
+   * it a request after the start-up one, or the figure asks for nothing (it is not busy). Leaving the slide then
+   * unloads it with its computation in flight. */
   const settle = async () => {
     const frame = page.frameLocator('.slide:not([hidden]) iframe');
     await expect(frame.locator('figure.figure .backend[data-backend]:not([data-backend=""])').first()).toHaveCount(1, { timeout: 90_000 });
@@ -252,7 +252,7 @@ test('the deck keeps at most three slides loaded: after every slide, at most thr
         () =>
           slide.evaluate(
             () =>
-              (window as unknown as { __workerReplies: number }).__workerReplies >= 2 ||
+              (window as unknown as { __workerRequests: number }).__workerRequests >= 2 ||
               document.querySelector('figure.figure')?.getAttribute('aria-busy') === 'false',
           ),
         { timeout: 90_000 },
