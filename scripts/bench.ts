@@ -16,7 +16,8 @@
  *                 on the main thread and frames dropped, without and with 4× CPU throttling
  *   memory        the worker's tensors after 10 and after 1,000 scripted slider moves
  *
- * Options: --no-build (use the built folder), --dir DIR (the built folder, dist by default),
+ * Options: --no-build (use the built folder), --dir DIR (the built folder, dist by default), --serve FILE (the
+ * static server, scripts/serve.mjs by default),
  * --quick (fewer repeats and digits: a smoke run),
  * --only weight,lighthouse,first,throughput,smoothness,memory, --backends wasm,webgl,cpu,webgpu, --no-readme.
  * A section left out of a run is carried into the summary from the latest run that measured it, dated.
@@ -37,6 +38,8 @@ const option = (name: string) => {
 const quick = args.includes('--quick');
 const only = new Set((option('--only') ?? 'weight,lighthouse,first,throughput,smoothness,memory').split(','));
 const distDir = option('--dir') ?? 'dist';
+/** The static server (another checkout's, to measure an earlier version as it was served). */
+const serveScript = option('--serve') ?? 'scripts/serve.mjs';
 const backends = (option('--backends') ?? 'wasm,webgl,cpu,webgpu').split(',');
 const port = Number(option('--port') ?? 4481);
 const origin = `http://127.0.0.1:${port}`;
@@ -59,7 +62,7 @@ if (!existsSync(`${distDir}/index.html`)) {
   process.exit(1);
 }
 
-const server: ChildProcess = spawn(process.execPath, ['scripts/serve.mjs', '--dir', distDir, '--port', String(port)], { stdio: 'ignore' });
+const server: ChildProcess = spawn(process.execPath, [serveScript, '--dir', distDir, '--port', String(port)], { stdio: 'ignore' });
 await new Promise((r) => setTimeout(r, 800));
 const executablePath = ensureChromium();
 // a fixed debugging port lets Lighthouse drive the same browser
@@ -352,10 +355,6 @@ interface Smoothness {
 async function smoothness(cpuThrottle = 1): Promise<Smoothness> {
   log(`smoothness${cpuThrottle > 1 ? ` (CPU slowed ${cpuThrottle}×)` : ''}…`);
   const page = await newPage();
-  if (cpuThrottle > 1) {
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpuThrottle });
-  }
   await page.addInitScript(() => {
     const w = window as unknown as { __long: number[]; __frames: number[] };
     w.__long = [];
@@ -369,9 +368,14 @@ async function smoothness(cpuThrottle = 1): Promise<Smoothness> {
     };
     requestAnimationFrame(tick);
   });
-  await page.goto(`${origin}/?debug=1`, { waitUntil: 'load' });
-  await page.waitForFunction(() => '__harnessingCompute' in window);
+  await page.goto(`${origin}/?debug=1`, { waitUntil: 'load', timeout: 120_000 });
+  await page.waitForFunction(() => '__harnessingCompute' in window, undefined, { timeout: 120_000 });
   await page.waitForTimeout(1500);
+  // the CPU slowed for the scroll alone (the load is in Lighthouse's numbers)
+  if (cpuThrottle > 1) {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpuThrottle });
+  }
   // count only what happens during the scroll (the page's own start-up is in the page-weight numbers)
   await page.evaluate(() => {
     const w = window as unknown as { __long: number[]; __frames: number[] };
@@ -454,16 +458,25 @@ const result: Record<string, unknown> = {
   machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), os: `${platform()} ${release()}`, node: process.version },
   browser: `Chromium ${browserVersion}`,
 };
-try {
-  if (only.has('weight')) result.weight = await weight();
-  if (only.has('lighthouse')) result.lighthouse = await lighthousePages();
-  if (only.has('first')) result.firstResult = await firstResult();
-  if (only.has('throughput')) result.throughput = await throughput();
-  if (only.has('smoothness')) {
-    result.smoothness = await smoothness();
-    result.smoothnessThrottled = await smoothness(4);
+/** Runs one section; a section that fails is recorded with its error and the run goes on to the next. */
+async function section(key: string, f: () => Promise<unknown>) {
+  try {
+    result[key] = await f();
+  } catch (e) {
+    log(`  ${key} failed: ${String(e).split('\n')[0]}`);
+    (result.errors ??= {} as Record<string, string>) && ((result.errors as Record<string, string>)[key] = String(e).split('\n')[0]);
   }
-  if (only.has('memory')) result.memory = await memory();
+}
+try {
+  if (only.has('weight')) await section('weight', weight);
+  if (only.has('lighthouse')) await section('lighthouse', lighthousePages);
+  if (only.has('first')) await section('firstResult', firstResult);
+  if (only.has('throughput')) await section('throughput', throughput);
+  if (only.has('smoothness')) {
+    await section('smoothness', () => smoothness());
+    await section('smoothnessThrottled', () => smoothness(4));
+  }
+  if (only.has('memory')) await section('memory', memory);
 } finally {
   await browser.close();
   server.kill();
