@@ -11,7 +11,10 @@ import { siteAssets } from './scripts/lib/site-assets.ts';
 
 const base = process.env.BASE_PATH ?? '/';
 
-/** `client:queue`: the article's islands hydrate one at a time, nearest the viewport first (src/figures/kit/hydrationQueue.ts). */
+/**
+ * `client:queue`: the article's islands hydrate one at a time, nearest the viewport first (src/figures/kit/hydrationQueue.ts).
+ * @type {import('astro').AstroIntegration}
+ */
 const hydrationQueue = {
   name: 'harnessing-hydration-queue',
   hooks: {
