@@ -4,7 +4,7 @@
  *   node --experimental-strip-types logit-sweep.node.ts '{"model":"maxout","digit":4,"range":15}'
  */
 import { initTf } from '../../../scripts/lib/tf-node.ts';
-import { nodeModels } from '../../../scripts/lib/node-models.ts';
+import { anyModel } from './any-model.ts';
 import { loadMnist } from '../../../src/lib/data/mnist-node.ts';
 import { toFloat } from '../../../src/lib/data/idx.ts';
 import { logitSweep, predictionBands } from '../../../src/lib/analysis/logit-sweep.ts';
@@ -12,7 +12,8 @@ import { STRIP, SWEEP_POINTS } from '../../../src/figures/logit-sweep/state.ts';
 
 const { model, digit, range } = JSON.parse(process.argv[2]) as { model: string; digit: number; range: number };
 await initTf('wasm');
-const m = await (await nodeModels('models')).model(model);
+// a shipped model, or dir:FOLDER for a model brought as files
+const m = await anyModel(model);
 const test = loadMnist('test');
 const s = await logitSweep(m, toFloat(test, digit, digit + 1), test.labels[digit], { range, points: SWEEP_POINTS, strip: STRIP });
 console.log(
