@@ -23,12 +23,21 @@ function forget(name?: string) {
   }
 }
 
+const changeListeners = new Set<() => void>();
+/** Called whenever a reader's model is added, replaced or removed (in any tab): results kept by model name are stale. */
+export function onUserModelsChanged(listener: () => void): void {
+  changeListeners.add(listener);
+}
+
 /** Forgets every loaded model of the reader's (their tensors lived on a backend that is gone). */
 export const forgetUserModels = (): void => forget();
 
 if (typeof BroadcastChannel !== 'undefined') {
   // a model removed or replaced in any tab: loaded again from the store when next named (and refused once gone)
-  new BroadcastChannel(USER_MODELS_CHANNEL).onmessage = () => forget();
+  new BroadcastChannel(USER_MODELS_CHANNEL).onmessage = () => {
+    forget();
+    changeListeners.forEach((l) => l());
+  };
 }
 
 const refused = (message: string) => new ComputeError({ kind: 'model', message });

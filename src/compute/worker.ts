@@ -24,6 +24,8 @@ const figureHandlers = collectHandlers({
   './user-models.ts': userModels,
 });
 const memo = new Memo();
+// a name of the reader's may now stand for other weights: what was kept by request is dropped
+userModels.onUserModelsChanged(() => memo.clear());
 
 /** The one context a figure's handler gets for one request. */
 function requestContext(id: number, name: string, backend: NonNullable<typeof context.backend>): RequestContext {

@@ -89,8 +89,29 @@ test('a small CNN brought through the picker: the hero and fgsm-sweep compute on
   }
   await expect(root.locator('.readout tr[data-model="yours:small cnn"]')).toContainText('yours: small cnn');
 
-  // removed here: gone from this choice (back to softmax) and from the hero's
+  // removed, then another model brought under the same name (the shipped softmax regression as a GraphModel): the
+  // curves are that model's, nothing kept from the first one
   await page.getByTestId('model-bring-toggle').click();
+  await page.getByTestId('model-bring-remove-small cnn').click();
+  await expect(page.getByTestId('model-softmax')).toBeChecked();
+  await page.getByTestId('model-bring-files').setInputFiles(fixture('softmax-graph'));
+  await page.getByTestId('model-bring-name').fill('small cnn');
+  await page.getByTestId('model-bring-add').click();
+  await expect(page.getByTestId('model-bring-found')).toContainText('a GraphModel');
+  await expect(page.getByTestId('model-yours:small cnn')).toBeChecked();
+  let swapped: { clipped: Point[] } | null = null;
+  let shipped: { clipped: Point[] } | null = null;
+  await expect
+    .poll(async () => {
+      const r = JSON.parse((await root.getAttribute('data-result')) ?? '{}');
+      swapped = r.curves?.['yours:small cnn'] ?? null;
+      shipped = r.curves?.softmax ?? null;
+      return swapped !== null && shipped !== null && swapped.clipped[10].error !== curve!.clipped[10].error;
+    }, { timeout: 300_000 })
+    .toBe(true);
+  swapped!.clipped.forEach((p, i) => expect(Math.abs(p.error - shipped!.clipped[i].error)).toBeLessThan(0.2));
+
+  // removed here: gone from this choice (back to softmax) and from the hero's
   await page.getByTestId('model-bring-remove-small cnn').click();
   await expect(page.getByTestId('model-yours:small cnn')).toHaveCount(0);
   await expect(page.getByTestId('model-softmax')).toBeChecked();

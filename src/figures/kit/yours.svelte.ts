@@ -32,3 +32,11 @@ export async function removeYours(name: string): Promise<void> {
 }
 
 export const yoursValue = (name: string) => `${YOURS_PREFIX}${name}`;
+
+/**
+ * When the reader's model a state names was kept ('' for a shipped model, or one not on this device): a request
+ * that carries it is another request once a model is removed and another brought under the same name, so no
+ * result kept for the first is shown for the second.
+ */
+export const revisionOf = (model: string): string =>
+  model.startsWith(YOURS_PREFIX) ? (yours.list.find((m) => m.name === model.slice(YOURS_PREFIX.length))?.savedAt ?? '') : '';
