@@ -3,6 +3,7 @@
  * kept in the figure's URL state so that a permalink brings the same drawing (and the same numbers) back.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { heroResult, watch } from './helpers.ts';
 import { decodeDrawing } from '../../src/lib/data/drawing-code.ts';
 
@@ -78,6 +79,54 @@ test('a digit painted stroke by stroke is centred as MNIST’s, attacked, and a 
   await fresh.getByTestId('digit-forget').click();
   await expect.poll(() => new URL(fresh.url()).searchParams.get('drawn')).toBeNull();
   await expect(fresh.locator('.fgsm-hero')).not.toHaveAttribute('data-drawn', /./);
+  await fresh.close();
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('the logit sweep takes a drawing too: swept as in Node, and its permalink brings it back', async ({ page }) => {
+  test.setTimeout(240_000);
+  const w = watch(page, origin());
+  await page.goto('/embed/logit-sweep/?backend=wasm&model=softmax&range=15');
+  type Sweep = { model: string; drawn: string | null; label: number; range: number; strip: { eps: number; logits: number[] }[] | null };
+  const sweepOf = async (p: Page, want: (r: Sweep) => boolean) => {
+    let last: Sweep | null = null;
+    await expect
+      .poll(async () => {
+        const raw = await p.locator('.logit-sweep').getAttribute('data-result');
+        if (!raw) return false;
+        last = JSON.parse(raw) as Sweep;
+        return !!last.strip && want(last);
+      }, { timeout: 120_000 })
+      .toBe(true);
+    return last!;
+  };
+  await sweepOf(page, (r) => r.drawn === null);
+  await page.getByTestId('digit-draw').click();
+  // a 0: one closed stroke
+  const ring = Array.from({ length: 17 }, (_, k) => [0.5 + 0.22 * Math.sin((2 * Math.PI * k) / 16), 0.5 - 0.32 * Math.cos((2 * Math.PI * k) / 16)] as [number, number]);
+  await paint(page, [ring]);
+  await page.getByRole('button', { name: 'Use this drawing' }).click();
+  const code = new URL(page.url()).searchParams.get('drawn');
+  expect(code).toBeTruthy();
+  const drawn = await sweepOf(page, (r) => r.drawn === code);
+  await expect(page.locator('.logit-sweep .live')).toContainText(`Your drawing (read as a ${drawn.label})`);
+  const ref = JSON.parse(
+    execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/node/logit-sweep.ts', JSON.stringify({ model: 'softmax', digit: 4, range: 15, drawn: code })], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  ) as { label: number; strip: { eps: number; logits: number[] }[] };
+  expect(drawn.label).toBe(ref.label);
+  expect(drawn.strip!.length).toBe(ref.strip.length);
+  drawn.strip!.forEach((p, j) => {
+    const scale = Math.max(1, ...ref.strip[j].logits.map(Math.abs));
+    for (let k = 0; k < 10; k++) expect(Math.abs(p.logits[k] - ref.strip[j].logits[k])).toBeLessThan(2e-4 * scale);
+  });
+  const fresh = await page.context().newPage();
+  await fresh.goto(page.url());
+  const back = await sweepOf(fresh, (r) => r.drawn === code);
+  expect(back.strip).toEqual(drawn.strip);
   await fresh.close();
   expect(w.errors).toEqual([]);
   expect(w.foreign).toEqual([]);
