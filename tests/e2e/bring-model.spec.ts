@@ -4,6 +4,7 @@
  * with a message that names what is wrong, and harms nothing else.
  */
 import { expect, test, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -174,6 +175,9 @@ test('every bad model is refused with a message that names what is wrong, and no
   graph.adversarial.forEach((v, i) => expect(Math.abs(100 * (v - softmax.adversarial[i]))).toBeLessThan(0.2));
   await bring(page, fixture('softmax-graph'), 'graph');
   await expect(page.getByTestId('model-bring-error')).toContainText('You already have a model named “graph”');
+  // the open picker, with its message, what it found and the list of the reader's models: no serious accessibility violation
+  const axe = await new AxeBuilder({ page }).include('.fgsm-hero').analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
   expect(w.errors).toEqual([]);
   expect(w.foreign).toEqual([]);
 });
