@@ -11,6 +11,19 @@ import { siteAssets } from './scripts/lib/site-assets.ts';
 
 const base = process.env.BASE_PATH ?? '/';
 
+/**
+ * `client:queue`: the article's islands hydrate one at a time, nearest the viewport first (src/figures/kit/hydrationQueue.ts).
+ * @type {import('astro').AstroIntegration}
+ */
+const hydrationQueue = {
+  name: 'harnessing-hydration-queue',
+  hooks: {
+    'astro:config:setup': ({ addClientDirective }) => {
+      addClientDirective({ name: 'queue', entrypoint: fileURLToPath(new URL('./src/figures/kit/hydrationQueue.ts', import.meta.url)) });
+    },
+  },
+};
+
 export default defineConfig({
   base,
   outDir: process.env.OUT_DIR ?? 'dist',
@@ -28,7 +41,7 @@ export default defineConfig({
   },
   // Component CSS travels inside each island's JavaScript: Astro 7's CSS splitting under Rolldown drops the
   // styles of Svelte components shared by several islands (README, development notes).
-  integrations: [svelte({ emitCss: false }), mdx(), siteAssets()],
+  integrations: [svelte({ emitCss: false }), mdx(), siteAssets(), hydrationQueue],
   vite: {
     worker: { format: 'es' },
     // the chunks over Vite's 500 kB are TensorFlow.js inside the compute worker and three.js for the 3-D surface,

@@ -4,18 +4,26 @@
  * the README's performance section. Every ratio is taken inside one run.
  *
  *   page weight   JS and CSS bytes (raw, gzip) the article loads before its compute worker
- *                 starts; all bytes after a full scroll; Lighthouse performance score (median of 3)
+ *                 starts; all bytes after a full scroll; TensorFlow.js fetched by the page's own thread
+ *                 during that scroll and on every embed page (its resource timing, not the worker's);
+ *                 Lighthouse (simulated mobile, median of 3): the article's performance, accessibility,
+ *                 best practices and SEO, and three embed pages' performance
+ *   first result  cold loads: first contentful paint, the first figure showing its precomputed result,
+ *                 and the hero's live result replacing it
  *   throughput    FGSM on the maxout model over the test digits, batched as the site does it,
  *                 against one digit at a time, against the backend's own matMul peak, per backend
  *   smoothness    a scripted scroll through the article with every figure computing: long tasks
- *                 on the main thread and frames dropped
+ *                 on the main thread and frames dropped, without and with 4× CPU throttling
  *   memory        the worker's tensors after 10 and after 1,000 scripted slider moves
  *
- * Options: --no-build (use dist/), --quick (fewer repeats and digits: a smoke run),
- * --only weight,throughput,smoothness,memory, --backends wasm,webgl,cpu,webgpu, --no-readme.
+ * Options: --no-build (use the built folder), --dir DIR (the built folder, dist by default), --serve FILE (the
+ * static server, scripts/serve.mjs by default),
+ * --label TEXT (what this run measured, kept in its record), --quick (fewer repeats and digits: a smoke run),
+ * --only weight,lighthouse,first,throughput,smoothness,memory, --backends wasm,webgl,cpu,webgpu, --no-readme.
+ * A section left out of a run is carried into the summary from the latest run that measured it, dated.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, platform, release } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from '@playwright/test';
@@ -28,7 +36,10 @@ const option = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = args.includes('--quick');
-const only = new Set((option('--only') ?? 'weight,throughput,smoothness,memory').split(','));
+const only = new Set((option('--only') ?? 'weight,lighthouse,first,throughput,smoothness,memory').split(','));
+const distDir = option('--dir') ?? 'dist';
+/** The static server (another checkout's, to measure an earlier version as it was served). */
+const serveScript = option('--serve') ?? 'scripts/serve.mjs';
 const backends = (option('--backends') ?? 'wasm,webgl,cpu,webgpu').split(',');
 const port = Number(option('--port') ?? 4481);
 const origin = `http://127.0.0.1:${port}`;
@@ -46,12 +57,12 @@ if (!args.includes('--no-build')) {
   const r = spawnSync('npx', ['astro', 'build'], { stdio: 'inherit', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', BASE_PATH: '/', OUT_DIR: 'dist' } });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-if (!existsSync('dist/index.html')) {
-  console.error('dist/ has no build: run without --no-build');
+if (!existsSync(`${distDir}/index.html`)) {
+  console.error(`${distDir}/ has no build: run without --no-build`);
   process.exit(1);
 }
 
-const server: ChildProcess = spawn(process.execPath, ['scripts/serve.mjs', '--dir', 'dist', '--port', String(port)], { stdio: 'ignore' });
+const server: ChildProcess = spawn(process.execPath, [serveScript, '--dir', distDir, '--port', String(port)], { stdio: 'ignore' });
 await new Promise((r) => setTimeout(r, 800));
 const executablePath = ensureChromium();
 // a fixed debugging port lets Lighthouse drive the same browser
@@ -101,15 +112,40 @@ interface Weight {
   totalAfterScroll: number;
   requestsAfterScroll: number;
   foreignRequests: string[];
-  lighthouse: number[];
-  lighthouseMedian: number;
-  /** The metrics of each Lighthouse run, in ms (CLS unitless). */
-  lighthouseMetrics: Record<string, number>[];
+  /** TensorFlow.js chunks the page's own thread fetched during the full scroll, and on any embed page. */
+  tfjsOnPageDuringScroll: string[];
+  tfjsOnEmbedPages: string[];
+  embedPagesChecked: number;
+}
+
+/** The built chunks that hold TensorFlow.js's core, other than the worker's own (the page must fetch none of them). */
+const TFJS_MARKER = 'looks like you are running TensorFlow.js';
+function tensorflowChunks(): string[] {
+  const dir = `${distDir}/_astro`;
+  return readdirSync(dir).filter((f) => f.endsWith('.js') && readFileSync(`${dir}/${f}`, 'utf8').includes(TFJS_MARKER));
+}
+
+/** Keeps every resource entry the page's own thread records, from the first moment (the timing buffer holds only 250). */
+async function recordResources(page: Page) {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __resources: string[] };
+    w.__resources = [];
+    performance.setResourceTimingBufferSize(100_000);
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__resources.push(e.name);
+    }).observe({ type: 'resource', buffered: true });
+  });
+}
+async function tensorflowFetchedByPage(page: Page, tf: string[]): Promise<string[]> {
+  const names = await page.evaluate(() => (window as unknown as { __resources: string[] }).__resources);
+  return [...new Set(names.map((u) => new URL(u).pathname.split('/').pop()!).filter((f) => tf.includes(f) && !f.startsWith('worker')))];
 }
 
 async function weight(): Promise<Weight> {
   log('page weight…');
   const page = await newPage();
+  const tf = tensorflowChunks();
+  await recordResources(page);
   const seen: { url: string; type: string; body: Buffer | null; t: number }[] = [];
   let workerAt = Infinity;
   const foreign: string[] = [];
@@ -147,24 +183,21 @@ async function weight(): Promise<Weight> {
   await page.waitForTimeout(5000);
   await Promise.all(pending);
   const total = seen.reduce((n, s) => n + (s.body?.length ?? 0), 0);
+  const tfjsOnPageDuringScroll = await tensorflowFetchedByPage(page, tf);
   await page.context().close();
 
-  const scores: number[] = [];
-  const metrics: Record<string, number>[] = [];
-  const runs = quick ? 1 : 3;
-  const { default: lighthouse } = await import('lighthouse');
-  for (let i = 0; i < runs; i++) {
-    log(`  lighthouse ${i + 1}/${runs}…`);
-    const result = await lighthouse(`${origin}/`, { port: debugPort, output: 'json', logLevel: 'error', onlyCategories: ['performance'] });
-    const score = result?.lhr.categories.performance?.score;
-    if (typeof score === 'number') scores.push(Math.round(score * 100));
-    const audits = result?.lhr.audits ?? {};
-    const metric: Record<string, number> = {};
-    for (const id of ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index', 'interactive']) {
-      const v = audits[id]?.numericValue;
-      if (typeof v === 'number') metric[id] = Math.round(v * 1000) / 1000;
-    }
-    metrics.push(metric);
+  // every embed page, each in a fresh page, until its islands have hydrated and its figure has had time to ask the worker
+  log('  TensorFlow.js on the embed pages…');
+  const embeds = readdirSync(`${distDir}/embed`).filter((d) => existsSync(`${distDir}/embed/${d}/index.html`));
+  const tfjsOnEmbedPages: string[] = [];
+  for (const name of embeds) {
+    const p = await newPage();
+    await recordResources(p);
+    await p.goto(`${origin}/embed/${name}/?backend=wasm`, { waitUntil: 'load' });
+    await p.waitForFunction(() => document.querySelectorAll('astro-island[ssr]').length === 0, undefined, { timeout: 60_000 }).catch(() => {});
+    await p.waitForTimeout(1500);
+    for (const c of await tensorflowFetchedByPage(p, tf)) tfjsOnEmbedPages.push(`${name}: ${c}`);
+    await p.context().close();
   }
   return {
     jsRaw: size(js, false),
@@ -176,10 +209,96 @@ async function weight(): Promise<Weight> {
     totalAfterScroll: total,
     requestsAfterScroll: seen.length,
     foreignRequests: foreign,
-    lighthouse: scores,
-    lighthouseMedian: median(scores),
-    lighthouseMetrics: metrics,
+    tfjsOnPageDuringScroll,
+    tfjsOnEmbedPages,
+    embedPagesChecked: embeds.length,
   };
+}
+
+// ---------------------------------------------------------------- lighthouse
+const LH_METRICS = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'cumulative-layout-shift', 'speed-index', 'interactive'];
+interface LighthousePage {
+  path: string;
+  /** Per run: each category's score (0–100) and each metric (ms; layout shift unitless). */
+  runs: { scores: Record<string, number>; metrics: Record<string, number> }[];
+  /** The median over the runs, per category and per metric. */
+  scores: Record<string, number>;
+  metrics: Record<string, number>;
+}
+/** The embed pages the issue names, measured beside the article. */
+const LH_EMBEDS = ['fgsm-sweep', 'adversarial-slice', 'logit-surface'];
+
+async function lighthousePages(): Promise<LighthousePage[]> {
+  const { default: lighthouse } = await import('lighthouse');
+  const runs = quick ? 1 : 3;
+  const out: LighthousePage[] = [];
+  const pages: [string, string[]][] = [
+    ['/', ['performance', 'accessibility', 'best-practices', 'seo']],
+    ...LH_EMBEDS.map((n): [string, string[]] => [`/embed/${n}/`, ['performance']]),
+  ];
+  for (const [path, categories] of pages) {
+    const entry: LighthousePage = { path, runs: [], scores: {}, metrics: {} };
+    for (let i = 0; i < runs; i++) {
+      log(`  lighthouse ${path} ${i + 1}/${runs}…`);
+      const result = await lighthouse(`${origin}${path}`, { port: debugPort, output: 'json', logLevel: 'error', onlyCategories: categories });
+      const scores: Record<string, number> = {};
+      for (const [k, c] of Object.entries(result?.lhr.categories ?? {})) if (typeof c.score === 'number') scores[k] = Math.round(c.score * 100);
+      const audits = result?.lhr.audits ?? {};
+      const metrics: Record<string, number> = {};
+      for (const id of LH_METRICS) {
+        const v = audits[id]?.numericValue;
+        if (typeof v === 'number') metrics[id] = Math.round(v * 1000) / 1000;
+      }
+      entry.runs.push({ scores, metrics });
+    }
+    for (const k of categories) entry.scores[k] = median(entry.runs.map((r) => r.scores[k]).filter((v) => v !== undefined));
+    for (const id of LH_METRICS) entry.metrics[id] = median(entry.runs.map((r) => r.metrics[id]).filter((v) => v !== undefined));
+    out.push(entry);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- first result
+interface FirstResult {
+  /** Per cold load, ms from navigation: first contentful paint, the first figure's precomputed result painted, the hero's live result. */
+  runs: { fcp: number; firstFigure: number | null; heroLive: number | null }[];
+  fcp: number;
+  firstFigure: number | null;
+  heroLive: number | null;
+}
+
+async function firstResult(): Promise<FirstResult> {
+  log('first result (cold loads)…');
+  const runs: FirstResult['runs'] = [];
+  for (let i = 0; i < (quick ? 1 : 3); i++) {
+    // a fresh context each time: nothing cached. A desktop window: on a phone the hero stands below the masthead and
+    // the contents, more than two screens down, and computes only when the reader comes near it
+    const page = await newPage();
+    await page.addInitScript(() => {
+      const w = window as unknown as { __t: { fcp?: number; figure?: number; live?: number } };
+      w.__t = {};
+      new PerformanceObserver((l) => {
+        for (const e of l.getEntries()) if (e.name === 'first-contentful-paint') w.__t.fcp = e.startTime;
+      }).observe({ type: 'paint', buffered: true });
+      // a figure's precomputed result is marked elementtiming="figure-result"; its paint time is the entry's renderTime
+      new PerformanceObserver((l) => {
+        for (const e of l.getEntries() as (PerformanceEntry & { identifier: string; renderTime: number; loadTime: number })[]) {
+          if (e.identifier === 'figure-result') w.__t.figure = Math.min(w.__t.figure ?? Infinity, e.renderTime || e.loadTime);
+        }
+      }).observe({ type: 'element', buffered: true });
+      const watch = () => {
+        if (w.__t.live === undefined && document.querySelector('.fgsm-hero[data-result]')) w.__t.live = performance.now();
+      };
+      new MutationObserver(watch).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-result'] });
+    });
+    await page.goto(`${origin}/`, { waitUntil: 'load' });
+    await page.waitForFunction(() => (window as unknown as { __t: { live?: number } }).__t.live !== undefined, undefined, { timeout: 60_000 }).catch(() => {});
+    const t = await page.evaluate(() => (window as unknown as { __t: { fcp?: number; figure?: number; live?: number } }).__t);
+    runs.push({ fcp: t.fcp ?? NaN, firstFigure: t.figure ?? null, heroLive: t.live ?? null });
+    await page.context().close();
+  }
+  const med = (k: 'firstFigure' | 'heroLive') => (runs.every((r) => r[k] !== null) ? median(runs.map((r) => r[k]!)) : null);
+  return { runs, fcp: median(runs.map((r) => r.fcp)), firstFigure: med('firstFigure'), heroLive: med('heroLive') };
 }
 
 // ---------------------------------------------------------------- throughput
@@ -222,6 +341,8 @@ async function throughput(): Promise<Throughput[]> {
 
 // ---------------------------------------------------------------- smoothness
 interface Smoothness {
+  /** The CPU slowdown Chromium applied (1: none). */
+  cpuThrottle: number;
   backend: string;
   scrollSeconds: number;
   longestTaskMs: number;
@@ -232,8 +353,8 @@ interface Smoothness {
   figuresComputed: number;
 }
 
-async function smoothness(): Promise<Smoothness> {
-  log('smoothness…');
+async function smoothness(cpuThrottle = 1): Promise<Smoothness> {
+  log(`smoothness${cpuThrottle > 1 ? ` (CPU slowed ${cpuThrottle}×)` : ''}…`);
   const page = await newPage();
   await page.addInitScript(() => {
     const w = window as unknown as { __long: number[]; __frames: number[] };
@@ -248,9 +369,14 @@ async function smoothness(): Promise<Smoothness> {
     };
     requestAnimationFrame(tick);
   });
-  await page.goto(`${origin}/?debug=1`, { waitUntil: 'load' });
-  await page.waitForFunction(() => '__harnessingCompute' in window);
+  await page.goto(`${origin}/?debug=1`, { waitUntil: 'load', timeout: 120_000 });
+  await page.waitForFunction(() => '__harnessingCompute' in window, undefined, { timeout: 120_000 });
   await page.waitForTimeout(1500);
+  // the CPU slowed for the scroll alone (the load is in Lighthouse's numbers)
+  if (cpuThrottle > 1) {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpuThrottle });
+  }
   // count only what happens during the scroll (the page's own start-up is in the page-weight numbers)
   await page.evaluate(() => {
     const w = window as unknown as { __long: number[]; __frames: number[] };
@@ -269,6 +395,7 @@ async function smoothness(): Promise<Smoothness> {
   let dropped = 0;
   for (let i = 1; i < frames.length; i++) dropped += Math.max(0, Math.round((frames[i] - frames[i - 1]) / (1000 / 60)) - 1);
   return {
+    cpuThrottle,
     backend,
     scrollSeconds,
     longestTaskMs: long.length ? Math.max(...long) : 0,
@@ -329,14 +456,30 @@ const started = new Date();
 const result: Record<string, unknown> = {
   date: started.toISOString(),
   quick,
+  // what was measured, where it is not the working tree's own build (--label "main before issue 12")
+  ...(option('--label') ? { label: option('--label') } : {}),
   machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: +(totalmem() / 2 ** 30).toFixed(1), os: `${platform()} ${release()}`, node: process.version },
   browser: `Chromium ${browserVersion}`,
 };
+/** Runs one section; a section that fails is recorded with its error and the run goes on to the next. */
+async function section(key: string, f: () => Promise<unknown>) {
+  try {
+    result[key] = await f();
+  } catch (e) {
+    log(`  ${key} failed: ${String(e).split('\n')[0]}`);
+    (result.errors ??= {} as Record<string, string>) && ((result.errors as Record<string, string>)[key] = String(e).split('\n')[0]);
+  }
+}
 try {
-  if (only.has('weight')) result.weight = await weight();
-  if (only.has('throughput')) result.throughput = await throughput();
-  if (only.has('smoothness')) result.smoothness = await smoothness();
-  if (only.has('memory')) result.memory = await memory();
+  if (only.has('weight')) await section('weight', weight);
+  if (only.has('lighthouse')) await section('lighthouse', lighthousePages);
+  if (only.has('first')) await section('firstResult', firstResult);
+  if (only.has('throughput')) await section('throughput', throughput);
+  if (only.has('smoothness')) {
+    await section('smoothness', () => smoothness());
+    await section('smoothnessThrottled', () => smoothness(4));
+  }
+  if (only.has('memory')) await section('memory', memory);
 } finally {
   await browser.close();
   server.kill();
@@ -364,15 +507,94 @@ if (!args.includes('--no-readme') && !quick && existsSync('README.md')) {
   }
 }
 
-function summarise(r: Record<string, unknown>, earlier: Record<string, unknown>[]): string {
+function summarise(run: Record<string, unknown>, earlier: Record<string, unknown>[]): string {
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
-  const m = r.machine as { cpu: string; cores: number; memoryGiB: number; os: string; loadAverageAtEnd?: number[] };
+  const ms = (n: number) => `${Math.round(n).toLocaleString('en')} ms`;
+  const sec = (n: number) => `${(n / 1000).toFixed(1)} s`;
+  const m = run.machine as { cpu: string; cores: number; memoryGiB: number; os: string; loadAverageAtEnd?: number[] };
   const lines: string[] = [];
   const load = m.loadAverageAtEnd ? ` Load average over the last 15 minutes of the run: ${m.loadAverageAtEnd[2]} on ${m.cores} cores.` : '';
-  lines.push(`Measured ${String(r.date).slice(0, 10)} on ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, ${m.os}, ${r.browser}, headless${r.quick ? ' (quick run: smaller samples, one repeat)' : ''}, in ${r.seconds} s.${load}`);
+  lines.push(`Measured ${String(run.date).slice(0, 10)} on ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, ${m.os}, ${run.browser}, headless${run.quick ? ' (quick run: smaller samples, one repeat)' : ''}, in ${run.seconds} s.${load}`);
   lines.push('');
+  // a section this run left out comes from the latest full run that measured it, and says so
+  const r: Record<string, unknown> = { ...run };
+  const carried: string[] = [];
+  for (const key of ['weight', 'lighthouse', 'firstResult', 'throughput', 'smoothness', 'smoothnessThrottled', 'memory']) {
+    if (r[key] !== undefined) continue;
+    const from = earlier.find((e) => !e.quick && e[key] !== undefined);
+    if (!from) continue;
+    r[key] = from[key];
+    carried.push(`${key} (${String(from.date).slice(0, 16).replace('T', ' ')})`);
+  }
+  if (carried.length) lines.push(`Not measured in this run, and carried from the latest run that measured it: ${carried.join(', ')}.`, '');
+  const met = (ok: boolean) => (ok ? 'met' : 'not met');
+
+  const lh = r.lighthouse as LighthousePage[] | undefined;
   const w = r.weight as Weight | undefined;
+  const f = r.firstResult as FirstResult | undefined;
+  const sm = r.smoothness as Smoothness | undefined;
+  const st = r.smoothnessThrottled as Smoothness | undefined;
+  const goals: string[][] = [];
+  const article = lh?.find((p) => p.path === '/');
+  if (article) {
+    const perf = article.runs.map((x) => x.scores.performance);
+    goals.push([`Lighthouse performance, simulated mobile, the article (median of ${perf.length}: ${perf.join(', ')})`, String(article.scores.performance), '≥ 95', met(article.scores.performance >= 95)]);
+    const embeds = lh!.filter((p) => p.path !== '/');
+    if (embeds.length)
+      goals.push([
+        `the same, on ${embeds.map((p) => `\`${p.path}\``).join(', ')}`,
+        embeds.map((p) => `${p.scores.performance} (${p.runs.map((x) => x.scores.performance).join(', ')})`).join(' / '),
+        '≥ 95 each',
+        met(embeds.every((p) => p.scores.performance >= 95)),
+      ]);
+    const a = article.metrics;
+    const fcp = a['first-contentful-paint'], lcp = a['largest-contentful-paint'], tbt = a['total-blocking-time'], cls = a['cumulative-layout-shift'];
+    goals.push([
+      'first contentful paint / largest contentful paint / total blocking time / layout shift (article, simulated mobile, medians)',
+      `${sec(fcp)} / ${sec(lcp)} / ${ms(tbt)} / ${cls.toFixed(3)}`,
+      '≤ 1.5 s / ≤ 2.0 s / ≤ 150 ms / ≤ 0.05',
+      [fcp <= 1500, lcp <= 2000, tbt <= 150, cls <= 0.05].map((ok) => met(ok)).join(' / '),
+    ]);
+    const sc = article.scores;
+    if (sc.accessibility !== undefined)
+      goals.push(['Lighthouse accessibility, best practices, SEO (article)', `${sc.accessibility} / ${sc['best-practices']} / ${sc.seo}`, '100 / 100 / 100', met(sc.accessibility === 100 && sc['best-practices'] === 100 && sc.seo === 100)]);
+  }
+  if (w?.tfjsOnPageDuringScroll) {
+    const found = [...w.tfjsOnPageDuringScroll, ...w.tfjsOnEmbedPages];
+    goals.push([
+      `TensorFlow.js modules fetched by the page's own thread during a full scroll of the article and on every embed page (${w.embedPagesChecked} pages; the page's resource timing)`,
+      found.length ? found.join(', ') : 'none',
+      'none',
+      met(found.length === 0),
+    ]);
+  }
+  if (sm) {
+    const over = sm.longTasks.filter((d) => d > 50);
+    goals.push([`main-thread tasks over 50 ms during the scripted scroll (desktop, no throttling; ${sm.scrollSeconds.toFixed(0)} s, ${sm.figuresComputed} figures computed)`, over.length ? `${over.length}, longest ${sm.longestTaskMs.toFixed(0)} ms` : 'none', 'none', met(over.length === 0)]);
+  }
+  if (st) {
+    const over50 = st.longTasks.filter((d) => d > 50).length;
+    const over100 = st.longTasks.filter((d) => d > 100).length;
+    goals.push([`the same with ${st.cpuThrottle}× CPU throttling (${st.scrollSeconds.toFixed(0)} s)`, `${over50} over 50 ms, ${over100} over 100 ms, longest ${st.longestTaskMs.toFixed(0)} ms`, 'reported, and none over 100 ms', met(over100 === 0)]);
+  }
+  if (f) {
+    const limit = f.fcp + 100;
+    goals.push([
+      `time from navigation to the first figure showing its precomputed result, cold cache (desktop window, no throttling; median of ${f.runs.length}; first contentful paint ${ms(f.fcp)})`,
+      f.firstFigure === null ? 'never seen' : ms(f.firstFigure),
+      '≤ first contentful paint + 100 ms',
+      met(f.firstFigure !== null && f.firstFigure <= limit),
+    ]);
+    goals.push(['time until the hero\'s live result replaces it (same loads)', f.heroLive === null ? 'not within 60 s' : ms(f.heroLive), 'reported', f.heroLive === null ? 'not met' : 'reported']);
+  }
+  if (goals.length) {
+    lines.push('**Goals (issue 12).**', '');
+    lines.push('| measure | measured | goal | |');
+    lines.push('|---|---|---|---|');
+    for (const g of goals) lines.push(`| ${g.join(' | ')} |`);
+    lines.push('');
+  }
   if (w) {
     lines.push('**Page weight.**');
     lines.push('');
@@ -382,18 +604,18 @@ function summarise(r: Record<string, unknown>, earlier: Record<string, unknown>[
     lines.push(`| CSS before the worker starts | ${kb(w.cssRaw)} | ${kb(w.cssGzip)} | |`);
     const gz = w.jsGzip + w.cssGzip;
     lines.push(`| JS + CSS | ${kb(w.jsRaw + w.cssRaw)} | ${kb(gz)} | ≤ 60 KB gzip: ${gz <= 60 * 1024 ? 'met' : `missed by ${kb(gz - 60 * 1024)}`} |`);
-    lines.push(`| TensorFlow.js on the page's own thread | ${w.tfjsBeforeWorker ? 'yes' : 'no'} | | no: ${w.tfjsBeforeWorker ? 'missed' : 'met'} |`);
+    lines.push(`| TensorFlow.js on the page's own thread before the worker starts | ${w.tfjsBeforeWorker ? 'yes' : 'no'} | | no: ${w.tfjsBeforeWorker ? 'missed' : 'met'} |`);
     lines.push(`| everything after a full scroll (${w.requestsAfterScroll} requests, models and digits included) | ${mb(w.totalAfterScroll)} | | |`);
     lines.push(`| requests to another origin | ${w.foreignRequests.length} | | 0 |`);
-    lines.push(`| Lighthouse performance score (median of ${w.lighthouse.length}: ${w.lighthouse.join(', ')}) | ${w.lighthouseMedian} | | |`);
     lines.push('');
-    const lm = w.lighthouseMetrics;
-    const mid = (id: string) => median(lm.map((x) => x[id]).filter((v) => v !== undefined));
-    if (lm.length)
-      lines.push(
-        `Lighthouse's simulated mobile load (medians): first contentful paint ${(mid('first-contentful-paint') / 1000).toFixed(1)} s, largest contentful paint ${(mid('largest-contentful-paint') / 1000).toFixed(1)} s, total blocking time ${mid('total-blocking-time').toFixed(0)} ms, layout shift ${mid('cumulative-layout-shift').toFixed(3)}, speed index ${(mid('speed-index') / 1000).toFixed(1)} s.`,
-        '',
-      );
+  }
+  if (lh?.length) {
+    lines.push(
+      `Lighthouse's simulated mobile load (medians): ${lh
+        .map((p) => `\`${p.path}\` first contentful paint ${sec(p.metrics['first-contentful-paint'])}, largest ${sec(p.metrics['largest-contentful-paint'])}, total blocking time ${ms(p.metrics['total-blocking-time'])}, layout shift ${p.metrics['cumulative-layout-shift'].toFixed(3)}, speed index ${sec(p.metrics['speed-index'])}`)
+        .join('; ')}.`,
+      '',
+    );
   }
   const t = r.throughput as Throughput[] | undefined;
   if (t) {
@@ -423,10 +645,10 @@ function summarise(r: Record<string, unknown>, earlier: Record<string, unknown>[
     }
     if (goals.length) lines.push(...goals.map((g) => `- ${g}`), '');
   }
-  const s = r.smoothness as Smoothness | undefined;
-  if (s) {
+  for (const s of [sm, st]) {
+    if (!s) continue;
     lines.push(
-      `**Smoothness.** A scripted scroll through the whole article (${s.scrollSeconds.toFixed(0)} s, ${s.figuresComputed} figures computed on ${s.backend}): longest main-thread task ${s.longestTaskMs.toFixed(0)} ms, ${s.tasksOver50ms} tasks over 50 ms (goal: none), ${s.framesDropped} of ${s.frames + s.framesDropped} frames dropped.`,
+      `**Smoothness${s.cpuThrottle > 1 ? `, CPU slowed ${s.cpuThrottle}×` : ''}.** A scripted scroll through the whole article (${s.scrollSeconds.toFixed(0)} s, ${s.figuresComputed} figures computed on ${s.backend}): longest main-thread task ${s.longestTaskMs.toFixed(0)} ms, ${s.tasksOver50ms} tasks over 50 ms, ${s.framesDropped} of ${s.frames + s.framesDropped} frames dropped.`,
     );
     lines.push('');
   }
@@ -441,7 +663,7 @@ function summarise(r: Record<string, unknown>, earlier: Record<string, unknown>[
   if (past.length) {
     lines.push('Earlier runs (bench/results.json keeps them all):');
     lines.push('');
-    lines.push('| date | JS+CSS gzip | Lighthouse | wasm digits/s | wasm % of peak | webgl batched ÷ one at a time | longest task |');
+    lines.push('| date | JS+CSS gzip | Lighthouse (article) | wasm digits/s | wasm % of peak | webgl batched ÷ one at a time | longest task |');
     lines.push('|---|---|---|---|---|---|---|');
     for (const e of past) {
       const ew = e.weight as Weight | undefined;
@@ -449,8 +671,9 @@ function summarise(r: Record<string, unknown>, earlier: Record<string, unknown>[
       const ewasm = et.find((x) => x.backend === 'wasm');
       const ewebgl = et.find((x) => x.backend === 'webgl');
       const es = e.smoothness as Smoothness | undefined;
+      const elh = (e.lighthouse as LighthousePage[] | undefined)?.find((p) => p.path === '/')?.scores.performance ?? (ew as { lighthouseMedian?: number } | undefined)?.lighthouseMedian ?? '';
       lines.push(
-        `| ${String(e.date).slice(0, 16).replace('T', ' ')} | ${ew ? kb(ew.jsGzip + ew.cssGzip) : ''} | ${ew?.lighthouseMedian ?? ''} | ${ewasm?.batchedDigitsPerSecond?.toFixed(0) ?? ''} | ${ewasm?.fractionOfPeak !== undefined ? (100 * ewasm.fractionOfPeak).toFixed(0) + ' %' : ''} | ${ewebgl?.speedup !== undefined ? ewebgl.speedup.toFixed(1) + '×' : ''} | ${es ? es.longestTaskMs.toFixed(0) + ' ms' : ''} |`,
+        `| ${String(e.date).slice(0, 16).replace('T', ' ')}${e.label ? ` (${e.label})` : ''} | ${ew ? kb(ew.jsGzip + ew.cssGzip) : ''} | ${elh} | ${ewasm?.batchedDigitsPerSecond?.toFixed(0) ?? ''} | ${ewasm?.fractionOfPeak !== undefined ? (100 * ewasm.fractionOfPeak).toFixed(0) + ' %' : ''} | ${ewebgl?.speedup !== undefined ? ewebgl.speedup.toFixed(1) + '×' : ''} | ${es ? es.longestTaskMs.toFixed(0) + ' ms' : ''} |`,
       );
     }
     lines.push('');

@@ -13,6 +13,9 @@
  *   slash (`/embed/name`) is redirected to it, keeping the query and the base path.
  * - ETag and Last-Modified with If-None-Match / If-Modified-Since (304), single byte
  *   ranges (206, 416) with If-Range.
+ * - Text, scripts, styles, JSON, SVG and wasm go gzip-compressed to a client that accepts
+ *   gzip (as GitHub Pages and other static hosts send them), with `Vary: Accept-Encoding`
+ *   and an ETag of their own; a range request gets the file's bytes as they are.
  * - `--headers FILE` applies a Netlify/Cloudflare-style `_headers` file.
  * - No request stops it: every failure inside a request ends that request only.
  */
@@ -20,6 +23,7 @@ import { createServer } from 'node:http';
 import { readFileSync, constants as fsConstants } from 'node:fs';
 import { open, readlink, realpath, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
@@ -223,6 +227,34 @@ function sendText(req, res, status, text, headers = {}) {
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
+/** Types worth compressing (images and fonts are compressed already). */
+const compressible = new Set(['.html', '.js', '.mjs', '.css', '.json', '.wasm', '.svg', '.txt', '.xml', '.webmanifest']);
+/** Whether an Accept-Encoding header accepts gzip (named with a non-zero q, or `*`). */
+function acceptsGzip(header) {
+  if (!header) return false;
+  return header.split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return (coding.trim() === 'gzip' || coding.trim() === '*') && (q === undefined || Number(q.slice(2)) > 0);
+  });
+}
+/** Compressed bodies by file and version (ETag), so a file is compressed once; bounded, oldest dropped first. */
+const gzipCache = new Map();
+let gzipCacheBytes = 0;
+async function gzipped(opened, key) {
+  const hit = gzipCache.get(key);
+  if (hit) return hit;
+  const body = gzipSync(await opened.handle.readFile(), { level: 9 });
+  gzipCache.set(key, body);
+  gzipCacheBytes += body.length;
+  for (const [k, v] of gzipCache) {
+    if (gzipCacheBytes <= 64 * 2 ** 20) break;
+    gzipCache.delete(k);
+    gzipCacheBytes -= v.length;
+  }
+  return body;
+}
+
 /** Streams an opened file; a read error ends this response only. */
 function stream(req, res, opened, status, headers, range) {
   const { handle, stat: s } = opened;
@@ -275,15 +307,22 @@ async function handle(req, res) {
   const opened = await openInside(root, found.realFile);
   if (!opened) return notFound(req, res, root);
   const s = opened.stat;
-  const etag = etagOf(s);
+  const ext = extname(found.realFile).toLowerCase();
+  const rangeHeader = req.headers.range;
+  // compressed where the client accepts it and asks for the whole file (a range counts bytes of the file as it is)
+  const canCompress = compressible.has(ext) && s.size > 256;
+  const gzip = canCompress && rangeHeader === undefined && acceptsGzip(req.headers['accept-encoding']);
+  const fileEtag = etagOf(s);
+  const etag = gzip ? `${fileEtag.slice(0, -1)}-gz"` : fileEtag;
   const lastModified = new Date(Math.floor(s.mtimeMs / 1000) * 1000).toUTCString();
   const headers = {
     ...headersFor(path),
-    'content-type': types[extname(found.realFile).toLowerCase()] ?? 'application/octet-stream',
+    'content-type': types[ext] ?? 'application/octet-stream',
     'cache-control': headersFor(path)['cache-control'] ?? 'no-cache',
     etag,
     'last-modified': lastModified,
     'accept-ranges': 'bytes',
+    ...(canCompress ? { vary: 'Accept-Encoding' } : {}),
   };
   // conditional requests: If-None-Match wins over If-Modified-Since
   const inm = req.headers['if-none-match'];
@@ -291,10 +330,14 @@ async function handle(req, res) {
   const notModified = inm !== undefined ? etagMatches(inm, etag) : ims !== undefined && Date.parse(ims) >= Date.parse(lastModified);
   if (notModified) {
     await opened.handle.close().catch(() => {});
-    res.writeHead(304, { etag, 'last-modified': lastModified, 'cache-control': headers['cache-control'] });
+    res.writeHead(304, { etag, 'last-modified': lastModified, 'cache-control': headers['cache-control'], ...(canCompress ? { vary: 'Accept-Encoding' } : {}) });
     return res.end();
   }
-  const rangeHeader = req.headers.range;
+  if (gzip) {
+    const body = await gzipped(opened, `${found.realFile}\n${fileEtag}`).finally(() => opened.handle.close().catch(() => {}));
+    res.writeHead(200, { ...headers, 'content-encoding': 'gzip', 'content-length': body.length });
+    return res.end(req.method === 'HEAD' ? undefined : body);
+  }
   const ifRange = req.headers['if-range'];
   const rangeApplies = rangeHeader !== undefined && (ifRange === undefined || ifRange.trim() === etag || ifRange.trim() === lastModified);
   const range = rangeApplies ? parseRange(rangeHeader, s.size) : null;

@@ -31,4 +31,21 @@ function setup(root: HTMLElement) {
   window.addEventListener('resize', () => scroller.resize());
 }
 
-document.querySelectorAll<HTMLElement>('.scrolly').forEach(setup);
+// Each .scrolly is set up when it comes within a screen of the viewport, not all at load: scrollama measures its
+// steps, and measuring them in chapters the browser has not laid out yet (content-visibility) would lay out the
+// whole page at once. Until then its figure shows its first state, which is what a reader above it would see.
+const roots = [...document.querySelectorAll<HTMLElement>('.scrolly')];
+if (typeof IntersectionObserver === 'undefined') roots.forEach(setup);
+else {
+  const near = new IntersectionObserver(
+    (entries) => {
+      for (const e of entries) {
+        if (!e.isIntersecting) continue;
+        near.unobserve(e.target);
+        setup(e.target as HTMLElement);
+      }
+    },
+    { rootMargin: '100% 0px 100% 0px' },
+  );
+  roots.forEach((r) => near.observe(r));
+}

@@ -14,10 +14,18 @@ import { toFloat } from '../lib/data/idx.ts';
 import { ComputeError, context, forgetModels, getManifest, getModel, getTestDigits, requireBackend, TEST_FILES } from './context.ts';
 import type { DigitSample } from '../lib/analysis/reproduce.ts';
 import { checks, collectHandlers, Memo, type RequestContext } from './handler.ts';
+import * as userModels from './user-models.ts';
+import { isYours } from '../lib/models/user-store.ts';
 
 /** Every figure's handlers, found in the figures' own folders (src/figures/<name>/compute.ts). */
-const figureHandlers = collectHandlers(import.meta.glob<Record<string, unknown>>('../figures/*/compute.ts', { eager: true }));
+const figureHandlers = collectHandlers({
+  ...import.meta.glob<Record<string, unknown>>('../figures/*/compute.ts', { eager: true }),
+  // the reader's own models: brought, inspected and kept on this device
+  './user-models.ts': userModels,
+});
 const memo = new Memo();
+// a name of the reader's may now stand for other weights: what was kept by request is dropped
+userModels.onUserModelsChanged(() => memo.clear());
 
 /** The one context a figure's handler gets for one request. */
 function requestContext(id: number, name: string, backend: NonNullable<typeof context.backend>): RequestContext {
@@ -26,7 +34,8 @@ function requestContext(id: number, name: string, backend: NonNullable<typeof co
     backend,
     progress: (fraction, label) => self.postMessage({ id, progress: { fraction, label } }),
     cancelled: () => context.cancelled.has(id),
-    model: getModel,
+    // a shipped model by its manifest name, or one the reader brought (yours:NAME)
+    model: (model) => (isYours(model) ? userModels.getUserModel(model, async () => (await testSample(userModels.PROBE_DIGITS)).pixels) : getModel(model)),
     async testDigit(index) {
       checks.integer('the test digit', index, 0, 9999);
       const set = await getTestDigits(index + 1);
@@ -106,6 +115,7 @@ function recoverFromLostContext(): Promise<void> {
   fallingBack ??= (async () => {
     const chosen = await fallBackFromLostContext(context.baseUrl);
     forgetModels();
+    userModels.forgetUserModels();
     memo.clear();
     context.backend = chosen.backend;
     self.postMessage({ id: 0, backendChanged: chosen });

@@ -122,7 +122,8 @@ test('the hero computes, and moving ε changes the adversarial prediction', asyn
 test('a drawn digit is preprocessed and attacked; an empty drawing gets a message', async ({ page }) => {
   await page.goto('/');
   await heroResult(page);
-  await page.getByRole('button', { name: 'Draw your own' }).click();
+  // the hero's picker (logit-sweep's offers a drawing too)
+  await page.locator('.fgsm-hero').getByRole('button', { name: 'Draw your own' }).click();
   await page.getByRole('button', { name: 'Use this drawing' }).click();
   await expect(page.getByRole('alert')).toContainText('no ink');
   const pad = page.locator('.drawpad canvas');

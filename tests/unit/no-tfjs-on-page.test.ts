@@ -1,6 +1,8 @@
 /**
  * TensorFlow.js runs only in the compute worker. This follows every import
- * (static, dynamic and re-export; `import type` is erased and skipped) from
+ * (static, dynamic — a template such as import(`./${name}/state.ts`) and an
+ * `import.meta.glob` pattern stand for every file they can match — and
+ * re-export; `import type` is erased and skipped) from
  * what runs on the page's own thread — every Svelte component and the
  * modules the pages' <script> blocks import — and fails if it reaches a
  * `@tensorflow/` package. The worker itself is started with
@@ -34,7 +36,33 @@ export function runtimeImports(code: string): string[] {
   }
   for (const m of code.matchAll(/(?:^|[;\n])\s*import\s*['"]([^'"]+)['"]/g)) out.push(m[1]);
   for (const m of code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) out.push(m[1]);
+  // a template: each `${…}` becomes a wildcard over one path segment
+  for (const m of code.matchAll(/\bimport\(\s*`([^`]+)`\s*\)/g)) out.push(m[1].replace(/\$\{[^}]*\}/g, '*'));
+  for (const m of code.matchAll(/\bimport\.meta\.glob(?:<[^>]*>)?\(\s*(\[[^\]]*\]|['"][^'"]+['"])/g)) {
+    for (const p of m[1].matchAll(/['"]([^'"]+)['"]/g)) if (!p[1].startsWith('!')) out.push(p[1]);
+  }
   return out;
+}
+
+/** The files a relative specifier names: itself, or every file a wildcard pattern (`*`, `**`) matches. */
+function resolveAll(from: string, spec: string): string[] {
+  if (!spec.includes('*')) {
+    const one = resolveLocal(from, spec);
+    return one ? [one] : [];
+  }
+  const pattern = resolve(dirname(from), spec);
+  const fixed = pattern.slice(0, pattern.indexOf('*'));
+  const dir = fixed.endsWith('/') ? fixed : dirname(fixed);
+  if (!existsSync(dir)) return [];
+  const re = new RegExp(
+    '^' +
+      pattern
+        .split(/(\*\*\/|\*)/)
+        .map((part) => (part === '**/' ? '(?:.*/)?' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+        .join('') +
+      '$',
+  );
+  return walk(dir).filter((f) => re.test(f));
 }
 
 function resolveLocal(from: string, spec: string): string | null {
@@ -53,10 +81,11 @@ function pathToTensorFlow(start: string, seen = new Set<string>()): string[] | n
   for (const spec of runtimeImports(code)) {
     if (spec.startsWith('@tensorflow/')) return [relative(root, start), spec];
     if (!spec.startsWith('.')) continue;
-    const next = resolveLocal(start, spec);
-    if (!next || !/\.(ts|js|svelte)$/.test(next)) continue;
-    const chain = pathToTensorFlow(next, seen);
-    if (chain) return [relative(root, start), ...chain];
+    for (const next of resolveAll(start, spec)) {
+      if (!/\.(ts|js|svelte)$/.test(next)) continue;
+      const chain = pathToTensorFlow(next, seen);
+      if (chain) return [relative(root, start), ...chain];
+    }
   }
   return null;
 }
@@ -70,8 +99,7 @@ function pageRoots(): string[] {
     for (const block of readFileSync(f, 'utf8').matchAll(/<script(?![^>]*is:inline)[^>]*>([\s\S]*?)<\/script>/g)) {
       for (const spec of runtimeImports(block[1])) {
         if (spec.startsWith('@tensorflow/')) scripts.push(`${f}#tensorflow`);
-        const r = spec.startsWith('.') ? resolveLocal(f, spec) : null;
-        if (r) scripts.push(r);
+        if (spec.startsWith('.')) scripts.push(...resolveAll(f, spec));
       }
     }
   }
@@ -82,6 +110,16 @@ describe('TensorFlow.js stays off the page', () => {
   it('finds the imports it must follow, and skips type-only ones', () => {
     const code = `import { a } from './a.ts';\nimport type { B } from './b.ts';\nimport { type C, type D } from './c.ts';\nexport { e } from './e.ts';\nimport './f.css';\nconst g = await import('./g.ts');\nimport {\n  h,\n  type H,\n} from './h.ts';`;
     expect(runtimeImports(code).sort()).toEqual(['./a.ts', './e.ts', './f.css', './g.ts', './h.ts']);
+  });
+
+  it('follows a template import and an import.meta.glob to every file they can match', () => {
+    const code = "const s = await import(`./${name}/state.ts`);\nconst h = import.meta.glob<X>('../figures/*/compute.ts', { eager: true });";
+    expect(runtimeImports(code)).toEqual(['./*/state.ts', '../figures/*/compute.ts']);
+    const states = resolveAll(join(src, 'figures/index.ts'), './*/state.ts');
+    expect(states.length).toBeGreaterThan(20);
+    // the worker's handlers are found that way, and they do reach TensorFlow.js
+    expect(pathToTensorFlow(join(src, 'compute/worker.ts'))).not.toBeNull();
+    expect(resolveAll(join(src, 'compute/worker.ts'), '../figures/*/compute.ts').map((f) => relative(src, f))).toContain('figures/maxout-filters/compute.ts');
   });
 
   it('catches a module that reaches TensorFlow.js through a chain', () => {

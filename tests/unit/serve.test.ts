@@ -4,6 +4,7 @@
  * containment (siblings, links), and a busy port.
  */
 import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -162,6 +163,38 @@ describe('serve.mjs', () => {
     expect(changed.body.toString()).toBe('hello again, a longer file\n');
     expect(changed.headers.etag).not.toBe(etag);
     writeFileSync(join(fx.site, 'a.txt'), 'hello\n');
+  });
+
+  it('gzip for text a client accepts it for, with its own ETag and Vary; ranges and other files as they are', async () => {
+    const big = `<!doctype html><title>long</title>${'<p>a paragraph of the article</p>'.repeat(200)}`;
+    writeFileSync(join(fx.site, 'long.html'), big);
+    const plain = await get(server.port, '/long.html');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toBe('Accept-Encoding');
+    expect(plain.body.toString()).toBe(big);
+    const z = await get(server.port, '/long.html', { 'accept-encoding': 'br, gzip;q=0.8' });
+    expect(z.status).toBe(200);
+    expect(z.headers['content-encoding']).toBe('gzip');
+    expect(z.headers.vary).toBe('Accept-Encoding');
+    expect(Number(z.headers['content-length'])).toBe(z.body.length);
+    expect(z.body.length).toBeLessThan(big.length / 10);
+    expect(gunzipSync(z.body).toString()).toBe(big);
+    expect(z.headers.etag).not.toBe(plain.headers.etag);
+    // its ETag revalidates the compressed copy
+    expect((await get(server.port, '/long.html', { 'accept-encoding': 'gzip', 'if-none-match': z.headers.etag })).status).toBe(304);
+    // refused by q=0, a range, a type compressed already: the bytes as they are
+    expect((await get(server.port, '/long.html', { 'accept-encoding': 'gzip;q=0' })).headers['content-encoding']).toBeUndefined();
+    const part = await get(server.port, '/long.html', { 'accept-encoding': 'gzip', range: 'bytes=0-9' });
+    expect(part.status).toBe(206);
+    expect(part.headers['content-encoding']).toBeUndefined();
+    expect(part.body.toString()).toBe(big.slice(0, 10));
+    const bin = await get(server.port, '/data.bin', { 'accept-encoding': 'gzip' });
+    expect(bin.headers['content-encoding']).toBeUndefined();
+    expect(bin.body.length).toBe(4096);
+    // HEAD: the compressed length, no body
+    const head = await get(server.port, '/long.html', { 'accept-encoding': 'gzip' }, 'HEAD');
+    expect(head.headers['content-length']).toBe(z.headers['content-length']);
+    expect(head.body.length).toBe(0);
   });
 
   it('a busy port: one clear line suggesting PORT=..., no stack trace, exit status 1', async () => {

@@ -6,12 +6,12 @@ import { pageMessages } from '../../src/figures/kit/pageMessages.ts';
 
 describe('a figure state table', () => {
   it('reads good values, clamps out-of-range ones and refuses bad ones with a message', () => {
-    expect(parseState(fgsmHero, new URLSearchParams('eps=0.3&digit=12')).state).toEqual({ eps: 0.3, digit: 12, model: 'softmax' });
+    expect(parseState(fgsmHero, new URLSearchParams('eps=0.3&digit=12')).state).toEqual({ eps: 0.3, digit: 12, model: 'softmax', drawn: '' });
     const clamped = parseState(fgsmHero, new URLSearchParams('eps=7'));
     expect(clamped.state.eps).toBe(0.5);
     expect(clamped.messages[0]).toMatch(/outside 0 to 0.5/);
     const refused = parseState(fgsmHero, new URLSearchParams('eps=banana&digit=3.7&model=<script>'));
-    expect(refused.state).toEqual({ eps: 0.2, digit: 4, model: 'softmax' });
+    expect(refused.state).toEqual({ eps: 0.2, digit: 4, model: 'softmax', drawn: '' });
     expect(refused.messages).toHaveLength(3);
     expect(refused.messages[0]).toBe('eps="banana" is not a number; using 0.2.');
   });

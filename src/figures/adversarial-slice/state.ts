@@ -11,7 +11,7 @@ export const meta = {
 
 /** The plane through a digit, as both §8 figures take it (logit-surface adds its height to these). */
 export const adversarialSlice = {
-  model: { type: 'choice', label: 'model', default: 'maxout', options: ['softmax', 'maxout', 'maxout-adv'] as const },
+  model: { type: 'choice', label: 'model', default: 'maxout', options: ['softmax', 'maxout', 'maxout-adv'] as const, yours: true },
   digit: { type: 'integer', label: 'test digit', default: 0, min: 0, max: 9999 },
   /** Half-width of the plane, ε units (both axes). */
   range: { type: 'number', label: 'range', symbol: '±ε', default: 0.5, min: 0.3, max: 3, step: 0.05 },

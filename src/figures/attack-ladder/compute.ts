@@ -7,13 +7,18 @@ import { defineHandler } from '../../compute/handler.ts';
 import { LADDER, ladderDigit, ladderRung, rungById } from '../../lib/analysis/attack-ladder.ts';
 import { attackLadder as table } from './state.ts';
 import { attackLadderDigit, attackLadderRung } from './api.ts';
+import { isYours } from '../../lib/models/user-store.ts';
+
+/** A shipped model of the table, or one the reader brought (yours:NAME). */
+const modelName = (model: unknown, check: (what: string, v: unknown, o: readonly string[]) => string) =>
+  typeof model === 'string' && isYours(model) ? model : check('the model', model, table.model.options);
 
 /** The last PGD-40 images: the first restart of the restarts rung. */
 let lastPgd40: { key: string; images: Float32Array } | null = null;
 const PGD40 = LADDER.find((r) => r.kind === 'pgd' && r.restarts === 1 && r.steps === LADDER[LADDER.length - 1].steps)!.id;
 
 export const rung = defineHandler(attackLadderRung, async (r, ctx) => {
-  ctx.check.oneOf('the model', r.model, table.model.options);
+  modelName(r.model, ctx.check.oneOf);
   const epsilon = ctx.check.number('ε', r.epsilon, 0, 1);
   const spec = rungById(ctx.check.oneOf('the rung', r.rung, LADDER.map((x) => x.id)))!;
   ctx.progress(0, `loading ${r.model}`);
@@ -27,7 +32,7 @@ export const rung = defineHandler(attackLadderRung, async (r, ctx) => {
 });
 
 export const digit = defineHandler(attackLadderDigit, async (r, ctx) => {
-  ctx.check.oneOf('the model', r.model, table.model.options);
+  modelName(r.model, ctx.check.oneOf);
   const epsilon = ctx.check.number('ε', r.epsilon, 0, 1);
   const { pixels, label } = await ctx.testDigit(r.digit);
   const d = await ladderDigit(await ctx.model(r.model), pixels, label, epsilon);

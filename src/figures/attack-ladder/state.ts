@@ -11,7 +11,7 @@ export const meta = {
 
 export const attackLadder = {
   /** The model attacked; maxout-pgd is offered where the build ships it. */
-  model: { type: 'choice', label: 'model', default: 'maxout-adv', options: ['maxout-adv', 'maxout', 'softmax', 'maxout-pgd'] as const },
+  model: { type: 'choice', label: 'model', default: 'maxout-adv', options: ['maxout-adv', 'maxout', 'softmax', 'maxout-pgd'] as const, yours: true },
   eps: { type: 'number', label: 'ε', symbol: 'ε', default: 0.25, min: 0, max: 0.5, step: 0.05 },
   /** The first N official test digits the ladder is measured on. */
   n: sampleChoice(['100', '500', '1000'] as const, '100'),

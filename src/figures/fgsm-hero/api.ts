@@ -4,6 +4,8 @@ import type { FgsmExample } from '../../lib/attacks/fgsm.ts';
 
 export interface FgsmExampleRequest {
   model: string;
+  /** For a reader's model: when it was kept (a new model under an old name is a new request). */
+  revision?: string;
   /** 784 pixels in [0, 1], or the index of a test digit. */
   input: { pixels: Float32Array } | { testDigit: number };
   epsilon: number;

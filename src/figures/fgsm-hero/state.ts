@@ -12,10 +12,12 @@ export const meta = {
 export const fgsmHero = {
   eps: { type: 'number', label: 'ε', symbol: 'ε', default: 0.2, min: 0, max: 0.5, step: 0.01 },
   digit: { type: 'integer', label: 'test digit', default: 0, min: 0, max: 9999 },
-  model: { type: 'choice', label: 'model', default: 'softmax', options: ['softmax', 'maxout', 'maxout-adv'] as const },
+  /** The reader's drawing (its code), shown instead of the test digit; '' for none. */
+  drawn: { type: 'drawing', label: 'your drawing', default: '' },
+  model: { type: 'choice', label: 'model', default: 'softmax', options: ['softmax', 'maxout', 'maxout-adv'] as const, yours: true },
 } satisfies StateTable;
 
-export const fgsmHeroModels: Record<StateOf<typeof fgsmHero>['model'], string> = {
+export const fgsmHeroModels: Record<(typeof fgsmHero)['model']['options'][number], string> = {
   softmax: 'softmax regression (linear)',
   maxout: 'maxout network',
   'maxout-adv': 'maxout network, adversarially trained',

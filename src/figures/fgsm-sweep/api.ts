@@ -5,6 +5,8 @@ import type { SweepPoint } from '../../lib/analysis/fgsm-sweep.ts';
 /** FGSM error and mean confidence against ε on the first `sample` test digits, clipped and unclipped. */
 export interface FgsmSweepRequest {
   model: string;
+  /** For a reader's model: when it was kept (a new model under an old name is a new request). */
+  revision?: string;
   sample: number;
   epsilons: number[];
 }
@@ -22,6 +24,8 @@ export interface FgsmSweepResult {
  */
 export interface FgsmSweepPointRequest {
   model: string;
+  /** As in FgsmSweepRequest. */
+  revision?: string;
   sample: number;
   epsilon: number;
   grid: number;

@@ -9,6 +9,14 @@ import { PIXELS } from '../../lib/data/idx.ts';
 import { fgsmSweep, fgsmSweepPoint } from './api.ts';
 
 const directions = new DirectionCache();
+/** Each loaded model's own number: a reader's model removed and brought again under its name is another model. */
+const loadedIds = new WeakMap<object, number>();
+let lastId = 0;
+const idOf = (model: object) => {
+  let id = loadedIds.get(model);
+  if (id === undefined) loadedIds.set(model, (id = ++lastId));
+  return id;
+};
 
 /** The model, the sample and the sample's FGSM directions (the first 15 % of the progress when computed). */
 async function prepare(r: { model: string; sample: number }, epsilons: unknown, ctx: RequestContext) {
@@ -18,7 +26,7 @@ async function prepare(r: { model: string; sample: number }, epsilons: unknown, 
   );
   const model = await ctx.model(r.model);
   const sample = await ctx.testSample(r.sample);
-  const direction = await directions.get(`${r.model}:${r.sample}`, () =>
+  const direction = await directions.get(`${r.model}#${idOf(model)}:${r.sample}`, () =>
     fgsmDirections(model, sample, { onBatch: (done) => ctx.progress((0.15 * done) / r.sample, `${r.model}: ∇ₓJ on ${r.sample} digits`) }),
   );
   return { model, sample, direction };

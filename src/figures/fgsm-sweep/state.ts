@@ -13,7 +13,7 @@ export const fgsmSweep = {
   /** Steps of 0.025, the ε values of the curves, so the cursor always sits on a computed point. */
   eps: { type: 'number', label: 'ε', default: 0.25, min: 0, max: 0.5, step: 0.025 },
   /** The model whose digits the grid shows (every shown model's curves are drawn). */
-  model: { type: 'choice', label: 'digits attacked on', default: 'softmax', options: ['softmax', 'maxout', 'maxout-adv', 'maxout-pgd'] as const },
+  model: { type: 'choice', label: 'digits attacked on', default: 'softmax', options: ['softmax', 'maxout', 'maxout-adv', 'maxout-pgd'] as const, yours: true },
   /**
    * Which curves are drawn: all four networks, the paper's two (softmax and maxout), or the three maxout networks
    * (ordinary, FGSM-trained, PGD-trained). maxout-pgd is drawn when the site ships it.

@@ -4,6 +4,8 @@
  * page and the export. Parsing a URL never passes a bad value on: it clamps a
  * number out of range or falls back to the default, and says so in a message.
  */
+import { USER_MODEL_NAME, YOURS_PREFIX } from '../../lib/models/user-store.ts';
+import { decodeDrawing } from '../../lib/data/drawing-code.ts';
 export interface NumberProperty {
   type: 'number';
   label: string;
@@ -38,7 +40,12 @@ export interface ChoiceProperty<T extends string = string> {
   names?: Readonly<Partial<Record<T, string>>>;
   /** Its control: a select (the default), radio buttons, or a row of buttons. */
   as?: 'select' | 'radios' | 'buttons';
+  /** A model choice that also takes the reader's own models, `yours:NAME` (kept on the reader's device). */
+  yours?: true;
 }
+
+/** A reader's own model in a figure's state (src/lib/models/user-store.ts). */
+export type YoursModel = `yours:${string}`;
 
 /**
  * A choice of how many test digits (or other samples) a figure computes on: each option named as a reader reads it,
@@ -57,12 +64,25 @@ export interface BooleanProperty {
   default: boolean;
 }
 
-export type Property = NumberProperty | IntegerProperty | ChoiceProperty | BooleanProperty;
+/**
+ * A digit the reader drew, kept in the state as its code (src/lib/data/drawing-code.ts) so that a permalink brings it
+ * back; '' (the default) when the figure shows a test digit.
+ */
+export interface DrawingProperty {
+  type: 'drawing';
+  label: string;
+  default: '';
+}
+
+export type Property = NumberProperty | IntegerProperty | ChoiceProperty | BooleanProperty | DrawingProperty;
 export type StateTable = Record<string, Property>;
 
 /** A choice's type is the union of its options (its default, an unannotated literal, widens to string). */
 export type StateOf<T extends StateTable> = {
-  [K in keyof T]: T[K] extends { type: 'choice'; options: readonly (infer C extends string)[] } ? C : T[K] extends BooleanProperty ? boolean : number;
+  [K in keyof T]: T[K] extends { type: 'choice'; options: readonly (infer C extends string)[]; yours: true }
+    ? C | YoursModel
+    : T[K] extends { type: 'choice'; options: readonly (infer C extends string)[] }
+      ? C : T[K] extends BooleanProperty ? boolean : T[K] extends DrawingProperty ? string : number;
 };
 
 /** Parameters every page understands, beside a figure's own. */
@@ -116,7 +136,15 @@ export function parseValue(key: string, p: Property, raw: string): { value: unkn
     }
     case 'choice':
       if ((p.options as readonly string[]).includes(trimmed)) return { value: trimmed };
+      if (p.yours && trimmed.startsWith(YOURS_PREFIX) && USER_MODEL_NAME.test(trimmed.slice(YOURS_PREFIX.length))) return { value: trimmed };
       return { value: p.default, message: `${key}=${shown(raw)} is not one of ${p.options.join(', ')}; using ${p.default}.` };
+    case 'drawing':
+      try {
+        decodeDrawing(trimmed);
+        return { value: trimmed };
+      } catch (e) {
+        return { value: '', message: `${key}=${shown(raw)} is not a drawing (${(e as Error).message}); showing the test digit.` };
+      }
     case 'boolean':
       if (['1', 'true', 'yes', 'on'].includes(trimmed.toLowerCase())) return { value: true };
       if (['0', 'false', 'no', 'off'].includes(trimmed.toLowerCase())) return { value: false };

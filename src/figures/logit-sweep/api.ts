@@ -6,6 +6,8 @@ import type { LogitSweep } from '../../lib/analysis/logit-sweep.ts';
 export interface LogitSweepRequest {
   model: string;
   digit: number;
+  /** A drawing's code (src/lib/data/drawing-code.ts), swept instead of the test digit; '' or absent for none. */
+  drawn?: string;
   range: number;
   points: number;
   strip: number;
@@ -14,7 +16,10 @@ export interface LogitSweepRequest {
 export interface LogitSweepResult extends LogitSweep {
   model: string;
   digit: number;
+  /** The digit's label; for a drawing, the class the model gives it. */
   trueLabel: number;
+  /** The drawing swept ('' for the test digit). */
+  drawn: string;
   range: number;
   /** The test digit x itself. */
   clean: Float32Array;

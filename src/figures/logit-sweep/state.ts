@@ -12,7 +12,9 @@ export const meta = {
 export const logitSweep = {
   /** The official test digit moved along its FGSM direction (test digit 4 is a 4, as in the paper's figure). */
   digit: { type: 'integer', label: 'test digit', default: 4, min: 0, max: 9999 },
-  model: { type: 'choice', label: 'model', default: 'maxout', options: ['softmax', 'maxout', 'maxout-adv'] as const },
+  /** The reader's drawing (its code), swept instead of the test digit; '' for none. */
+  drawn: { type: 'drawing', label: 'your drawing', default: '' },
+  model: { type: 'choice', label: 'model', default: 'maxout', options: ['softmax', 'maxout', 'maxout-adv'] as const, yours: true },
   /** ε runs from −range to range (the paper's figure: about ±15). */
   range: { type: 'number', label: 'range of ε', symbol: '±', default: 15, min: 0.5, max: 30, step: 0.5 },
   /** The cursor: the ε whose image and prediction are read out (clamped to the range). */

@@ -17,7 +17,9 @@ export type Architecture =
   | { kind: 'maxout'; inputs: number; units: number[]; pieces: number; classes: number; dropout: { input: number; hidden: number } }
   | { kind: 'rbf'; inputs: number; classes: number }
   | { kind: 'logistic'; inputs: number; negative: number; positive: number }
-  | { kind: 'ensemble'; members: number; member: Extract<Architecture, { kind: 'maxout' }> };
+  | { kind: 'ensemble'; members: number; member: Extract<Architecture, { kind: 'maxout' }> }
+  /** A model the reader brought (src/lib/models/user-model.ts): its functions come with its loaded graph. */
+  | { kind: 'external'; inputs: number; classes: number; format: 'layers-model' | 'graph-model' };
 
 export type MaxoutArchitecture = Extract<Architecture, { kind: 'maxout' }>;
 
@@ -208,6 +210,8 @@ export function modelFunctions(arch: Architecture): ModelFunctions {
       return rbfNetwork(arch);
     case 'ensemble':
       return ensemble(arch);
+    case 'external':
+      throw new Error('a model the reader brought has its functions from its own graph, not from an architecture');
   }
 }
 

@@ -6,13 +6,15 @@
  */
 import { initTf } from '../../../scripts/lib/tf-node.ts';
 import { nodeModels } from '../../../scripts/lib/node-models.ts';
+import { anyModel } from './any-model.ts';
 import { loadMnist } from '../../../src/lib/data/mnist-node.ts';
 import { toFloat } from '../../../src/lib/data/idx.ts';
 import { attackLadder, ladderDigit } from '../../../src/lib/analysis/attack-ladder.ts';
 
 const { model, eps, n, digit } = JSON.parse(process.argv[2]) as { model: string; eps: number; n: number; digit: number };
 await initTf('wasm');
-const m = await (await nodeModels(process.env.MODELS_DIR ?? 'models')).model(model);
+// a shipped model, or dir:FOLDER for a model brought as files
+const m = model.startsWith('dir:') ? await anyModel(model) : await (await nodeModels(process.env.MODELS_DIR ?? 'models')).model(model);
 const test = loadMnist('test');
 const ladder = await attackLadder(m, { pixels: toFloat(test, 0, n), labels: test.labels.slice(0, n) }, eps);
 const started = performance.now();

@@ -4,14 +4,15 @@
  *   node --experimental-strip-types tests/e2e/node/slice.ts MODEL DIGIT RANGE SIZE SEED CLIP(0|1)
  */
 import { initTf } from '../../../scripts/lib/tf-node.ts';
-import { nodeModels } from '../../../scripts/lib/node-models.ts';
+import { anyModel } from './any-model.ts';
 import { loadMnist } from '../../../src/lib/data/mnist-node.ts';
 import { toFloat } from '../../../src/lib/data/idx.ts';
 import { sliceGrid, summariseSlice } from '../../../src/lib/analysis/slice.ts';
 
 const [model, digit, range, size, seed, clip] = process.argv.slice(2);
 await initTf('wasm');
-const m = await (await nodeModels('models')).model(model);
+// a shipped model, or dir:FOLDER for a model brought as files
+const m = await anyModel(model);
 const test = loadMnist('test');
 const i = Number(digit);
 const grid = await sliceGrid(m, toFloat(test, i, i + 1), test.labels[i], { range: Number(range), size: Number(size), seed: Number(seed), clip: clip === '1' });
