@@ -58,6 +58,17 @@ function inNode(...args: string[]) {
 }
 const conf = (p: number[]) => Math.max(...p);
 
+test('at its default state the figure shows what its caption says: the linear unit grows surer along the arrow, the RBF unit less sure, and less sure than the linear one', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/embed/rbf-immunity/?backend=wasm');
+  const r = await immunityResult(page, { view: 'toy' });
+  const [lin, rbf] = r.toy!.models;
+  expect(lin.kind).not.toBe(rbf.kind);
+  expect(conf(lin.after)).toBeGreaterThanOrEqual(conf(lin.before));
+  expect(conf(rbf.after)).toBeLessThan(conf(rbf.before));
+  expect(conf(rbf.after)).toBeLessThan(conf(lin.after) - 0.2);
+});
+
 test('the toy trains in the browser as in Node, and far from the data the RBF unit is less sure than the linear one', async ({ page }) => {
   test.setTimeout(120_000);
   const w = watch(page, origin());

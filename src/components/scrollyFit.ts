@@ -1,0 +1,137 @@
+/**
+ * The reading rule of a sticky figure: it never scrolls inside itself, and the
+ * panel a step speaks of is on screen.
+ *
+ * - A step may name the parts of its figure it speaks of (`<Step n={2} focus="chart">`); the figure marks
+ *   its parts with `data-panel="chart"`. While that step is the current one, and only when the whole figure
+ *   would have to be drawn smaller than COMFORT_ZOOM to fit, the figure's other marked parts are set aside
+ *   (`data-panel-hidden`), and on one column its controls too; a step that names nothing shows the whole figure.
+ * - The figure is then scaled (CSS zoom, laid out again at the scaled width) to the largest size, up to its
+ *   own, at which it fits the height its sticky frame has: the screen less a margin beside two columns, the
+ *   upper part of the screen on a narrow one (the step cards pass beneath it in the lower part). It fits
+ *   again whenever its content or the screen changes size.
+ */
+
+/** The widest layout with the steps in a column of their own (Scrolly.astro's breakpoint). */
+export const TWO_COLUMNS = '(min-width: 80rem)';
+/** On one column, the share of the screen's height the figure may take (the cards have the rest, below it). */
+export const PHONE_SHARE = 0.6;
+/** Beside two columns, the frame's margin above and below the figure, in px (1rem each). */
+const DESK_MARGIN = 32;
+/** Never smaller than this: a figure that does not fit at it must show fewer parts at that step. */
+export const MIN_ZOOM = 0.6;
+/** A figure that fits whole at this scale or larger is shown whole, whatever its step names. */
+export const COMFORT_ZOOM = 0.8;
+
+/** The height, in px, a scrolly figure may take on this screen. */
+export function frameBudget(): number {
+  const h = window.innerHeight;
+  return window.matchMedia(TWO_COLUMNS).matches ? h - DESK_MARGIN : Math.floor(h * PHONE_SHARE);
+}
+
+/** The keys a step names, from its data-focus ("chart bars"), none for the whole figure. */
+export function focusKeys(step: HTMLElement | null | undefined): string[] {
+  return (step?.dataset.focus ?? '').split(/\s+/).filter(Boolean);
+}
+
+export class ScrollyFit {
+  private focus: string[] = [];
+  /** Whether the step's parts alone are shown (the whole figure would be too small). */
+  private narrowed = false;
+  private queued = false;
+  private readonly observer: ResizeObserver;
+  private readonly mutations: MutationObserver;
+  /** Fits forced in a row by content that keeps changing size, bounded so a figure cannot refit every frame. */
+  private chained = 0;
+
+  constructor(
+    private readonly frame: HTMLElement,
+    private readonly place: HTMLElement,
+  ) {
+    this.observer = new ResizeObserver(() => this.refit());
+    this.observer.observe(this.place);
+    this.mutations = new MutationObserver((records) => {
+      // a part the figure renders anew (an {#if} block) takes the step's choice too
+      if (records.some((r) => r.type === 'childList')) this.applyFocus();
+      this.refit();
+    });
+    this.mutations.observe(this.place, { childList: true, subtree: true });
+    window.addEventListener('resize', () => this.refit());
+  }
+
+  /** The step's parts: set the others aside and fit again. */
+  setFocus(keys: string[]) {
+    this.focus = keys;
+    this.frame.dataset.focus = keys.join(' ');
+    this.fit();
+  }
+
+  private applyFocus() {
+    for (const el of this.place.querySelectorAll<HTMLElement>('[data-panel]')) {
+      const shown = !this.narrowed || this.focus.length === 0 || el.dataset.panel!.split(/\s+/).some((k) => this.focus.includes(k));
+      if (el.hasAttribute('data-panel-hidden') === shown) el.toggleAttribute('data-panel-hidden', !shown);
+    }
+  }
+
+  private height(): number {
+    return this.place.getBoundingClientRect().height;
+  }
+
+  refit() {
+    if (this.queued) return;
+    this.queued = true;
+    requestAnimationFrame(() => {
+      this.queued = false;
+      const budget = frameBudget();
+      const h = this.height();
+      const zoom = Number(this.place.style.zoom || 1);
+      // fits, and no smaller than it need be: nothing to do (this also ends the loop of observing our own zoom)
+      if (h <= budget + 0.5 && (zoom >= 1 || h >= budget * 0.97)) {
+        this.chained = 0;
+        return;
+      }
+      if (this.chained++ > 6) return;
+      this.fit();
+    });
+  }
+
+  /** Scales the figure to the largest zoom (at most 1) at which it fits its budget. */
+  fit() {
+    const place = this.place;
+    const budget = frameBudget();
+    place.style.maxWidth = '';
+    place.style.marginInline = '';
+    place.style.zoom = '1';
+    this.narrowed = false;
+    this.frame.removeAttribute('data-narrowed');
+    this.applyFocus();
+    let natural = this.height();
+    if (this.focus.length > 0 && natural > budget / COMFORT_ZOOM) {
+      // (on one column, Scrolly.astro also sets the controls aside: the embed page has them all)
+      this.narrowed = true;
+      this.frame.setAttribute('data-narrowed', '');
+      this.applyFocus();
+      natural = this.height();
+    }
+    if (natural <= budget + 0.5 || natural === 0) {
+      place.style.zoom = '';
+      this.frame.dataset.zoom = '1';
+      return;
+    }
+    // laid out wider at a smaller zoom, a figure usually comes out shorter than its scaled height
+    let zoom = Math.max(MIN_ZOOM, budget / natural);
+    place.style.zoom = String(zoom);
+    if (this.height() > budget + 0.5) {
+      // parts whose height follows their width (pictures of a fixed aspect) are as tall at every zoom: keep the
+      // natural layout's width, so the whole figure scales as one picture
+      const width = this.frame.clientWidth;
+      place.style.zoom = '1';
+      place.style.maxWidth = `${width}px`;
+      zoom = Math.max(MIN_ZOOM, budget / this.height());
+      place.style.zoom = String(zoom);
+      place.style.maxWidth = `${width}px`;
+      place.style.marginInline = 'auto';
+    }
+    this.frame.dataset.zoom = zoom.toFixed(3);
+  }
+}
