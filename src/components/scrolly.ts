@@ -43,7 +43,8 @@ function setup(root: HTMLElement) {
     });
   window.addEventListener('resize', () => scroller.resize());
   // crossing between one column and two moves the trigger
-  twoColumns.addEventListener('change', () => scroller.offset(trigger()));
+  // (scrollama's types leave out offset(), which its code has)
+  twoColumns.addEventListener('change', () => (scroller as unknown as { offset(x: number): void }).offset(trigger()));
 }
 
 document.querySelectorAll<HTMLElement>('.scrolly').forEach(setup);

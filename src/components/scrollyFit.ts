@@ -41,13 +41,13 @@ export class ScrollyFit {
   private queued = false;
   private readonly observer: ResizeObserver;
   private readonly mutations: MutationObserver;
-  /** Fits forced in a row by content that keeps changing size, bounded so a figure cannot refit every frame. */
-  private chained = 0;
 
-  constructor(
-    private readonly frame: HTMLElement,
-    private readonly place: HTMLElement,
-  ) {
+  private readonly frame: HTMLElement;
+  private readonly place: HTMLElement;
+
+  constructor(frame: HTMLElement, place: HTMLElement) {
+    this.frame = frame;
+    this.place = place;
     this.observer = new ResizeObserver(() => this.refit());
     this.observer.observe(this.place);
     this.mutations = new MutationObserver((records) => {
@@ -63,7 +63,7 @@ export class ScrollyFit {
   setFocus(keys: string[]) {
     this.focus = keys;
     this.frame.dataset.focus = keys.join(' ');
-    this.fit();
+    void this.fit();
   }
 
   private applyFocus() {
@@ -77,26 +77,52 @@ export class ScrollyFit {
     return this.place.getBoundingClientRect().height;
   }
 
+  /** The figure's height when the last fit ended: a refit is needed only when it changes. */
+  private fittedHeight = -1;
+  private running = false;
+  private again = false;
+
   refit() {
-    if (this.queued) return;
+    if (this.queued || this.running) return;
     this.queued = true;
     requestAnimationFrame(() => {
       this.queued = false;
-      const budget = frameBudget();
+      if (this.running) return;
       const h = this.height();
-      const zoom = Number(this.place.style.zoom || 1);
-      // fits, and no smaller than it need be: nothing to do (this also ends the loop of observing our own zoom)
-      if (h <= budget + 0.5 && (zoom >= 1 || h >= budget * 0.97)) {
-        this.chained = 0;
-        return;
-      }
-      if (this.chained++ > 6) return;
-      this.fit();
+      // nothing changed since the last fit (this also ends the loop of observing our own zoom)
+      if (Math.abs(h - this.fittedHeight) < 1 && h <= frameBudget() + 0.5) return;
+      void this.fit();
     });
   }
 
-  /** Scales the figure to the largest zoom (at most 1) at which it fits its budget. */
-  fit() {
+  /** Two frames: what the figure lays out from its own measured width (charts sized in script) has caught up. */
+  private settle(): Promise<void> {
+    return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+  }
+
+  /** Fits again, once any fit in progress has ended. */
+  async fit(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    try {
+      do {
+        this.again = false;
+        await this.fitOnce();
+      } while (this.again);
+    } finally {
+      this.running = false;
+      this.fittedHeight = this.height();
+    }
+  }
+
+  /**
+   * Scales the figure to the largest zoom (at most 1) at which it fits its budget. Each size is measured after the
+   * figure has laid itself out at it (many figures size their charts from their own width, a frame later).
+   */
+  private async fitOnce() {
     const place = this.place;
     const budget = frameBudget();
     place.style.maxWidth = '';
@@ -105,33 +131,49 @@ export class ScrollyFit {
     this.narrowed = false;
     this.frame.removeAttribute('data-narrowed');
     this.applyFocus();
-    let natural = this.height();
-    if (this.focus.length > 0 && natural > budget / COMFORT_ZOOM) {
+    await this.settle();
+    let h = this.height();
+    if (this.focus.length > 0 && h > budget / COMFORT_ZOOM) {
       // (on one column, Scrolly.astro also sets the controls aside: the embed page has them all)
       this.narrowed = true;
       this.frame.setAttribute('data-narrowed', '');
       this.applyFocus();
-      natural = this.height();
+      await this.settle();
+      h = this.height();
     }
-    if (natural <= budget + 0.5 || natural === 0) {
+    if (h <= budget + 0.5 || h === 0) {
       place.style.zoom = '';
       this.frame.dataset.zoom = '1';
       return;
     }
-    // laid out wider at a smaller zoom, a figure usually comes out shorter than its scaled height
-    let zoom = Math.max(MIN_ZOOM, budget / natural);
-    place.style.zoom = String(zoom);
-    if (this.height() > budget + 0.5) {
-      // parts whose height follows their width (pictures of a fixed aspect) are as tall at every zoom: keep the
-      // natural layout's width, so the whole figure scales as one picture
-      const width = this.frame.clientWidth;
-      place.style.zoom = '1';
-      place.style.maxWidth = `${width}px`;
-      zoom = Math.max(MIN_ZOOM, budget / this.height());
-      place.style.zoom = String(zoom);
-      place.style.maxWidth = `${width}px`;
-      place.style.marginInline = 'auto';
+    // laid out wider at a smaller zoom, a figure comes out shorter than its scaled height, and a figure whose
+    // layout changes at some width (charts side by side) much shorter: the largest zoom that fits, by bisection
+    const fitsAt = async (z: number) => {
+      place.style.zoom = String(z);
+      await this.settle();
+      return this.height() <= budget + 0.5;
+    };
+    if (await fitsAt(MIN_ZOOM)) {
+      let lo = MIN_ZOOM;
+      let hi = 1;
+      for (let i = 0; i < 5 && hi - lo > 0.01; i++) {
+        const mid = (lo + hi) / 2;
+        if (await fitsAt(mid)) lo = mid;
+        else hi = mid;
+      }
+      if (Number(place.style.zoom) !== lo) await fitsAt(lo);
+      this.frame.dataset.zoom = lo.toFixed(3);
+      return;
     }
+    // parts whose height follows their width (pictures of a fixed aspect) are as tall at every zoom: keep the
+    // natural layout's width, so the whole figure scales as one picture
+    const width = this.frame.clientWidth;
+    place.style.zoom = '1';
+    place.style.maxWidth = `${width}px`;
+    await this.settle();
+    const zoom = Math.max(MIN_ZOOM, budget / this.height());
+    place.style.zoom = String(zoom);
+    place.style.marginInline = 'auto';
     this.frame.dataset.zoom = zoom.toFixed(3);
   }
 }

@@ -12,7 +12,9 @@ const MIN_ZOOM = 0.6;
 /** On one column the figure keeps at most this share of the screen, the cards the rest (PHONE_SHARE there). */
 const PHONE_SHARE = 0.6;
 /** How long a step waits for its figure to finish computing before it is measured as it stands. */
-const SETTLE_MS = 15_000;
+const SETTLE_MS = 8_000;
+/** How long a step waits for the parts it names to appear (those drawn only with their results). */
+const NAMED_MS = 40_000;
 
 interface Measure {
   active: boolean;
@@ -85,26 +87,38 @@ for (const size of [
           window.scrollBy(0, step.getBoundingClientRect().top - innerHeight * (trigger - 0.05));
         }, [name, n, size.phone] as const);
         await expect(page.locator(`.scrolly[data-scrolly="${name}"] .step[data-step="${n}"]`), where).toHaveAttribute('data-active', '');
-        const figure = page.locator(`.scrolly[data-scrolly="${name}"] figure.figure`);
-        await figure
+        // the figure finishes computing (or SETTLE_MS passes), and the parts the step names exist (some appear only
+        // with their results: up to NAMED_MS)
+        await page
+          .locator(`.scrolly[data-scrolly="${name}"]`)
           .evaluate(
-            (el, wait) =>
+            (root, [n, settle, named]) =>
               new Promise<void>((resolve) => {
+                const fig = root.querySelector('figure.figure')!;
+                const keys = ((root.querySelector(`.step[data-step="${n}"]`) as HTMLElement).dataset.focus ?? '').split(/\s+/).filter(Boolean);
+                const present = () => keys.every((k) => root.querySelector(`[data-panel~="${k}"]`));
                 const t0 = Date.now();
-                const poll = () => (el.getAttribute('aria-busy') === 'false' || Date.now() - t0 > wait ? resolve() : setTimeout(poll, 250));
+                const poll = () => {
+                  const t = Date.now() - t0;
+                  if ((fig.getAttribute('aria-busy') === 'false' || t > settle) && (present() || t > named)) resolve();
+                  else setTimeout(poll, 250);
+                };
                 poll();
               }),
-            SETTLE_MS,
+            [n, SETTLE_MS, NAMED_MS] as const,
           )
           .catch(() => {});
         // the figure refits within a few frames of its content changing
         let m = await measure(page, name, n);
         const ok = (m: Measure) => {
-          const bottom = size.phone ? size.height * PHONE_SHARE + 1 : size.height;
+          // no taller than its frame's share of the screen, and all on screen (before it sticks, at a scrolly's first
+          // step, it may sit lower than it will)
+          const room = size.phone ? size.height * PHONE_SHARE : size.height - 32;
           const problems: string[] = [];
           if (m.overflowY === 'auto' || m.overflowY === 'scroll') problems.push(`its frame scrolls (overflow-y: ${m.overflowY})`);
           if (m.frameScroll > m.frameClient + 1) problems.push(`its frame has ${m.frameScroll - m.frameClient} px to scroll`);
-          if (m.figTop < -1 || m.figBottom > bottom) problems.push(`the figure spans ${Math.round(m.figTop)}–${Math.round(m.figBottom)} px, past ${Math.round(bottom)}`);
+          if (m.figBottom - m.figTop > room + 1) problems.push(`the figure is ${Math.round(m.figBottom - m.figTop)} px tall, more than the ${Math.round(room)} px it has`);
+          if (m.figTop < -1 || m.figBottom > size.height + 1) problems.push(`the figure spans ${Math.round(m.figTop)}–${Math.round(m.figBottom)} px, off screen`);
           if (m.zoom < MIN_ZOOM - 1e-3) problems.push(`drawn at ${m.zoom} of its size`);
           for (const p of m.named) {
             if (p.count === 0) problems.push(`no visible [data-panel~="${p.key}"]`);
