@@ -56,7 +56,7 @@ export class ScrollyFit {
       this.refit();
     });
     this.mutations.observe(this.place, { childList: true, subtree: true });
-    window.addEventListener('resize', () => this.refit());
+    window.addEventListener('resize', () => void this.fit());
   }
 
   /** The step's parts: set the others aside and fit again. */
@@ -81,6 +81,7 @@ export class ScrollyFit {
   private fittedHeight = -1;
   private running = false;
   private again = false;
+  private wholeAgain = false;
 
   refit() {
     if (this.queued || this.running) return;
@@ -91,7 +92,7 @@ export class ScrollyFit {
       const h = this.height();
       // nothing changed since the last fit (this also ends the loop of observing our own zoom)
       if (Math.abs(h - this.fittedHeight) < 1 && h <= frameBudget() + 0.5) return;
-      void this.fit();
+      void this.fit(false);
     });
   }
 
@@ -100,20 +101,28 @@ export class ScrollyFit {
     return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
   }
 
-  /** Fits again, once any fit in progress has ended. */
-  async fit(): Promise<void> {
+  /**
+   * Fits again, once any fit in progress has ended. `whole`: decide afresh whether the whole figure can be shown
+   * (a new step, a new screen size); otherwise, when only its content changed, keep the parts shown as they are.
+   */
+  async fit(whole = true): Promise<void> {
+    this.wholeAgain ||= whole;
     if (this.running) {
       this.again = true;
       return;
     }
     this.running = true;
+    this.frame.setAttribute('data-fitting', '');
     try {
       do {
         this.again = false;
-        await this.fitOnce();
+        const w = this.wholeAgain;
+        this.wholeAgain = false;
+        await this.fitOnce(w);
       } while (this.again);
     } finally {
       this.running = false;
+      this.frame.removeAttribute('data-fitting');
       this.fittedHeight = this.height();
     }
   }
@@ -122,18 +131,20 @@ export class ScrollyFit {
    * Scales the figure to the largest zoom (at most 1) at which it fits its budget. Each size is measured after the
    * figure has laid itself out at it (many figures size their charts from their own width, a frame later).
    */
-  private async fitOnce() {
+  private async fitOnce(whole: boolean) {
     const place = this.place;
     const budget = frameBudget();
     place.style.maxWidth = '';
     place.style.marginInline = '';
     place.style.zoom = '1';
-    this.narrowed = false;
-    this.frame.removeAttribute('data-narrowed');
+    if (whole) {
+      this.narrowed = false;
+      this.frame.removeAttribute('data-narrowed');
+    }
     this.applyFocus();
     await this.settle();
     let h = this.height();
-    if (this.focus.length > 0 && h > budget / COMFORT_ZOOM) {
+    if (!this.narrowed && this.focus.length > 0 && h > budget / COMFORT_ZOOM) {
       // (on one column, Scrolly.astro also sets the controls aside: the embed page has them all)
       this.narrowed = true;
       this.frame.setAttribute('data-narrowed', '');

@@ -18,6 +18,8 @@ const NAMED_MS = 40_000;
 
 interface Measure {
   active: boolean;
+  /** The figure is being fitted (it is measured once the fit has ended). */
+  fitting: boolean;
   overflowY: string;
   frameScroll: number;
   frameClient: number;
@@ -52,6 +54,7 @@ async function measure(page: Page, name: string, n: number): Promise<Measure> {
       });
       return {
         active: step.hasAttribute('data-active'),
+        fitting: frame.hasAttribute('data-fitting'),
         overflowY: getComputedStyle(frame).overflowY,
         frameScroll: frame.scrollHeight,
         frameClient: frame.clientHeight,
@@ -127,7 +130,7 @@ for (const size of [
           }
           return problems;
         };
-        for (let i = 0; i < 20 && ok(m).length > 0; i++) {
+        for (let i = 0; i < 40 && (m.fitting || ok(m).length > 0); i++) {
           await page.waitForTimeout(250);
           m = await measure(page, name, n);
         }
