@@ -63,6 +63,7 @@ export class ScrollyFit {
   setFocus(keys: string[]) {
     this.focus = keys;
     this.frame.dataset.focus = keys.join(' ');
+    this.retries = 0;
     void this.fit();
   }
 
@@ -82,6 +83,7 @@ export class ScrollyFit {
   private running = false;
   private again = false;
   private wholeAgain = false;
+  private retries = 0;
 
   refit() {
     if (this.queued || this.running) return;
@@ -124,6 +126,8 @@ export class ScrollyFit {
       this.running = false;
       this.frame.removeAttribute('data-fitting');
       this.fittedHeight = this.height();
+      // content that changed while the fit measured: look again, a few times at most
+      if (this.fittedHeight > frameBudget() + 0.5 && this.retries++ < 4) setTimeout(() => void this.fit(false), 150);
     }
   }
 
