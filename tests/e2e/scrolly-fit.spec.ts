@@ -14,7 +14,7 @@ const PHONE_SHARE = 0.6;
 /** How long a step waits for its figure to finish computing before it is measured as it stands. */
 const SETTLE_MS = 8_000;
 /** How long a step waits for the parts it names to appear (those drawn only with their results). */
-const NAMED_MS = 40_000;
+const NAMED_MS = 90_000;
 
 interface Measure {
   active: boolean;
