@@ -17,6 +17,16 @@ test('the gallery lists every figure with its picture, embed code and links', as
     await card.scrollIntoViewIfNeeded();
     await expect(card.locator('img')).toHaveJSProperty('complete', true);
     expect(await card.locator('img').evaluate((i: HTMLImageElement) => i.naturalWidth)).toBeGreaterThan(100);
+    // the whole picture is shown, scaled, never cropped (a crop cut the figures' titles): the drawn picture's width
+    // and height, at the picture's own aspect, fit inside its frame
+    const drawn = await card.locator('img').evaluate((i: HTMLImageElement) => {
+      const box = i.getBoundingClientRect();
+      const scale = Math.min(box.width / i.naturalWidth, box.height / i.naturalHeight);
+      return { fit: getComputedStyle(i).objectFit, width: i.naturalWidth * scale, height: i.naturalHeight * scale, box: { width: box.width, height: box.height } };
+    });
+    expect(drawn.fit, f.name).toBe('contain');
+    expect(drawn.width, f.name).toBeLessThanOrEqual(drawn.box.width + 0.5);
+    expect(drawn.height, f.name).toBeLessThanOrEqual(drawn.box.height + 0.5);
     await expect(card.locator('input')).toHaveValue(new RegExp(`<iframe src=".*embed/${f.name}/"`));
     await expect(card.getByRole('link', { name: 'Open alone' })).toHaveAttribute('href', `/embed/${f.name}/`);
   }

@@ -58,6 +58,18 @@ function inNode(...args: string[]) {
 }
 const conf = (p: number[]) => Math.max(...p);
 
+test('at its default state the figure shows what its caption says: along the arrow the linear unit stays sure, the RBF unit grows less sure, far less than the linear one', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/embed/rbf-immunity/?backend=wasm');
+  const r = await immunityResult(page, { view: 'toy' });
+  const [lin, rbf] = r.toy!.models;
+  expect(lin.kind).not.toBe(rbf.kind);
+  // the linear unit ends as sure as it began or surer (at the data it is already saturated near 1)
+  expect(conf(lin.after)).toBeGreaterThan(Math.min(0.99, conf(lin.before)));
+  expect(conf(rbf.after)).toBeLessThan(conf(rbf.before));
+  expect(conf(rbf.after)).toBeLessThan(conf(lin.after) - 0.2);
+});
+
 test('the toy trains in the browser as in Node, and far from the data the RBF unit is less sure than the linear one', async ({ page }) => {
   test.setTimeout(120_000);
   const w = watch(page, origin());

@@ -12,7 +12,7 @@ export interface Camera {
 }
 
 export const CAMERA_LIMITS = { elevation: [5, 85], distance: [1.6, 7] } as const;
-export const DEFAULT_CAMERA: Camera = { azimuth: -35, elevation: 30, distance: 3 };
+export const DEFAULT_CAMERA: Camera = { azimuth: -35, elevation: 30, distance: 3.7 };
 
 const clamp = (v: number, [lo, hi]: readonly number[]) => Math.min(hi, Math.max(lo, v));
 const round = (v: number) => Math.round(v * 100) / 100;

@@ -26,6 +26,9 @@ export interface SurfaceData {
 
 const HEIGHT = 1.1;
 
+/** A height's tick label: two significant digits, a true minus sign. */
+const formatHeight = (v: number) => (v === 0 ? '0' : Number(v.toPrecision(2)).toString().replace('-', '−'));
+
 export interface SurfaceScene {
   update(data: SurfaceData): void;
   setCamera(c: Camera): void;
@@ -155,6 +158,22 @@ export function createSurfaceScene(canvas: HTMLCanvasElement, width: number, hei
     const lb = label('b: random r', d.ink);
     lb.position.set(0, base, -1.4);
     content.add(lb);
+    // the height axis, at the back left corner: a vertical rule with the lowest and the highest value (and 0 between)
+    const ticks = [lo, hi, ...(lo < 0 && hi > 0 ? [0] : [])];
+    const rule = new THREE.BufferGeometry().setFromPoints([
+      new THREE.Vector3(-1, yOf(lo), -1), new THREE.Vector3(-1, yOf(hi), -1),
+      ...ticks.flatMap((t) => [new THREE.Vector3(-1.06, yOf(t), -1), new THREE.Vector3(-1, yOf(t), -1)]),
+    ]);
+    const ruleIndex: number[] = [0, 1];
+    ticks.forEach((_, k) => ruleIndex.push(2 + 2 * k, 3 + 2 * k));
+    rule.setIndex(ruleIndex);
+    content.add(new THREE.LineSegments(rule, new THREE.LineBasicMaterial({ color: d.ink, transparent: true, opacity: 0.6 })));
+    for (const t of ticks) {
+      const tl = label(formatHeight(t), d.ink);
+      tl.scale.multiplyScalar(0.7);
+      tl.position.set(-1.36, yOf(t), -1);
+      content.add(tl);
+    }
 
     // the FGSM step along the surface, lifted a little, with a cone at its end
     const mid = (n - 1) / 2;

@@ -16,7 +16,7 @@ export const rbfImmunity = {
   /** The 2-D toy or the shipped models on MNIST. */
   view: { type: 'choice', label: 'view', default: 'toy', options: ['toy', 'mnist'] as const, names: { toy: 'Two dimensions', mnist: 'MNIST' } },
   /** FGSM step size in the toy's plane. */
-  epsilon: { type: 'number', label: 'FGSM step', symbol: 'ε', default: 1, min: 0, max: 6, step: 0.05 },
+  epsilon: { type: 'number', label: 'FGSM step', symbol: 'ε', default: 3, min: 0, max: 6, step: 0.05 },
   /** The training point the FGSM step starts from. */
   point: { type: 'integer', label: 'training point', default: 1, min: 0, max: TOY_POINTS - 1 },
   /** The seed of the toy's blobs and starting parameters. */

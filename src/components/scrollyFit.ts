@@ -1,0 +1,194 @@
+/**
+ * The reading rule of a sticky figure: it never scrolls inside itself, and the
+ * panel a step speaks of is on screen.
+ *
+ * - A step may name the parts of its figure it speaks of (`<Step n={2} focus="chart">`); the figure marks
+ *   its parts with `data-panel="chart"`. While that step is the current one, and only when the whole figure
+ *   would have to be drawn smaller than COMFORT_ZOOM to fit, the figure's other marked parts are set aside
+ *   (`data-panel-hidden`), and on one column its controls too; a step that names nothing shows the whole figure.
+ * - The figure is then scaled (CSS zoom, laid out again at the scaled width) to the largest size, up to its
+ *   own, at which it fits the height its sticky frame has: the screen less a margin beside two columns, the
+ *   upper part of the screen on a narrow one (the step cards pass beneath it in the lower part). It fits
+ *   again whenever its content or the screen changes size.
+ */
+
+/** The widest layout with the steps in a column of their own (Scrolly.astro's breakpoint). */
+export const TWO_COLUMNS = '(min-width: 80rem)';
+/** On one column, the share of the screen's height the figure may take (the cards have the rest, below it). */
+export const PHONE_SHARE = 0.6;
+/** Beside two columns, the frame's margin above and below the figure, in px (1rem each). */
+const DESK_MARGIN = 32;
+/** Never smaller than this: a figure that does not fit at it must show fewer parts at that step. */
+export const MIN_ZOOM = 0.6;
+/** A figure that fits whole at this scale or larger is shown whole, whatever its step names. */
+export const COMFORT_ZOOM = 0.8;
+
+/** The height, in px, a scrolly figure may take on this screen. */
+export function frameBudget(): number {
+  const h = window.innerHeight;
+  return window.matchMedia(TWO_COLUMNS).matches ? h - DESK_MARGIN : Math.floor(h * PHONE_SHARE);
+}
+
+/** The keys a step names, from its data-focus ("chart bars"), none for the whole figure. */
+export function focusKeys(step: HTMLElement | null | undefined): string[] {
+  return (step?.dataset.focus ?? '').split(/\s+/).filter(Boolean);
+}
+
+export class ScrollyFit {
+  private focus: string[] = [];
+  /** Whether the step's parts alone are shown (the whole figure would be too small). */
+  private narrowed = false;
+  private queued = false;
+  private readonly observer: ResizeObserver;
+  private readonly mutations: MutationObserver;
+
+  private readonly frame: HTMLElement;
+  private readonly place: HTMLElement;
+
+  constructor(frame: HTMLElement, place: HTMLElement) {
+    this.frame = frame;
+    this.place = place;
+    this.observer = new ResizeObserver(() => this.refit());
+    this.observer.observe(this.place);
+    this.mutations = new MutationObserver((records) => {
+      // a part the figure renders anew (an {#if} block) takes the step's choice too
+      if (records.some((r) => r.type === 'childList')) this.applyFocus();
+      this.refit();
+    });
+    this.mutations.observe(this.place, { childList: true, subtree: true });
+    window.addEventListener('resize', () => void this.fit());
+  }
+
+  /** The step's parts: set the others aside and fit again. */
+  setFocus(keys: string[]) {
+    this.focus = keys;
+    this.frame.dataset.focus = keys.join(' ');
+    this.retries = 0;
+    void this.fit();
+  }
+
+  private applyFocus() {
+    for (const el of this.place.querySelectorAll<HTMLElement>('[data-panel]')) {
+      const shown = !this.narrowed || this.focus.length === 0 || el.dataset.panel!.split(/\s+/).some((k) => this.focus.includes(k));
+      if (el.hasAttribute('data-panel-hidden') === shown) el.toggleAttribute('data-panel-hidden', !shown);
+    }
+  }
+
+  private height(): number {
+    return this.place.getBoundingClientRect().height;
+  }
+
+  /** The figure's height when the last fit ended: a refit is needed only when it changes. */
+  private fittedHeight = -1;
+  private running = false;
+  private again = false;
+  private wholeAgain = false;
+  private retries = 0;
+
+  refit() {
+    if (this.queued || this.running) return;
+    this.queued = true;
+    requestAnimationFrame(() => {
+      this.queued = false;
+      if (this.running) return;
+      const h = this.height();
+      // nothing changed since the last fit (this also ends the loop of observing our own zoom)
+      if (Math.abs(h - this.fittedHeight) < 1 && h <= frameBudget() + 0.5) return;
+      void this.fit(false);
+    });
+  }
+
+  /** Two frames: what the figure lays out from its own measured width (charts sized in script) has caught up. */
+  private settle(): Promise<void> {
+    return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+  }
+
+  /**
+   * Fits again, once any fit in progress has ended. `whole`: decide afresh whether the whole figure can be shown
+   * (a new step, a new screen size); otherwise, when only its content changed, keep the parts shown as they are.
+   */
+  async fit(whole = true): Promise<void> {
+    this.wholeAgain ||= whole;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    this.frame.setAttribute('data-fitting', '');
+    try {
+      do {
+        this.again = false;
+        const w = this.wholeAgain;
+        this.wholeAgain = false;
+        await this.fitOnce(w);
+      } while (this.again);
+    } finally {
+      this.running = false;
+      this.frame.removeAttribute('data-fitting');
+      this.fittedHeight = this.height();
+      // content that changed while the fit measured: look again, a few times at most
+      if (this.fittedHeight > frameBudget() + 0.5 && this.retries++ < 4) setTimeout(() => void this.fit(false), 150);
+    }
+  }
+
+  /**
+   * Scales the figure to the largest zoom (at most 1) at which it fits its budget. Each size is measured after the
+   * figure has laid itself out at it (many figures size their charts from their own width, a frame later).
+   */
+  private async fitOnce(whole: boolean) {
+    const place = this.place;
+    const budget = frameBudget();
+    place.style.maxWidth = '';
+    place.style.marginInline = '';
+    place.style.zoom = '1';
+    if (whole) {
+      this.narrowed = false;
+      this.frame.removeAttribute('data-narrowed');
+    }
+    this.applyFocus();
+    await this.settle();
+    let h = this.height();
+    if (!this.narrowed && this.focus.length > 0 && h > budget / COMFORT_ZOOM) {
+      // (on one column, Scrolly.astro also sets the controls aside: the embed page has them all)
+      this.narrowed = true;
+      this.frame.setAttribute('data-narrowed', '');
+      this.applyFocus();
+      await this.settle();
+      h = this.height();
+    }
+    if (h <= budget + 0.5 || h === 0) {
+      place.style.zoom = '';
+      this.frame.dataset.zoom = '1';
+      return;
+    }
+    // laid out wider at a smaller zoom, a figure comes out shorter than its scaled height, and a figure whose
+    // layout changes at some width (charts side by side) much shorter: the largest zoom that fits, by bisection
+    const fitsAt = async (z: number) => {
+      place.style.zoom = String(z);
+      await this.settle();
+      return this.height() <= budget + 0.5;
+    };
+    if (await fitsAt(MIN_ZOOM)) {
+      let lo = MIN_ZOOM;
+      let hi = 1;
+      for (let i = 0; i < 5 && hi - lo > 0.01; i++) {
+        const mid = (lo + hi) / 2;
+        if (await fitsAt(mid)) lo = mid;
+        else hi = mid;
+      }
+      if (Number(place.style.zoom) !== lo) await fitsAt(lo);
+      this.frame.dataset.zoom = lo.toFixed(3);
+      return;
+    }
+    // parts whose height follows their width (pictures of a fixed aspect) are as tall at every zoom: keep the
+    // natural layout's width, so the whole figure scales as one picture
+    const width = this.frame.clientWidth;
+    place.style.zoom = '1';
+    place.style.maxWidth = `${width}px`;
+    await this.settle();
+    const zoom = Math.max(MIN_ZOOM, budget / this.height());
+    place.style.zoom = String(zoom);
+    place.style.marginInline = 'auto';
+    this.frame.dataset.zoom = zoom.toFixed(3);
+  }
+}
