@@ -48,8 +48,8 @@ function setup(root: HTMLElement) {
 }
 
 // Each .scrolly is set up when it comes within a screen of the viewport, not all at load: scrollama measures its
-// steps, and measuring them in chapters the browser has not laid out yet (content-visibility) would lay out the
-// whole page at once. Until then its figure shows its first state, which is what a reader above it would see.
+// steps, and measuring every scrolly's steps at load forced a layout of the whole page. Until then its figure shows
+// its first state, which is what a reader above it would see.
 const roots = [...document.querySelectorAll<HTMLElement>('.scrolly')];
 if (typeof IntersectionObserver === 'undefined') roots.forEach(setup);
 else {
