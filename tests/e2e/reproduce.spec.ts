@@ -97,8 +97,19 @@ async function compareWithNode(page: Page, beyondSample: 0 | 100) {
   const row2Browser = browser.find((r) => r.row === 2 && r.metric === 'FGSM error')!;
   await expect(main.locator('tbody tr', { hasText: 'maxout network, FGSM ε = 0.25' }).first().locator('td.paper-setting')).toHaveText(`${row2Browser.sitePaperSetting.toFixed(2)} %`);
   expect(Math.abs(row2Browser.sitePaperSetting - row2.sitePaperSetting)).toBeLessThanOrEqual(0.2);
-  await expect(page.locator('.reproduce-table tbody tr')).toHaveCount(node.length - beyond.length);
+  // the paper's rows on the site's models; the same rows on the paper's recipe are one button away
+  const onRecipe = node.filter((r) => r.recipe === 'paper');
+  await expect(page.locator('.reproduce-table tbody tr')).toHaveCount(node.length - beyond.length - onRecipe.length);
+  await expect(page.locator('.reproduce-table tbody tr[data-recipe="paper"]')).toHaveCount(0);
   await expect(page.getByTestId('beyond')).toHaveCount(0);
+  if (onRecipe.length > 0) {
+    await page.getByTestId('view-recipe').click();
+    await expect(page.getByTestId('view-recipe')).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.locator('.reproduce-table tbody tr[data-recipe="paper"]')).toHaveCount(onRecipe.length);
+    await expect(page.locator('.reproduce-table tbody tr[data-recipe="site"]')).toHaveCount(0);
+    const adv = browser.find((r) => r.recipe === 'paper' && r.metric === 'FGSM error, maxout-adv-paper')!;
+    await expect(page.locator('.reproduce-table tbody tr', { hasText: 'FGSM error, maxout-adv-paper' }).locator('td.ours')).toHaveText(`${adv.site.toFixed(2)} %`);
+  }
   await page.getByTestId('view-beyond').click();
   if (beyondSample === 0) {
     // left out: the view says so, and offers to compute them

@@ -10,8 +10,11 @@ export const meta = {
 } satisfies FigureMeta;
 
 export const reproduceTable = {
-  /** Which table is shown: the paper's rows, or the site's measurements beyond the paper (one at a time: each is a slide). */
-  view: { type: 'choice', label: 'table', default: 'paper', options: ['paper', 'beyond'] as const },
+  /**
+   * Which table is shown: the paper's rows on the site's models, the same rows on the networks trained with the
+   * paper's recipe, or the site's measurements beyond the paper (one at a time: each is a slide).
+   */
+  view: { type: 'choice', label: 'table', default: 'paper', options: ['paper', 'recipe', 'beyond'] as const },
   sample: sampleChoice(['1000', '10000'] as const, '1000'),
   /** Digits for the rows beyond the paper (PGD costs 40–200 gradient passes per digit); never more than `sample`. */
   beyond: { type: 'choice', label: 'digits for the rows beyond the paper', default: '1000', options: ['off', '100', '1000', '10000'] as const },
