@@ -124,21 +124,25 @@ test('a drawn digit is preprocessed and attacked; an empty drawing gets a messag
   await heroResult(page);
   // the hero's picker (logit-sweep's offers a drawing too)
   await page.locator('.fgsm-hero').getByRole('button', { name: 'Draw your own' }).click();
+  const pad = page.locator('.drawpad canvas');
+  // the sticky frame refits the figure (scrollyFit) over a few frames whenever its content changes (the pad opening,
+  // the message): act once the pad has come to rest, its box the same on three reads in a row
+  let box = (await pad.boundingBox())!;
+  const rest = async () => {
+    let same = 0;
+    await expect
+      .poll(async () => {
+        const b = (await pad.boundingBox())!;
+        same = JSON.stringify(b) === JSON.stringify(box) ? same + 1 : 0;
+        box = b;
+        return same;
+      }, { intervals: [250] })
+      .toBeGreaterThanOrEqual(3);
+  };
+  await rest();
   await page.getByRole('button', { name: 'Use this drawing' }).click();
   await expect(page.getByRole('alert')).toContainText('no ink');
-  const pad = page.locator('.drawpad canvas');
-  // the sticky frame refits the figure (scrollyFit) once the pad has opened and the message shown: draw where the
-  // pad has come to rest, its box the same on three reads in a row
-  let box = (await pad.boundingBox())!;
-  let same = 0;
-  await expect
-    .poll(async () => {
-      const b = (await pad.boundingBox())!;
-      same = JSON.stringify(b) === JSON.stringify(box) ? same + 1 : 0;
-      box = b;
-      return same;
-    }, { intervals: [250] })
-    .toBeGreaterThanOrEqual(3);
+  await rest();
   // a vertical stroke: a "1"
   await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
   await page.mouse.down();
