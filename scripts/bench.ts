@@ -28,6 +28,7 @@ import { cpus, loadavg, totalmem, platform, release } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { ensureChromium } from './find-chromium.mjs';
+import { recordResources, tensorflowChunks } from './lib/page-resources.ts';
 import type { BenchResult, MemoryResult } from '../src/compute/messages.ts';
 
 const args = process.argv.slice(2);
@@ -118,24 +119,6 @@ interface Weight {
   embedPagesChecked: number;
 }
 
-/** The built chunks that hold TensorFlow.js's core, other than the worker's own (the page must fetch none of them). */
-const TFJS_MARKER = 'looks like you are running TensorFlow.js';
-function tensorflowChunks(): string[] {
-  const dir = `${distDir}/_astro`;
-  return readdirSync(dir).filter((f) => f.endsWith('.js') && readFileSync(`${dir}/${f}`, 'utf8').includes(TFJS_MARKER));
-}
-
-/** Keeps every resource entry the page's own thread records, from the first moment (the timing buffer holds only 250). */
-async function recordResources(page: Page) {
-  await page.addInitScript(() => {
-    const w = window as unknown as { __resources: string[] };
-    w.__resources = [];
-    performance.setResourceTimingBufferSize(100_000);
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__resources.push(e.name);
-    }).observe({ type: 'resource', buffered: true });
-  });
-}
 async function tensorflowFetchedByPage(page: Page, tf: string[]): Promise<string[]> {
   const names = await page.evaluate(() => (window as unknown as { __resources: string[] }).__resources);
   return [...new Set(names.map((u) => new URL(u).pathname.split('/').pop()!).filter((f) => tf.includes(f) && !f.startsWith('worker')))];
@@ -144,7 +127,7 @@ async function tensorflowFetchedByPage(page: Page, tf: string[]): Promise<string
 async function weight(): Promise<Weight> {
   log('page weight…');
   const page = await newPage();
-  const tf = tensorflowChunks();
+  const tf = tensorflowChunks(distDir);
   await recordResources(page);
   const seen: { url: string; type: string; body: Buffer | null; t: number }[] = [];
   let workerAt = Infinity;

@@ -6,34 +6,10 @@
  * every island of the article has hydrated, and on every embed page.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { liveFigures } from '../../src/figures/index.ts';
+import { recordResources, tensorflowChunks } from '../../scripts/lib/page-resources.ts';
 
 const dist = process.env.E2E_DIST ?? 'dist';
-/** A string of TensorFlow.js's core (its warning when it runs in Node without tfjs-node): it marks a chunk that holds it. */
-const MARKER = 'looks like you are running TensorFlow.js';
-
-/** The built chunks that hold TensorFlow.js. */
-function tensorflowChunks(): string[] {
-  const dir = join(dist, '_astro');
-  return readdirSync(dir).filter((f) => f.endsWith('.js') && readFileSync(join(dir, f), 'utf8').includes(MARKER));
-}
-
-/**
- * Records every resource the page's own thread fetches from the first moment on: an observer keeps each entry as it
- * comes, so nothing is lost when the resource timing buffer (250 entries by default) fills during a long scroll.
- */
-async function recordResources(page: Page) {
-  await page.addInitScript(() => {
-    const w = window as unknown as { __resources: string[] };
-    w.__resources = [];
-    performance.setResourceTimingBufferSize(100_000);
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__resources.push(e.name);
-    }).observe({ type: 'resource', buffered: true });
-  });
-}
 
 /** What the page itself fetched from the build's chunks (the observer's record and the timeline, together). */
 async function fetchedChunks(page: Page): Promise<string[]> {
@@ -62,7 +38,7 @@ async function allHydrated(page: Page) {
 }
 
 test('the build keeps TensorFlow.js in the worker\'s chunk alone', () => {
-  const chunks = tensorflowChunks();
+  const chunks = tensorflowChunks(dist);
   // the worker must hold it (otherwise the marker is stale and this test proves nothing)
   expect(chunks.some((c) => c.startsWith('worker'))).toBe(true);
   expect(chunks.filter((c) => !c.startsWith('worker'))).toEqual([]);
@@ -70,7 +46,7 @@ test('the build keeps TensorFlow.js in the worker\'s chunk alone', () => {
 
 test('a scroll through the whole article hydrates every island and fetches no TensorFlow.js on the page\'s thread', async ({ page }) => {
   test.setTimeout(300_000);
-  const tf = tensorflowChunks();
+  const tf = tensorflowChunks(dist);
   await recordResources(page);
   await page.goto('/?backend=wasm');
   const islands = await page.locator('astro-island').count();
@@ -104,7 +80,7 @@ test('a scroll through the whole article hydrates every island and fetches no Te
 
 test('no embed page fetches TensorFlow.js on the page\'s thread', async ({ page }) => {
   test.setTimeout(300_000);
-  const tf = tensorflowChunks();
+  const tf = tensorflowChunks(dist);
   await recordResources(page);
   const fetchedSomewhere = new Set<string>();
   for (const f of liveFigures) {
