@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { argmax, heroResult, ORIGIN, watch } from './helpers.ts';
+import { argmax, heroResult, hydrated, ORIGIN, watch } from './helpers.ts';
 
 
 test('the embed page starts from the URL state', async ({ page }) => {
@@ -66,17 +66,15 @@ test('the wasm and cpu backends agree with webgl', async ({ page }) => {
 });
 
 test('the permalink keeps the theme and controls the page was given (and not a theme it refused)', async ({ page }) => {
-  // the menus work once the island has hydrated (before that the button is the server's markup, and a click does nothing)
-  const hydrated = () => expect(page.locator('astro-island[ssr]')).toHaveCount(0, { timeout: 60_000 });
   await page.goto('/embed/fgsm-hero/?eps=0.3&theme=dark&controls=0');
-  await hydrated();
+  await hydrated(page);
   await page.getByRole('button', { name: 'Embed', exact: true }).click();
   const link = new URL(await page.getByLabel('Permalink').inputValue());
   expect(link.pathname).toBe('/embed/fgsm-hero/');
   expect(Object.fromEntries(link.searchParams)).toEqual({ eps: '0.3', theme: 'dark', controls: '0' });
   await expect(page.getByLabel('iframe')).toHaveValue(new RegExp(`src="${link.href.replace(/[?.]/g, '\\$&')}"`));
   await page.goto('/embed/fgsm-hero/?theme=blue&controls=1');
-  await hydrated();
+  await hydrated(page);
   await page.getByRole('button', { name: 'Embed', exact: true }).click();
   expect(Object.fromEntries(new URL(await page.getByLabel('Permalink').inputValue()).searchParams)).toEqual({ controls: '1' });
 });

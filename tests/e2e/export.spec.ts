@@ -1,16 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { heroResult } from './helpers.ts';
+import { heroResult, hydrated } from './helpers.ts';
 
 function pngSize(path: string) {
   const b = readFileSync(path);
   expect(b.subarray(1, 4).toString()).toBe('PNG');
   return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
-}
-
-/** The menus work once the figure's island has hydrated (before that its buttons are the server's markup). */
-async function hydrated(page: Page) {
-  await expect(page.locator('astro-island[ssr]')).toHaveCount(0, { timeout: 60_000 });
 }
 
 test('a figure exports its current state as PNG at 1×, 2× and 4×, and as SVG with its caption and source', async ({ page }) => {

@@ -47,6 +47,14 @@ export async function heroResult(page: Page, eps?: number, model?: string): Prom
   return JSON.parse((await hero.getAttribute('data-result'))!);
 }
 
+/**
+ * Every island on the page has hydrated (Astro drops an island's `ssr` attribute once its component has loaded and
+ * mounted): before that a figure's buttons are the server's markup, and a click on one does nothing.
+ */
+export async function hydrated(page: Page) {
+  await expect(page.locator('astro-island[ssr]')).toHaveCount(0, { timeout: 60_000 });
+}
+
 export const argmax = (v: number[]) => v.indexOf(Math.max(...v));
 
 /** Sets a figure's slider; `within` picks the figure where a page has several. */

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { ORIGIN, watch } from './helpers.ts';
+import { hydrated, ORIGIN, watch } from './helpers.ts';
 import type { RowResult } from '../../src/lib/analysis/reproduce.ts';
 
 /**
@@ -144,6 +144,7 @@ test('the /reproduce/ page computes the 1,000-digit table in three settings and 
 
 test('the table can be cancelled, and started again', async ({ page }) => {
   await page.goto('/embed/reproduce-table/?sample=1000');
+  await hydrated(page);
   await page.getByTestId('compute').click();
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('compute')).toBeVisible();
