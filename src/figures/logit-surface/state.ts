@@ -6,7 +6,7 @@ import { adversarialSlice } from '../adversarial-slice/state.ts';
 export const meta = {
   name: 'logit-surface',
   title: 'The logit over the plane, as a surface',
-  caption: 'Height: the true class’s logit (or margin) at x + a·sign(∇ₓJ) + b·r; colour: the class that wins there; red: the FGSM step to ε = 0.25.',
+  caption: 'Height: the true class’s logit (or margin) at x + a·sign(∇ₓJ) + b·r; colour: the class that wins there; the ink tube: the FGSM step to ε = 0.25.',
   chapter: '8',
 } satisfies FigureMeta;
 

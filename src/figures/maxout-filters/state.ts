@@ -5,7 +5,7 @@ import type { FigureMeta } from '../kit/figure.svelte.ts';
 export const meta = {
   name: 'maxout-filters',
   title: 'First-layer maxout filters, ordinary and adversarially trained',
-  caption: "Each row is one unit, its five pieces side by side; red weights raise the piece, blue ones lower it. The number is the share of the unit's energy in its best window. Unlike the paper's, the site's two networks look alike by eye: the difference is a small shift in that share.",
+  caption: "Each row is one unit, its five pieces side by side; orange weights raise the piece, purple ones lower it. The number is the share of the unit's energy in its best window. Unlike the paper's, the site's two networks look alike by eye: the difference is a small shift in that share.",
   chapter: '6',
 } satisfies FigureMeta;
 

@@ -17,7 +17,8 @@ export interface SignedPalette {
 }
 
 export const lightDigit: DigitPalette = { paper: [255, 255, 255], ink: [20, 20, 28] };
-export const signedPalette: SignedPalette = { negative: [33, 102, 172], zero: [247, 247, 247], positive: [178, 24, 43] };
+/** A purple–orange diverging map (ColorBrewer PuOr's ends): red is kept for a fooled model. */
+export const signedPalette: SignedPalette = { negative: [84, 39, 136], zero: [247, 247, 247], positive: [179, 88, 6] };
 
 const mix = (a: Rgb, b: Rgb, t: number): Rgb => [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
 
