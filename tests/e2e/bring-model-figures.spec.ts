@@ -1,12 +1,14 @@
 /**
  * A model brought once is offered in every figure that takes a model, and each computes on it with the numbers
- * that the same src/lib functions give in Node for that model: adversarial-slice, logit-surface, logit-sweep, rotation.
+ * that the same src/lib functions give in Node for that model: adversarial-slice, logit-surface, logit-sweep, rotation,
+ * the attack ladder, transfer-glance, agreement, rubbish-inputs and reproduce-table.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { heroResult, watch } from './helpers.ts';
+import { heroResult, hydrated, watch } from './helpers.ts';
+import { encodeDrawing } from '../../src/lib/data/drawing-code.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 const DIR = 'tests/fixtures/models/small-cnn';
@@ -117,6 +119,125 @@ test('the attack ladder climbs on the brought CNN with Node’s numbers, rung by
   // PGD-40 fools it at least as often as FGSM
   expect(ladder.rungs['pgd-40'].error).toBeGreaterThanOrEqual(ladder.rungs.fgsm.error);
   await expect(page.locator('.attack-ladder')).toContainText(MODEL);
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+/** A "1" drawn as a stroke down the middle, as its code (what a permalink carries). */
+function drawnOne(): string {
+  const px = new Float32Array(784);
+  for (let r = 4; r < 24; r++) for (let c = 13; c < 15; c++) px[r * 28 + c] = 1;
+  for (let r = 4; r < 24; r++) px[r * 28 + 15] = 0.5;
+  return encodeDrawing(px);
+}
+
+const near = (a: number, b: number, tol: number, what: string) => expect(Math.abs(a - b), `${what}: page ${a}, Node ${b}`).toBeLessThanOrEqual(tol);
+
+test('the brought CNN joins transfer-glance, agreement, rubbish-inputs and reproduce-table with Node’s numbers', async ({ page }) => {
+  test.setTimeout(600_000);
+  const w = watch(page, origin());
+  await bringOnHero(page);
+  const Q = encodeURIComponent(MODEL);
+
+  // transfer-glance: a fourth row and column (FGSM made on it, read by the others; theirs read by it), on a drawn digit
+  const code = drawnOne();
+  await page.goto(`/embed/transfer-glance/?backend=wasm&yours=${Q}&sample=100&eps=0.25&drawn=${code}`);
+  await expect(page.getByTestId('yours')).toHaveValue(MODEL);
+  type Glance = { yours: string | null; drawn: string | null; matrix: { models: string[]; sample: number; clean: number[]; error: number[][] } | null; one: { label: number | null; predicted: number[][]; cleanPredicted: number[] } | null };
+  const glance = await resultOf<Glance>(page, '.transfer-glance', (r) => r.yours === MODEL && r.drawn === code && r.matrix?.sample === 100);
+  expect(glance.matrix!.models).toEqual(['softmax', 'maxout', 'rbf', MODEL]);
+  const ng = node('transfer-glance.ts', '0.25', '100', '0', `dir:${DIR}`, code) as { matrix: { clean: number[]; error: number[][] }; digit: { label: number | null; predicted: number[][]; cleanPredicted: number[] } };
+  glance.matrix!.clean.forEach((v, i) => near(v, ng.matrix.clean[i], 0.2, `clean error of ${glance.matrix!.models[i]}`));
+  glance.matrix!.error.forEach((row, i) => row.forEach((v, j) => near(v, ng.matrix.error[i][j], 0.2, `made on ${glance.matrix!.models[i]}, read by ${glance.matrix!.models[j]}`)));
+  expect(glance.one!.label).toBeNull();
+  expect(glance.one!.cleanPredicted).toEqual(ng.digit.cleanPredicted);
+  expect(glance.one!.predicted).toEqual(ng.digit.predicted);
+  await expect(page.getByTestId('cell-yours:small cnn-maxout')).toContainText(glance.matrix!.error[3][1].toFixed(1));
+  await expect(page.locator('.transfer-glance .readings thead')).toContainText('yours: small cnn');
+  await expect(page.getByTestId('digit-draw')).toBeVisible();
+
+  // agreement: one more reader of maxout's examples, beside softmax and RBF
+  await page.goto(`/embed/agreement/?backend=wasm&yours=${Q}&sample=1000`);
+  await expect(page.getByTestId('agreement-yours')).toHaveValue(MODEL);
+  type Clipped = { clipped: number; unclipped: number };
+  type Reader = { model: string; sample: number; error: Clipped; picksMaxoutClass: Clipped; agreesWhenBothErr: Record<string, Clipped>; similarities: { other: string; overall: number; perClass: number[] }[] };
+  type Agree = { yours: Reader | null; shown: { matrix: (number | null)[][] } | null; errors: Record<string, Clipped> | null };
+  const agree = await resultOf<Agree>(page, '.agreement', (r) => r.yours?.model === MODEL && r.yours.sample === 1000 && !!r.shown && r.shown.matrix.length === 4);
+  const na = node('agreement.ts', '1000', `dir:${DIR}`) as Reader;
+  const mine = agree.yours!;
+  for (const k of ['clipped', 'unclipped'] as const) {
+    near(mine.error[k], na.error[k], 0.2, `error on maxout's examples, ${k}`);
+    near(mine.picksMaxoutClass[k], na.picksMaxoutClass[k], 0.2, `picks maxout's class, ${k}`);
+    for (const m of ['maxout', 'softmax', 'rbf']) near(mine.agreesWhenBothErr[m][k], na.agreesWhenBothErr[m][k], 0.2, `agrees with ${m} when both err, ${k}`);
+  }
+  mine.similarities.forEach((x, i) => near(x.overall, na.similarities[i].overall, 1e-3, `cosine with ${x.other}`));
+  // the matrix shows it: its error on the diagonal, its agreement with softmax in its row
+  expect(agree.shown!.matrix[3][3]).toBe(mine.error.clipped);
+  expect(agree.shown!.matrix[3][1]).toBe(mine.agreesWhenBothErr.softmax.clipped);
+  await expect(page.getByTestId('agreement-matrix')).toContainText('yours: small cnn');
+  await expect(page.getByTestId('agreement-cosines')).toContainText('yours–maxout');
+
+  // rubbish-inputs: its rate of confident answers on the same noise, and the classes it gives
+  await page.goto(`/embed/rubbish-inputs/?backend=wasm&model=${Q}&count=1000`);
+  await expect(page.getByTestId(`model-${MODEL}`)).toBeChecked();
+  type Rate = { rate: number; confidence: number; byClass: number[]; confident: number };
+  type Rubbish = { extra: string | null; count: number | null; seed: number | null; sigma: number | null; models: Record<string, Rate> | null };
+  const rub = await resultOf<Rubbish>(page, '.rubbish-inputs', (r) => r.extra === MODEL && r.count === 1000 && !!r.models?.[MODEL]);
+  const nr = node('rubbish-inputs.ts', JSON.stringify({ sigma: rub.sigma, count: 1000, seed: rub.seed, extra: `dir:${DIR}` })) as { models: Record<string, Rate> };
+  const ours = rub.models![MODEL];
+  const ref = nr.models[`dir:${DIR}`];
+  near(ours.rate, ref.rate, 0.2, 'confident answers');
+  near(ours.confidence, ref.confidence, 0.2, 'their mean confidence');
+  expect(ours.byClass).toEqual(ref.byClass);
+  for (const m of ['softmax', 'maxout', 'rbf']) near(rub.models![m].rate, nr.models[m].rate, 0.2, `${m}'s confident answers`);
+  await expect(page.getByTestId(`rate-${MODEL}`)).toContainText('yours: small cnn');
+  await expect(page.locator('.rubbish-inputs .live')).toContainText('your model “small cnn”');
+
+  // reproduce-table: the rows that apply to any classifier, apart from the paper's, and the clean error as TensorFlow.js itself gives it
+  await page.goto(`/embed/reproduce-table/?backend=wasm&yours=${Q}&sample=1000`);
+  await hydrated(page);
+  await expect(page.getByTestId('yours-model')).toHaveValue(MODEL);
+  type Row = { metric: string; site: number; siteUnclipped: number; row: string };
+  let yoursRows: { model: string; sample: number; rows: Row[] } | null = null;
+  await expect
+    .poll(async () => {
+      const raw = await page.locator('.reproduce-table').getAttribute('data-yours');
+      yoursRows = raw ? JSON.parse(raw) : null;
+      return yoursRows?.model === MODEL && yoursRows.sample === 1000;
+    }, { timeout: 240_000 })
+    .toBe(true);
+  const nt = node('reproduce-yours.ts', `dir:${DIR}`, '1000') as { rows: Row[]; independentCleanError: number };
+  const got = yoursRows!.rows;
+  expect(got.length).toBe(nt.rows.length);
+  expect(got.every((r) => r.row === 'yours')).toBe(true);
+  got.forEach((r, i) => {
+    near(r.site, nt.rows[i].site, 0.2, `${r.metric}, clipped`);
+    near(r.siteUnclipped, nt.rows[i].siteUnclipped, 0.2, `${r.metric}, unclipped`);
+  });
+  expect(got[0].metric).toBe('clean error');
+  near(got[0].site, nt.independentCleanError, 0.2, 'clean error against TensorFlow.js’s own predict');
+  expect(got.map((r) => r.metric)).toContain('your model “small cnn”’s examples: error of maxout');
+  await expect(page.getByTestId('yours-table')).toContainText('FGSM error');
+  // the paper's table is not mixed with it: the computed-ahead rows are untouched
+  await expect(page.locator('.reproduce-table')).toHaveAttribute('data-source', 'computed-ahead');
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('transfer-glance, agreement, rubbish-inputs and reproduce-table naming a model this device lacks say so and offer the picker', async ({ page }) => {
+  const w = watch(page, origin());
+  for (const [figure, query, testid] of [
+    ['transfer-glance', 'yours=yours:elsewhere&sample=100&view=digit', 'yours'],
+    ['agreement', 'yours=yours:elsewhere', 'agreement-yours'],
+    ['rubbish-inputs', 'model=yours:elsewhere&count=100', 'model'],
+    ['reproduce-table', 'yours=yours:elsewhere', 'yours-model'],
+  ]) {
+    await page.goto(`/embed/${figure}/?backend=wasm&${query}`);
+    await expect(page.getByTestId(`${testid}-missing`)).toContainText('“elsewhere”, which this device does not have');
+    await expect(page.getByTestId(`${testid}-bring-files`)).toBeAttached();
+    // the figure itself is there, not blank
+    await expect(page.locator(`.${figure} .figure-title`)).toBeVisible();
+  }
   expect(w.errors).toEqual([]);
   expect(w.foreign).toEqual([]);
 });

@@ -14,7 +14,7 @@ import { toFloat } from '../../src/lib/data/idx.ts';
 import type { Model } from '../../src/lib/analysis/batch.ts';
 import { Reproduction, row15 } from '../../src/lib/analysis/reproduce.ts';
 import { fgsm } from '../../src/lib/attacks/fgsm.ts';
-import { agreementFigure, cosine, effectiveWeights, weightSimilarities } from '../../src/lib/analysis/agreement.ts';
+import { agreementFigure, cosine, effectiveWeights, readerOnMaxout, weightSimilarities } from '../../src/lib/analysis/agreement.ts';
 
 const N = 60;
 const test = loadMnist('test');
@@ -117,5 +117,27 @@ describe('the agreement figure', () => {
     tf.dispose([x, y]);
     expect(fig.similarities).toHaveLength(3);
     for (const s of fig.similarities) for (const v of s.perClass) expect(Math.abs(v)).toBeLessThanOrEqual(1 + 1e-9);
+  }, 120_000);
+});
+
+describe('one more reader of maxout’s examples (a model the reader brings)', () => {
+  it('counts as row 15 does: softmax as the extra reader gives row 15’s softmax numbers and the figure’s cosines', async () => {
+    const options = { model: (n: string) => models.model(n), test: sample };
+    const fig = await agreementFigure(new Reproduction(options));
+    const mine = await readerOnMaxout(new Reproduction(options), 'softmax');
+    const row = (re: RegExp) => fig.rows.find((r) => re.test(r.metric))!;
+    expect(mine.sample).toBe(N);
+    for (const clip of ['clipped', 'unclipped'] as const) {
+      const key = clip === 'clipped' ? 'site' : 'siteUnclipped';
+      expect(mine.error[clip]).toBe(fig.errors.softmax[clip]);
+      expect(mine.picksMaxoutClass[clip]).toBe(row(/maxout errs: softmax picks/)[key]);
+      expect(mine.agreesWhenBothErr.maxout[clip]).toBe(row(/both err: softmax agrees with maxout/)[key]);
+      expect(mine.agreesWhenBothErr.rbf[clip]).toBe(row(/both err: RBF agrees with softmax/)[key]);
+      expect(mine.agreesWhenBothErr.softmax[clip]).toBe(100);
+    }
+    expect(mine.similarities.map((x) => x.other)).toEqual(['maxout', 'softmax', 'rbf']);
+    expect(mine.similarities[0].overall).toBeCloseTo(fig.similarities.find((x) => x.pair.join() === 'maxout,softmax')!.overall, 9);
+    expect(mine.similarities[2].overall).toBeCloseTo(fig.similarities.find((x) => x.pair.join() === 'softmax,rbf')!.overall, 9);
+    expect(mine.similarities[1].overall).toBeCloseTo(1, 6);
   }, 120_000);
 });

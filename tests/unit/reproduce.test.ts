@@ -11,7 +11,7 @@ import { ensureQuickModels, QUICK } from './quick-models.ts';
 import { nodeModels } from '../../scripts/lib/node-models.ts';
 import { loadMnist } from '../../src/lib/data/mnist-node.ts';
 import { toFloat } from '../../src/lib/data/idx.ts';
-import { reproduceTable, rubbishInputs, type RowResult } from '../../src/lib/analysis/reproduce.ts';
+import { anyClassifierRows, Reproduction, reproduceTable, rubbishInputs, type RowResult } from '../../src/lib/analysis/reproduce.ts';
 import type { Model } from '../../src/lib/analysis/batch.ts';
 import { memberParams, modelFunctions } from '../../src/lib/models/architectures.ts';
 
@@ -303,4 +303,35 @@ describe('the reproduction matches a per-digit reference on the quick models', (
       close(find(18, metric).site, (100 * confident) / 300, 300);
     }
   });
+});
+
+describe('the rows that apply to any classifier (a model the reader brings)', () => {
+  it('are, for softmax regression, the paper rows’ numbers for it: rows 1 and 18, and row 15’s examples made on maxout', async () => {
+    const r = new Reproduction({ model: get, test: { pixels, labels }, rubbishCount: 300, beyondSample: 0, paperSetting: false, paperRecipe: false });
+    const rows = await anyClassifierRows(r, 'softmax', 'the model');
+    const at = (metric: string) => rows.find((x) => x.metric === metric)!;
+    const inTable = (row: number, metric: string) => table.find((x) => x.row === row && x.metric === metric)!;
+    expect(rows.every((x) => x.row === 'yours' && x.paper === null && x.holds === null)).toBe(true);
+    // the paper's setting was not asked for: NaN where an attack is involved
+    expect(Number.isNaN(at('FGSM error').sitePaperSetting)).toBe(true);
+    for (const key of ['site', 'siteUnclipped'] as const) {
+      expect(at('FGSM error')[key]).toBe(inTable(1, 'FGSM error')[key]);
+      expect(at('mean confidence on mistakes')[key]).toBe(inTable(1, 'mean confidence on mistakes')[key]);
+    }
+    expect(at('confident answers (some p > 0.5) on rubbish inputs').site).toBe(inTable(18, 'confident answers, softmax').site);
+    expect(at('mean confidence of those').site).toBe(inTable(18, 'mean confidence of those, softmax').site);
+    // clean error and transfer from maxout, counted here in plain loops
+    const m = await get('softmax');
+    const p = tf.tidy(() => tf.argMax(m.fns.logits(m.params, tf.tensor2d(pixels, [N, 784])), 1));
+    const pred = (await p.data()) as Int32Array;
+    p.dispose();
+    let wrong = 0;
+    for (let i = 0; i < N; i++) if (pred[i] !== labels[i]) wrong++;
+    expect(at('clean error').site).toBeCloseTo((100 * wrong) / N, 9);
+    const fromMaxout = at('maxout’s examples: error of the model');
+    const toMaxout = at('the model’s examples: error of maxout');
+    expect(fromMaxout.site).toBe(await r.predictions('softmax', { madeOn: 'maxout', clip: 'clipped' }).then((q) => (100 * q.predicted.filter((v, i) => v !== labels[i]).length) / N));
+    expect(toMaxout.siteUnclipped).toBe(await r.predictions('maxout', { madeOn: 'softmax', clip: 'unclipped' }).then((q) => (100 * q.predicted.filter((v, i) => v !== labels[i]).length) / N));
+    expect(rows.map((x) => x.metric)).toContain('softmax’s examples: error of the model');
+  }, 120_000);
 });

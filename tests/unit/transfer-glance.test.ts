@@ -81,4 +81,16 @@ describe('the transfer glance', () => {
     await expect(transferMatrix(models, pixels, labels, 0.1, { cancelled: () => true })).rejects.toThrow('cancelled');
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('a digit without a label (a drawing): each source attacks it away from its own clean answer', async () => {
+    const x = pixels.subarray(784, 2 * 784);
+    const one = await transferDigit(models, x, null, 0.25);
+    expect(one.label).toBeNull();
+    for (let s = 0; s < 3; s++) {
+      // the same digit with the source's own answer as its label: the same image from that source
+      const labelled = await transferDigit(models, x, one.cleanPredicted[s], 0.25);
+      expect(one.images.subarray(s * 784, (s + 1) * 784)).toEqual(labelled.images.subarray(s * 784, (s + 1) * 784));
+      expect(one.predicted[s]).toEqual(labelled.predicted[s]);
+    }
+  });
 });

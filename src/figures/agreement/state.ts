@@ -14,6 +14,8 @@ export const agreement = {
   sample: sampleChoice(['1000', '10000'] as const, '1000'),
   /** Which numbers to show: examples clipped to [0, 1] (valid images) or the formula as printed. */
   clip: { type: 'boolean', label: 'examples clipped to [0, 1]', default: true },
+  /** A model the reader brought (yours:NAME), one more reader of maxout's examples; 'none' for none. */
+  yours: { type: 'choice', label: 'your model as a reader', default: 'none', options: ['none'] as const, names: { none: 'none' }, yours: true },
   /** The part of the figure the prose is about. */
   focus: { type: 'choice', label: 'highlight', default: 'none', options: ['none', 'matrix', 'picks', 'weights'] as const },
 } satisfies StateTable;

@@ -21,3 +21,18 @@ export interface ReproduceResult {
 }
 
 export const reproduce = defineRequest<ReproduceRequest, ReproduceResult>('reproduce');
+
+/** The rows that apply to any classifier (`anyClassifierRows`), on a model the reader brought (yours:NAME). */
+export interface ReproduceYoursRequest {
+  model: string;
+  /** The first `sample` official test digits. */
+  sample: number;
+}
+
+export interface ReproduceYoursResult {
+  model: string;
+  sample: number;
+  rows: RowResult[];
+}
+
+export const reproduceYours = defineRequest<ReproduceYoursRequest, ReproduceYoursResult>('reproduceYours');

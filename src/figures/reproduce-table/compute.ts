@@ -1,7 +1,11 @@
-/** The worker's side of the results table: every row (or the asked ones) on the first `sample` test digits. */
+/**
+ * The worker's side of the results table: every row (or the asked ones) on the first `sample` test digits; and the
+ * rows that apply to any classifier on a model the reader brought, by the same functions.
+ */
 import { defineHandler } from '../../compute/handler.ts';
-import { reproduceTable } from '../../lib/analysis/reproduce.ts';
-import { reproduce } from './api.ts';
+import { anyClassifierRows, Reproduction, reproduceTable } from '../../lib/analysis/reproduce.ts';
+import { isYours, yoursName } from '../../lib/models/user-store.ts';
+import { reproduce, reproduceYours } from './api.ts';
 
 export const handler = defineHandler(reproduce, async (r, ctx) => {
   const sample = ctx.check.integer('the sample', r.sample, 1, 10000);
@@ -11,4 +15,15 @@ export const handler = defineHandler(reproduce, async (r, ctx) => {
     r.rows,
   );
   return { rows, sample };
+});
+
+export const yours = defineHandler(reproduceYours, async (r, ctx) => {
+  const sample = ctx.check.integer('the sample', r.sample, 1, 10000);
+  ctx.check.that(typeof r.model === 'string' && isYours(r.model), 'the model must be one of yours (yours:NAME)');
+  ctx.progress(0, `loading ${r.model}`);
+  await ctx.model(r.model);
+  const reproduction = new Reproduction({ model: ctx.model, test: await ctx.testSample(sample), paperSetting: false, paperRecipe: false, beyondSample: 0, onProgress: ctx.progress, cancelled: ctx.cancelled });
+  reproduction.setStage(0, 1, `your model “${yoursName(r.model)}”`);
+  const rows = await anyClassifierRows(reproduction, r.model, `your model “${yoursName(r.model)}”`);
+  return { model: r.model, sample, rows };
 });

@@ -18,6 +18,11 @@ export const reproduceTable = {
   sample: sampleChoice(['1000', '10000'] as const, '1000'),
   /** Digits for the rows beyond the paper (PGD costs 40–200 gradient passes per digit); never more than `sample`. */
   beyond: { type: 'choice', label: 'digits for the rows beyond the paper', default: '1000', options: ['off', '100', '1000', '10000'] as const },
+  /**
+   * A model the reader brought (yours:NAME), on which the rows that apply to any classifier are computed, shown apart
+   * from the paper's rows; 'none' for none.
+   */
+  yours: { type: 'choice', label: 'your model', default: 'none', options: ['none'] as const, names: { none: 'none' }, yours: true },
   /** Compute as soon as the figure is near the screen (for a slide), without waiting for the button. */
   run: { type: 'boolean', label: 'compute on load', default: false },
 } satisfies StateTable;

@@ -7,6 +7,8 @@ export interface RubbishInputsRequest {
   sigma: number;
   count: number;
   seed: number;
+  /** A model the reader brought (yours:NAME), shown the same noise beside the three; absent for none. */
+  extra?: string;
 }
 
 export type RubbishInputsResult = RubbishFigure;

@@ -17,8 +17,8 @@ export const rubbishInputs = {
   count: { type: 'choice', label: 'noise inputs', default: '10000', options: ['100', '1000', '10000'] as const, names: { '1000': '1,000', '10000': '10,000' } },
   /** The seed of the generator the noise is drawn from (the reproduction's by default). */
   seed: { type: 'integer', label: 'seed', default: RUBBISH_SEED, min: 0, max: 4294967295 },
-  /** The model whose classes the histogram shows. */
-  model: { type: 'choice', label: 'classes given by', default: 'maxout', options: ['softmax', 'maxout', 'rbf'] as const, as: 'radios' },
+  /** The model whose classes the histogram shows; a model the reader brought (yours:NAME) also joins the three in the rates. */
+  model: { type: 'choice', label: 'classes given by', default: 'maxout', options: ['softmax', 'maxout', 'rbf'] as const, as: 'radios', yours: true },
 } satisfies StateTable;
 
 export type RubbishInputsState = StateOf<typeof rubbishInputs>;

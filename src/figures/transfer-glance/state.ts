@@ -13,6 +13,10 @@ export const transferGlance = {
   eps: { type: 'number', label: 'FGSM step', symbol: 'ε', default: 0.25, min: 0, max: 0.5, step: 0.01 },
   /** The test digit shown on its own. */
   digit: { type: 'integer', label: 'test digit', default: 0, min: 0, max: 9999 },
+  /** The reader's drawing (its code), shown on its own instead of the test digit; '' for none. */
+  drawn: { type: 'drawing', label: 'your drawing', default: '' },
+  /** A model the reader brought (yours:NAME): one more row and column beside the shipped three; 'none' for none. */
+  yours: { type: 'choice', label: 'your model', default: 'none', options: ['none'] as const, names: { none: 'none' }, yours: true },
   /** The first N official test digits, for the matrix. */
   sample: sampleChoice(['100', '1000', '10000'] as const, '1000'),
   /** One digit, the matrix over the sample, or both. */

@@ -13,8 +13,8 @@
  * softmax regression w_c is exactly W_c − mean_k W_k at every x.
  */
 import * as tf from '@tensorflow/tfjs';
-import { CancelledError, summarise, type Model } from './batch.ts';
-import { row15, type DigitSample, type Reproduction, type RowResult } from './reproduce.ts';
+import { CancelledError, percent, summarise, type Model } from './batch.ts';
+import { row15, type Clip, type DigitSample, type Reproduction, type RowResult } from './reproduce.ts';
 
 export const AGREEMENT_MODELS = ['maxout', 'softmax', 'rbf'] as const;
 export type AgreementModel = (typeof AGREEMENT_MODELS)[number];
@@ -131,4 +131,78 @@ export async function agreementFigure(r: Reproduction, options: { onWeights?: (f
     });
   }
   return { rows, errors, sample: n, weights, similarities: weightSimilarities(weights) };
+}
+
+/** A number in the two settings the figure shows: examples clipped to [0, 1], and not. */
+export interface Clipped {
+  clipped: number;
+  unclipped: number;
+}
+
+/**
+ * One more reader of maxout's FGSM examples (a model the reader brought): the figure's numbers for it, counted as
+ * row 15 counts them for softmax and RBF (`agreementOnMaxoutExamples`), and its effective linear weights, the same
+ * mean input gradient of z_c − z̄ as the shipped models' (defined for any differentiable model), set beside theirs.
+ */
+export interface ReaderOnMaxout {
+  model: string;
+  sample: number;
+  /** Its error on the FGSM examples made on maxout, percent. */
+  error: Clipped;
+  /** Of the digits maxout gets wrong, the share where it picks maxout's class, percent. */
+  picksMaxoutClass: Clipped;
+  /** Of the digits both it and the shipped model get wrong, the share where they pick the same class, percent. */
+  agreesWhenBothErr: Record<AgreementModel, Clipped>;
+  weights: EffectiveWeights;
+  /** cos(w_c) of its effective weights with each shipped model's, per class and over all ten. */
+  similarities: { other: AgreementModel; perClass: number[]; overall: number }[];
+}
+
+export async function readerOnMaxout(
+  r: Reproduction,
+  name: string,
+  options: { onWeights?: (fraction: number, label: string) => void } = {},
+): Promise<ReaderOnMaxout> {
+  const labels = r.options.test.labels;
+  const n = labels.length;
+  const error = {} as Clipped;
+  const picksMaxoutClass = {} as Clipped;
+  const agreesWhenBothErr = Object.fromEntries(AGREEMENT_MODELS.map((m) => [m, {} as Clipped])) as Record<AgreementModel, Clipped>;
+  for (const clip of ['clipped', 'unclipped'] as const satisfies Clip[]) {
+    const mine = await r.predictions(name, { madeOn: 'maxout', clip });
+    const other = Object.fromEntries(await Promise.all(AGREEMENT_MODELS.map(async (m) => [m, await r.predictions(m, { madeOn: 'maxout', clip })] as const)));
+    error[clip] = summarise(mine, labels).error;
+    let maxoutErrs = 0, picks = 0;
+    for (let i = 0; i < n; i++) {
+      if (other.maxout.predicted[i] === labels[i]) continue;
+      maxoutErrs++;
+      if (mine.predicted[i] === other.maxout.predicted[i]) picks++;
+    }
+    picksMaxoutClass[clip] = percent(picks, maxoutErrs);
+    for (const m of AGREEMENT_MODELS) {
+      let both = 0, same = 0;
+      for (let i = 0; i < n; i++) {
+        if (mine.predicted[i] === labels[i] || other[m].predicted[i] === labels[i]) continue;
+        both++;
+        if (mine.predicted[i] === other[m].predicted[i]) same++;
+      }
+      agreesWhenBothErr[m][clip] = percent(same, both);
+    }
+  }
+  const all = [...AGREEMENT_MODELS, name];
+  const weights: EffectiveWeights[] = [];
+  for (const [k, m] of all.entries()) {
+    weights.push(
+      await effectiveWeights(await r.model(m), r.options.test, {
+        cancelled: r.options.cancelled,
+        onBatch: (done) => options.onWeights?.((k + done / n) / all.length, `${m}: input gradients, ${done} of ${n} digits`),
+      }),
+    );
+  }
+  const mine = weights[AGREEMENT_MODELS.length].weights;
+  const similarities = AGREEMENT_MODELS.map((other, k) => {
+    const w = weights[k].weights;
+    return { other, perClass: Array.from({ length: 10 }, (_, c) => cosine(mine.subarray(c * 784, (c + 1) * 784), w.subarray(c * 784, (c + 1) * 784))), overall: cosine(mine, w) };
+  });
+  return { model: name, sample: n, error, picksMaxoutClass, agreesWhenBothErr, weights: weights[AGREEMENT_MODELS.length], similarities };
 }

@@ -18,7 +18,10 @@ import { fgsmDirections, predictAt } from './fgsm-sweep.ts';
 import { withNaiveGradient } from '../attacks/naive-gradient.ts';
 
 export interface RowResult {
-  /** The paper's row number, or for the site's own rows beyond the paper a name: "fgsm", "rfgsm", "pgd", "pgd-restarts", "fgsm-eps". */
+  /**
+   * The paper's row number, or for the site's own rows beyond the paper a name: "fgsm", "rfgsm", "pgd", "pgd-restarts",
+   * "fgsm-eps"; "yours" for the rows of a model the reader brought (`anyClassifierRows`).
+   */
   row: number | string;
   metric: string;
   setting: string;
@@ -857,5 +860,47 @@ export async function reproduceTable(options: ReproductionOptions, only?: (numbe
     }
   }
   options.onProgress?.(1, 'done');
+  return out;
+}
+
+// ---- a model of the reader's: the rows that apply to any classifier ----
+
+/** The shipped models a reader's model is set against in transfer (rows 11 and 15 use the same `transfer`). */
+export const ANY_CLASSIFIER_TRANSFER = ['maxout', 'softmax'] as const;
+
+/**
+ * The rows of the table that apply to any 10-class MNIST classifier, computed on `name` (a model of the reader's,
+ * `yours:NAME`, or any model the reproduction loads) by the same functions as the paper's rows: its clean error;
+ * FGSM at the reproduction's ε, its error and mean confidence on mistakes (rows 1 and 2's metrics); its confident
+ * answers on the Gaussian rubbish inputs and their mean confidence (row 18's); and transfer to and from the shipped
+ * maxout and softmax networks (row 11's metric). Reported, never judged: the paper has no number for the reader's
+ * model. Attack rows in the settings the reproduction asks for (clipped and unclipped; the paper's when asked).
+ */
+export async function anyClassifierRows(r: Reproduction, name: string, label = name): Promise<RowResult[]> {
+  const eps = num(r.epsilon);
+  const out: RowResult[] = [];
+  const row = (metricName: string, setting: string, v: SettingValues) => out.push({ ...metric(0, metricName, setting, null, v, reported.tolerance, null), row: 'yours' });
+  const others = await r.shipped(ANY_CLASSIFIER_TRANSFER);
+  const parts = 2 + others.length;
+  r.setPart(0, parts, `${label}: clean digits and FGSM ε = ${eps}`);
+  const c = await clean(r, name);
+  const s = await attackSummaries(r, name);
+  const n = r.options.test.labels.length.toLocaleString('en-US');
+  row('clean error', `${label}, the first ${n} test digits`, same(c.error));
+  row('FGSM error', `${label}, FGSM ε = ${eps}`, values(s, error));
+  row('mean confidence on mistakes', `${label}, FGSM ε = ${eps}`, values(s, confidenceOnMistakes));
+  r.setPart(1, parts, `${label}: rubbish inputs`);
+  const rb = await rubbish(r, name);
+  const rubbishText = `${label} on the ${rubbishSetting(r, rb.count)} (row 18’s inputs)`;
+  row('confident answers (some p > 0.5) on rubbish inputs', rubbishText, same(rb.rate));
+  row('mean confidence of those', rubbishText, same(rb.confidence));
+  for (const [i, other] of others.entries()) {
+    r.setPart(2 + i, parts, `${label}: transfer to and from ${other}`);
+    const to = await transfer(r, name, other);
+    const from = await transfer(r, other, name);
+    const setting = `FGSM ε = ${eps} examples made on one model, fed to the other`;
+    row(`${label}’s examples: error of ${other}`, setting, values(to, error));
+    row(`${other}’s examples: error of ${label}`, setting, values(from, error));
+  }
   return out;
 }

@@ -21,6 +21,8 @@ export interface RubbishOptions extends Cancellable {
   seed: number;
   /** How many of the noise images come back with every model's answer. */
   shown?: number;
+  /** One more model shown the same noise beside the three (a model the reader brought, `yours:NAME`), counted the same way. */
+  extra?: string;
 }
 
 export interface RubbishModelResult {
@@ -38,12 +40,15 @@ export interface RubbishFigure {
   sigma: number;
   count: number;
   seed: number;
-  models: Record<RubbishModel, RubbishModelResult>;
+  /** The three models, and the extra one under its name when asked for. */
+  models: Record<RubbishModel, RubbishModelResult> & Record<string, RubbishModelResult>;
+  /** The extra model's name, or null. */
+  extra: string | null;
   /** Rows 18 and 20 of the reproduction, at this σ, count and seed. */
   rows: RowResult[];
   /** The first `shown` noise images (shown × 784) and each model's class and probability for them. */
   images: Float32Array;
-  answers: Record<RubbishModel, { predicted: Int32Array; confidence: Float32Array }>;
+  answers: Record<RubbishModel, { predicted: Int32Array; confidence: Float32Array }> & Record<string, { predicted: Int32Array; confidence: Float32Array }>;
 }
 
 export function checkRubbishOptions(o: { sigma: number; count: number; seed: number }): void {
@@ -63,10 +68,11 @@ export async function rubbishFigure(options: RubbishOptions): Promise<RubbishFig
     onProgress: options.onProgress,
     cancelled: options.cancelled,
   });
-  const models = {} as Record<RubbishModel, RubbishModelResult>;
+  const models = {} as RubbishFigure['models'];
+  const names: string[] = options.extra ? [...RUBBISH_MODELS, options.extra] : [...RUBBISH_MODELS];
   // one model at a time, each its share of the progress; rows 18 and 20 then read the same cached predictions
-  for (const [i, name] of RUBBISH_MODELS.entries()) {
-    r.setStage(i / RUBBISH_MODELS.length, 1 / RUBBISH_MODELS.length, `${name}: ${options.count.toLocaleString('en-US')} noise inputs`);
+  for (const [i, name] of names.entries()) {
+    r.setStage(i / names.length, 1 / names.length, `${name}: ${options.count.toLocaleString('en-US')} noise inputs`);
     const s = await rubbish(r, name);
     models[name] = { rate: s.rate, confidence: s.confidence, byClass: s.byClass, confident: s.confident, count: s.count };
   }
@@ -74,9 +80,9 @@ export async function rubbishFigure(options: RubbishOptions): Promise<RubbishFig
   const shown = Math.min(options.shown ?? 8, options.count);
   const images = (await r.rubbishInputs()).slice(0, shown * 784);
   const answers = {} as RubbishFigure['answers'];
-  for (const name of RUBBISH_MODELS) {
+  for (const name of names) {
     const p = await predict(await r.model(name), images);
     answers[name] = { predicted: p.predicted, confidence: p.confidence };
   }
-  return { sigma: options.sigma, count: options.count, seed: options.seed, models, rows, images, answers };
+  return { sigma: options.sigma, count: options.count, seed: options.seed, models, extra: options.extra ?? null, rows, images, answers };
 }

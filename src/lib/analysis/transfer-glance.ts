@@ -66,7 +66,11 @@ export async function transferMatrix(
 }
 
 export interface TransferDigit {
-  label: number;
+  /**
+   * The digit's label; null for a digit without one (a drawing), which each source attacks away from its own
+   * answer on the clean digit, and which a model misreads when it answers otherwise than on the clean digit.
+   */
+  label: number | null;
   /** The adversarial digit made on each source model (source-major, 784 each). */
   images: Float32Array;
   /** predicted[s][m], confidence[s][m]: model m's class and its probability for source s's digit. */
@@ -77,8 +81,8 @@ export interface TransferDigit {
   cleanConfidence: number[];
 }
 
-/** One digit: its FGSM version made on each source, read by every model. */
-export async function transferDigit(models: Model[], pixels: Float32Array, label: number, epsilon: number): Promise<TransferDigit> {
+/** One digit: its FGSM version made on each source, read by every model (label null: a digit without one, see TransferDigit). */
+export async function transferDigit(models: Model[], pixels: Float32Array, label: number | null, epsilon: number): Promise<TransferDigit> {
   const images = new Float32Array(models.length * pixels.length);
   const predicted: number[][] = [];
   const confidence: number[][] = [];
@@ -90,7 +94,7 @@ export async function transferDigit(models: Model[], pixels: Float32Array, label
     cleanConfidence.push(p.confidence[0]);
   }
   for (let s = 0; s < models.length; s++) {
-    const adversarial = await fgsmImages(models[s], pixels, [label], epsilon, true);
+    const adversarial = await fgsmImages(models[s], pixels, [label ?? cleanPredicted[s]], epsilon, true);
     images.set(adversarial, s * pixels.length);
     const row: number[] = [];
     const conf: number[] = [];
@@ -104,3 +108,4 @@ export async function transferDigit(models: Model[], pixels: Float32Array, label
   }
   return { label, images, predicted, confidence, cleanPredicted, cleanConfidence };
 }
+
