@@ -1,0 +1,2 @@
+import { ringDrawing } from './tests/e2e/drawing-fixture.ts';
+console.log(ringDrawing());
