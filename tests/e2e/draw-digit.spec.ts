@@ -303,3 +303,26 @@ test('a malformed ?drawn= gives the kit’s message and the figure computes on i
   expect(w.errors).toEqual([]);
   expect(w.foreign).toEqual([]);
 });
+
+test('in the article a drawing stays until the next scroll step, which shows its own test digit', async ({ page }) => {
+  test.setTimeout(240_000);
+  const w = watch(page, origin());
+  await page.goto('/?backend=wasm');
+  const step = (n: number) => page.evaluate((k) => document.querySelector(`[data-scrolly="adversarial-slice"] .step[data-step="${k}"]`)!.scrollIntoView({ block: 'center' }), n);
+  type R = { model: string; digit: number; drawn: string | null; label: number; predicted: number[] | null };
+  await step(1);
+  // a result is there: this island has hydrated (the article's others hydrate as they come near)
+  await figureResult<R>(page, '.adversarial-slice', (x) => x.model === 'softmax' && !!x.predicted);
+  await page.getByTestId('slice-digit-draw').click();
+  const ring = Array.from({ length: 17 }, (_, k) => [0.5 + 0.22 * Math.sin((2 * Math.PI * k) / 16), 0.5 - 0.32 * Math.cos((2 * Math.PI * k) / 16)] as [number, number]);
+  await paint(page, [ring]);
+  await page.getByRole('button', { name: 'Use this drawing' }).click();
+  const drawn = await figureResult<R>(page, '.adversarial-slice', (x) => x.drawn !== null && !!x.predicted);
+  expect(drawn.model).toBe('softmax');
+  await step(2);
+  const two = await figureResult<R>(page, '.adversarial-slice', (x) => x.model === 'maxout' && !!x.predicted);
+  expect([two.drawn, two.digit, two.label]).toEqual([null, 0, 7]);
+  await expect(page.getByTestId('slice-digit-forget')).toHaveCount(0);
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
