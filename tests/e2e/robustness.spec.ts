@@ -28,6 +28,7 @@ import { reproduceTable } from '../../src/figures/reproduce-table/state.ts';
 import { rubbishInputs } from '../../src/figures/rubbish-inputs/state.ts';
 import { nonRobustFeatures } from '../../src/figures/non-robust-features/state.ts';
 import { attackLadder } from '../../src/figures/attack-ladder/state.ts';
+import { ringDrawing } from './drawing-fixture.ts';
 import { heroResult, type HeroResult } from './helpers.ts';
 
 const STRESS = !!process.env.STRESS && process.env.STRESS !== '0';
@@ -87,6 +88,9 @@ const huge = ['1e308', '-1e308', '9'.repeat(400), 'Infinity', '-Infinity', 'NaN'
 const wrongType = ['banana', 'true', '[1,2]', '{}', 'null', 'undefined', '1,5', '1 2', '--1'];
 const unknownKeys = ['foo', 'Eps', 'eps ', '__proto__', 'constructor', '<script>', 'ε', 'x'.repeat(80)];
 
+/** A valid drawing's code. */
+const RING = ringDrawing();
+
 const pick = <T,>(r: Random, a: readonly T[]): T => a[Math.floor(r.next() * a.length)];
 
 /** A value for a property and whether the page must refuse it (show a message). */
@@ -109,6 +113,9 @@ function valueFor(r: Random, figure: string, key: string, p: Property): { value:
         const ok = ['0', '1', 'true', 'false', 'no', 'off'].filter((o) => !(avoided[figure]?.[key] ?? []).includes(o));
         return { value: pick(r, ok), bad: false };
       }
+      case 'drawing':
+        // a drawn 0, as the pad makes one
+        return { value: RING, bad: false };
     }
   }
   if (kind < 0.5 && (p.type === 'number' || p.type === 'integer')) {

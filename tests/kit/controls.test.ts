@@ -92,4 +92,20 @@ describe('controls from the table', () => {
     // a key the figure leaves out has no control
     expect(html).not.toContain('show');
   });
+
+  it('Controls offers "Draw your own" beside the digit where the table keeps a drawing, and "Forget" while one is shown', () => {
+    const drawable = { digit: table.digit, drawn: { type: 'drawing', label: 'your drawing', default: '' } } satisfies StateTable;
+    const ids = (html: string) => [...html.matchAll(/data-testid="([^"]*)"/g)].map((m) => m[1]);
+    const blank: StateOf<typeof drawable> = { digit: 3, drawn: '' };
+    const none = render(Controls, { props: { table: drawable, state: blank, keys: ['digit'], prefix: 'f-' } }).body;
+    expect(ids(none)).toEqual(['f-digit', 'f-digit-draw']);
+    // a drawing's code is 2 or more base64url characters; the picker shows it is there by offering to forget it
+    const withDrawing: StateOf<typeof drawable> = { digit: 3, drawn: 'AAE' };
+    const drawn = render(Controls, { props: { table: drawable, state: withDrawing, keys: ['digit'], prefix: 'f-' } }).body;
+    expect(ids(drawn)).toEqual(['f-digit', 'f-digit-draw', 'f-digit-forget']);
+    // a table without a drawing: the plain picker
+    const state: StateOf<typeof table> = { eps: 0.1, digits: 100, model: 'softmax', clip: false, view: 'both', sample: '100', digit: 42 };
+    const plain = render(Controls, { props: { table, state, keys: ['digit'] } }).body;
+    expect(ids(plain)).toEqual(['digit']);
+  });
 });

@@ -9,6 +9,8 @@ export const SLICE_SIZE = 61;
 export interface SliceRequest {
   model: string;
   digit: number;
+  /** A drawing's code (src/lib/data/drawing-code.ts), the plane's origin instead of the test digit; '' or absent for none. */
+  drawn?: string;
   /** Half-width of the plane, ε units. */
   range: number;
   /** Points per side (odd). */
@@ -20,6 +22,9 @@ export interface SliceRequest {
 export interface SliceResult extends SliceGrid {
   model: string;
   digit: number;
+  /** The drawing at the origin ('' for the test digit). */
+  drawn: string;
+  /** The digit's label; for a drawing, the class the model gives it. */
   trueLabel: number;
   /** The digit's pixels (the plane's origin). */
   pixels: Float32Array;

@@ -1,6 +1,6 @@
 /**
  * The plane through a digit as both §8 figures ask for it (adversarial-slice draws its classes, logit-surface its
- * logits): one runner over the figure's model, digit, range, seed and clip. The worker keeps the last plane, so the
+ * logits): one runner over the figure's model, digit (or drawing), range, seed and clip. The worker keeps the last plane, so the
  * second figure to ask gets the first one's.
  */
 import { call } from '../../compute/client.ts';
@@ -12,6 +12,7 @@ import { SLICE_SIZE, slice } from './api.ts';
 interface PlaneState {
   model: string;
   digit: number;
+  drawn: string;
   range: number;
   seed: number;
   clip: boolean;
@@ -20,7 +21,7 @@ interface PlaneState {
 export function planeRunner<T extends StateTable>(fig: Figure<T>) {
   const s = fig.state as unknown as PlaneState;
   return runner({
-    key: () => ({ model: s.model, digit: s.digit, range: s.range, size: SLICE_SIZE, seed: s.seed, clip: s.clip }),
+    key: () => ({ model: s.model, digit: s.digit, drawn: s.drawn, range: s.range, size: SLICE_SIZE, seed: s.seed, clip: s.clip }),
     run: (k, io) => call(slice, k, io),
     when: () => fig.live,
   });

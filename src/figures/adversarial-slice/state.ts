@@ -13,6 +13,8 @@ export const meta = {
 export const adversarialSlice = {
   model: { type: 'choice', label: 'model', default: 'maxout', options: ['softmax', 'maxout', 'maxout-adv'] as const, yours: true },
   digit: { type: 'integer', label: 'test digit', default: 0, min: 0, max: 9999 },
+  /** The reader's drawing (its code), the plane's origin instead of the test digit; '' for none. */
+  drawn: { type: 'drawing', label: 'your drawing', default: '' },
   /** Half-width of the plane, ε units (both axes). */
   range: { type: 'number', label: 'range', symbol: '±ε', default: 0.5, min: 0.3, max: 3, step: 0.05 },
   /** Seed of the random sign direction r. */

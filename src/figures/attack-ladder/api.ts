@@ -23,12 +23,16 @@ export interface AttackLadderResult {
 export interface AttackLadderDigitRequest {
   model: string;
   digit: number;
+  /** A drawing's code (src/lib/data/drawing-code.ts), attacked instead of the test digit; '' or absent for none. */
+  drawn?: string;
   epsilon: number;
 }
 
 export interface AttackLadderDigitResult extends LadderDigit {
   model: string;
   digit: number;
+  /** The drawing attacked ('' for the test digit); its label is the class the model gives it. */
+  drawn: string;
 }
 
 export const attackLadderRung = defineRequest<AttackLadderRequest, AttackLadderResult>('attackLadder');

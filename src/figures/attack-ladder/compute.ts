@@ -8,6 +8,7 @@ import { LADDER, ladderDigit, ladderRung, rungById } from '../../lib/analysis/at
 import { attackLadder as table } from './state.ts';
 import { attackLadderDigit, attackLadderRung } from './api.ts';
 import { isYours } from '../../lib/models/user-store.ts';
+import { digitOrDrawing } from '../../compute/digit-input.ts';
 
 /** A shipped model of the table, or one the reader brought (yours:NAME). */
 const modelName = (model: unknown, check: (what: string, v: unknown, o: readonly string[]) => string) =>
@@ -34,7 +35,9 @@ export const rung = defineHandler(attackLadderRung, async (r, ctx) => {
 export const digit = defineHandler(attackLadderDigit, async (r, ctx) => {
   modelName(r.model, ctx.check.oneOf);
   const epsilon = ctx.check.number('ε', r.epsilon, 0, 1);
-  const { pixels, label } = await ctx.testDigit(r.digit);
-  const d = await ladderDigit(await ctx.model(r.model), pixels, label, epsilon);
-  return { ...d, model: r.model, digit: r.digit };
+  const model = await ctx.model(r.model);
+  // a drawing has no label: both attacks push it away from the model's own answer
+  const { digit, drawn, pixels, label } = await digitOrDrawing(ctx, r, model);
+  const d = await ladderDigit(model, pixels, label, epsilon);
+  return { ...d, model: r.model, digit, drawn };
 });

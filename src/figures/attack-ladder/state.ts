@@ -17,6 +17,8 @@ export const attackLadder = {
   n: sampleChoice(['100', '500', '1000'] as const, '100'),
   /** The digit whose FGSM and PGD images and loss along PGD are shown. */
   digit: { type: 'integer', label: 'test digit', default: 0, min: 0, max: 9999 },
+  /** The reader's drawing (its code), shown and attacked instead of the test digit; the ladder stays on the test digits. '' for none. */
+  drawn: { type: 'drawing', label: 'your drawing', default: '' },
   /** How far up the ladder the chart shows: FGSM alone, or every attack. */
   climb: { type: 'choice', label: 'attacks shown', default: 'all', options: ['fgsm', 'all'] as const, names: { fgsm: 'FGSM alone', all: 'every attack' }, as: 'radios' },
 } satisfies StateTable;

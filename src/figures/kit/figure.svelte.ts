@@ -82,6 +82,11 @@ export class Figure<T extends StateTable> {
         steps: o.steps,
         onStep: (n) => {
           this.step = n;
+          // a scroll step shows its test digit: a drawing the step does not name is put aside
+          const named = (o.steps[n - 1] ?? {}) as Record<string, unknown>;
+          for (const [k, p] of Object.entries(o.table)) {
+            if (p.type === 'drawing' && !(k in named)) (this.state as Record<string, unknown>)[k] = '';
+          }
           o.onStep?.(n);
         },
         onBackend: (b) => (this.backend = b),

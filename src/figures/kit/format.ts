@@ -24,3 +24,12 @@ export const signed = (v: number, digits = 2) => `${v >= 0 ? '+' : '−'}${Math.
 
 /** Seconds: 0.42 → "0.4 s", 12.3 → "12 s". */
 export const seconds = (s: number) => `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
+
+/**
+ * The digit a result was computed on, as a figure's words name it: "test digit 12 (a 9)", or for the reader's drawing
+ * (which has no label) "your drawing (read as a 3)"; `capital` starts it with a capital letter.
+ */
+export function digitName(r: { digit: number; drawn?: string | null; label: number }, capital = false): string {
+  const s = r.drawn ? `your drawing (read as a ${r.label})` : `test digit ${r.digit} (a ${r.label})`;
+  return capital ? s[0].toUpperCase() + s.slice(1) : s;
+}

@@ -7,6 +7,8 @@ import type { FgsmStep } from '../../lib/analysis/lbfgs-vs-fgsm.ts';
 export interface LbfgsVsFgsmRequest {
   model: string;
   digit: number;
+  /** A drawing's code (src/lib/data/drawing-code.ts), attacked instead of the test digit; '' or absent for none. */
+  drawn?: string;
   target: number;
   epsilon: number;
 }
@@ -14,6 +16,9 @@ export interface LbfgsVsFgsmRequest {
 export interface LbfgsVsFgsmResult {
   model: string;
   digit: number;
+  /** The drawing attacked ('' for the test digit). */
+  drawn: string;
+  /** The digit's label; for a drawing, the class the model gives it. */
   label: number;
   target: number;
   epsilon: number;

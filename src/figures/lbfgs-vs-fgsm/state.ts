@@ -13,6 +13,8 @@ export const lbfgsVsFgsm = {
   /** FGSM's step size (the L-BFGS attack does not use it). */
   eps: { type: 'number', label: 'FGSM step', symbol: 'ε', default: 0.25, min: 0, max: 0.5, step: 0.01 },
   digit: { type: 'integer', label: 'test digit', default: 0, min: 0, max: 9999 },
+  /** The reader's drawing (its code), attacked instead of the test digit; '' for none. */
+  drawn: { type: 'drawing', label: 'your drawing', default: '' },
   /** The class the L-BFGS attack is aimed at. */
   target: { type: 'integer', label: 'target class', default: 3, min: 0, max: 9 },
   model: { type: 'choice', label: 'model', default: 'softmax', options: ['softmax', 'maxout'] as const },

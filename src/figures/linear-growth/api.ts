@@ -18,10 +18,12 @@ export interface GrowthSweepRequest {
 export interface LogitShiftRequest {
   epsilon: number;
   testDigit: number;
+  /** A drawing's code (src/lib/data/drawing-code.ts), attacked instead of the test digit; '' or absent for none. */
+  drawn?: string;
 }
 
-/** The shifts, with the digit they were measured on and its pixels. */
-export type LogitShiftResult = LogitShift & { testDigit: number; pixels: Float32Array };
+/** The shifts, with the digit they were measured on (a drawing's label: the class the model gives it) and its pixels. */
+export type LogitShiftResult = LogitShift & { testDigit: number; drawn: string; pixels: Float32Array };
 
 export const growthSweep = defineRequest<GrowthSweepRequest, GrowthSweep>('linearGrowthSweep');
 export const logitShift = defineRequest<LogitShiftRequest, LogitShiftResult>('linearGrowthDigit');

@@ -2,6 +2,7 @@
 import { defineHandler } from '../../compute/handler.ts';
 import { ComputeError } from '../../compute/context.ts';
 import { growthSweep as sweep, logitShift as shift } from '../../lib/analysis/linear-growth.ts';
+import { digitOrDrawing } from '../../compute/digit-input.ts';
 import { growthSweep, logitShift } from './api.ts';
 
 export const growth = defineHandler(growthSweep, async (r, ctx) => {
@@ -17,6 +18,8 @@ export const growth = defineHandler(growthSweep, async (r, ctx) => {
 
 export const digit = defineHandler(logitShift, async (r, ctx) => {
   const epsilon = ctx.check.number('ε', r.epsilon, 0, 1);
-  const [{ pixels, label }, model] = await Promise.all([ctx.testDigit(r.testDigit), ctx.model('softmax')]);
-  return { ...(await shift(model.fns, model.params, pixels, label, epsilon)), testDigit: r.testDigit, pixels };
+  const model = await ctx.model('softmax');
+  // a drawing has no label: η pushes it away from the model's own answer
+  const { digit, drawn, pixels, label } = await digitOrDrawing(ctx, { digit: r.testDigit, drawn: r.drawn }, model);
+  return { ...(await shift(model.fns, model.params, pixels, label, epsilon)), testDigit: digit, drawn, pixels };
 });

@@ -18,6 +18,8 @@ export const linearGrowth = {
   seed: { type: 'integer', label: 'seed of w', default: 1, min: 0, max: 65535 },
   /** The MNIST test digit the softmax model is attacked on. */
   digit: { type: 'integer', label: 'test digit', default: 0, min: 0, max: 9999 },
+  /** The reader's drawing (its code), attacked instead of the test digit; '' for none. */
+  drawn: { type: 'drawing', label: 'your drawing', default: '' },
   /** Show the logit shifts for x + η clipped to [0, 1] (a valid image) or for the formula as printed. */
   clip: { type: 'boolean', label: 'clip x + η to [0, 1]', default: true },
   /** Which panel a narrow figure shows (a wide one shows both side by side). */

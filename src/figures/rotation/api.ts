@@ -6,14 +6,19 @@ import type { FlipAngles, RotationExample } from '../../lib/attacks/rotation.ts'
 export interface RotationExampleRequest {
   model: string;
   digit: number;
+  /** A drawing's code (src/lib/data/drawing-code.ts), rotated instead of the test digit; '' or absent for none. */
+  drawn?: string;
   angle: number;
   atFlip?: boolean;
 }
 
 export interface RotationExampleResult extends RotationExample {
   digit: number;
+  /** The drawing rotated ('' for the test digit). */
+  drawn: string;
   /** The angle x was rotated by, degrees. */
   angle: number;
+  /** The digit's label; for a drawing, the class the model gives it. */
   trueLabel: number;
   clean: Float32Array;
   /** The smallest rotation that flips this digit, degrees (0: wrong already; Infinity: none up to 90°). */

@@ -15,6 +15,8 @@ export const rotation = {
   /** At the digit's smallest flipping angle (set by a scroll step; moving the slider leaves it). */
   atFlip: { type: 'boolean', label: 'at the flipping angle', default: false },
   digit: { type: 'integer', label: 'test digit', default: 0, min: 0, max: 9999 },
+  /** The reader's drawing (its code), rotated instead of the test digit; the sample's distribution stays on the test digits. '' for none. */
+  drawn: { type: 'drawing', label: 'your drawing', default: '' },
   model: { type: 'choice', label: 'model', default: 'softmax', options: ['softmax', 'maxout'] as const, yours: true },
   /** The first N official test digits, for the distribution of flipping angles. */
   sample: sampleChoice(['100', '1000', '10000'] as const, '1000'),
