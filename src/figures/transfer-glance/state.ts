@@ -4,7 +4,7 @@ import type { FigureMeta } from '../kit/figure.svelte.ts';
 
 export const meta = {
   name: 'transfer-glance',
-  title: 'One attack, three models',
+  title: 'One attack, read by every model',
   caption: 'Digits attacked on the row’s model and read by the column’s: look at how much error survives off the diagonal.',
   chapter: '2',
 } satisfies FigureMeta;
