@@ -486,7 +486,8 @@ test.describe('accessibility (axe: no serious or critical violation)', () => {
   };
   for (const theme of ['light', 'dark'] as const) {
     test(`the article, ${theme} theme`, async ({ page }) => {
-      test.setTimeout(180_000);
+      // a cap, not a wait: axe walks the whole article (every chapter, every figure's markup), minutes on a busy machine
+      test.setTimeout(420_000);
       await page.emulateMedia({ colorScheme: theme });
       await page.goto('/');
       await heroResult(page);
