@@ -153,8 +153,9 @@ test('before Train, a finished run at the default settings is shown and said to 
   await expect(fig.getByTestId('summary')).toContainText(`ordinary ${FINISHED.runs[1].epochs[9].runs.ordinary.cleanError.toFixed(1)} % clean, ${FINISHED.runs[1].epochs[9].runs.ordinary.fgsmError.toFixed(1)} % FGSM`);
   // settings no finished run was made for: nothing pretends to be one
   await page.goto('/embed/adversarial-training/?seed=5&backend=wasm');
+  await hydrated(page);
   await expect(fig.getByTestId('start')).toHaveText('Train');
-  expect((await shown(page)).finished).toBeNull();
+  await expect.poll(async () => (await shown(page)).finished).toBeNull();
   await expect(fig.getByTestId('finished-note')).toHaveCount(0);
   // Train: the finished run gives way to the live one
   await page.goto('/embed/adversarial-training/?backend=wasm');
@@ -174,7 +175,8 @@ test('in the article, a step that only changes what is shown lets the training g
     page.evaluate((n) => document.querySelector(`[data-scrolly="adversarial-training"] .step[data-step="${n}"]`)!.scrollIntoView({ block: 'center' }), n);
   await step(1);
   await expect.poll(async () => (await shown(page)).state.focus, { timeout: 60_000 }).toBe('fgsm');
-  await hydrated(page);
+  // this figure's island has hydrated (the article's others hydrate as they near the screen)
+  await expect(page.locator('[data-scrolly="adversarial-training"] astro-island[ssr]')).toHaveCount(0, { timeout: 60_000 });
   const fig = page.locator('[data-scrolly="adversarial-training"] .adversarial-training');
   await expect(fig.getByTestId('finished-note')).toBeVisible();
   // every value the figure reports of its live epochs, as it happens
