@@ -19,7 +19,7 @@ test('the gallery’s models download as TensorFlow.js files that load and class
   expect(names).not.toContain('rbf');
   // every link answers, and each model.json names the weight file linked beside it
   for (const name of names) {
-    const links = rows.locator(`[data-model="${name}"] a`);
+    const links = page.locator(`#models tr[data-model="${name}"] a`);
     await expect(links).toHaveCount(2);
     const [json, bin] = await links.evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
     const j = await page.request.get(json);
@@ -33,7 +33,7 @@ test('the gallery’s models download as TensorFlow.js files that load and class
   // the adversarially trained maxout net, downloaded through its two links, in Node
   const dir = mkdtempSync(join(tmpdir(), 'shipped-'));
   const saved: string[] = [];
-  for (const link of await rows.locator('[data-model="maxout-adv"] a').all()) {
+  for (const link of await page.locator('#models tr[data-model="maxout-adv"] a').all()) {
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     const path = join(dir, download.suggestedFilename());
     await download.saveAs(path);
