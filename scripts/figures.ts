@@ -53,8 +53,9 @@ try {
     const label = step === null ? f.name : `${f.name}-step-${step}`;
     process.stdout.write(`[${++done}/${jobs.length}] ${label} `);
     // run=1: a figure that computes on request (the results table) computes at once; the table's PGD rows on 100 digits
+    // (the live-training figures show their finished runs, computed ahead, without training)
     // wasm: the fastest backend of a machine without a GPU (software WebGL is slower)
-    await page.goto(`http://127.0.0.1:${port}/embed/${f.name}/?controls=0&backend=wasm${f.name === 'reproduce-table' ? '&run=1&beyond=100' : f.name === 'adversarial-vs-weight-decay' ? '&run=1' : ''}${step === null ? '' : `&step=${step}`}`);
+    await page.goto(`http://127.0.0.1:${port}/embed/${f.name}/?controls=0&backend=wasm${f.name === 'reproduce-table' ? '&run=1&beyond=100' : ''}${step === null ? '' : `&step=${step}`}`);
     const root = page.locator('figure.figure').first();
     await root.waitFor();
     await page.waitForFunction(() => document.querySelector('[data-result], [data-rows]') !== null, null, { timeout: 600_000 });

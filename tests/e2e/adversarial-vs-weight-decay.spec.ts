@@ -1,6 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { watch } from './helpers.ts';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hydrated, watch } from './helpers.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
@@ -20,6 +23,7 @@ interface RaceResult {
   /** an epoch has been asked of the worker and its answer has not come back yet */
   computing: boolean;
   epochs: { epoch: number; runs: RunPoint[] }[];
+  finished: number[] | null;
   counts: { train: number; test: number } | null;
   numTensors: number | null;
   backend: string | null;
@@ -146,17 +150,82 @@ test('pausing stops the work: no message to or from the worker while paused', as
   expect(r.epochs.map((e) => e.epoch)).toEqual(r.epochs.map((_, i) => i + 1));
 });
 
-test('in the article the second step starts training', async ({ page }) => {
+/** The finished runs the figure ships (src/figures/adversarial-vs-weight-decay/finished.json, by `npm run finished-runs`). */
+const FINISHED = JSON.parse(readFileSync('src/figures/adversarial-vs-weight-decay/finished.json', 'utf8')) as {
+  runs: { settings: { epsilon: number; lambda: number }; epochs: { epoch: number; runs: RunPoint[] }[] }[];
+};
+
+test('in the article, every step shows a finished run, said to be one, with its weight images, until Train', async ({ page }) => {
   test.setTimeout(180_000);
   const w = watch(page, origin());
   await page.goto('/?backend=wasm');
-  await page.evaluate(() => document.querySelector('[data-scrolly="adversarial-vs-weight-decay"] .step[data-step="2"]')!.scrollIntoView({ block: 'center' }));
-  await expect.poll(async () => (await result(page)).epochs.length, { timeout: 120_000 }).toBeGreaterThanOrEqual(2);
+  const step = (n: number) =>
+    page.evaluate((n) => document.querySelector(`[data-scrolly="adversarial-vs-weight-decay"] .step[data-step="${n}"]`)!.scrollIntoView({ block: 'center' }), n);
+  await step(2);
+  await expect(root(page).getByTestId('finished-note')).toHaveText('A finished run, computed ahead with the same code and seed; press Train to run it live.');
+  const epochsOf = (i: number) => FINISHED.runs[i].epochs.map((e) => e.epoch);
+  await expect.poll(async () => (await result(page)).finished).toEqual(epochsOf(0));
+  expect((await result(page)).epochs).toEqual([]);
   await expect(root(page).locator('.chart.focus')).toHaveCount(1);
-  await expect(root(page).locator('.live')).toContainText('Test error');
-  await root(page).getByTestId('pause').click();
+  await expect(root(page).locator('.live')).toContainText('A finished run, computed ahead: epoch 30 of 30');
+  const last = FINISHED.runs[0].epochs.at(-1)!.runs.find((r) => r.run === 'adversarial')!;
+  await expect(root(page).locator('.live')).toContainText(`adversarial, ε = 0.25: clean ${last.cleanError.toFixed(1)} %`);
+  // the three weight images are drawn: not blank squares
+  const inked = await root(page).locator('.weights canvas').evaluateAll((cs) =>
+    cs.map((c) => {
+      const x = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+      const seen = new Set<number>();
+      for (let i = 0; i < x.length; i += 4) seen.add((x[i] << 16) | (x[i + 1] << 8) | x[i + 2]);
+      return seen.size;
+    }),
+  );
+  expect(inked).toHaveLength(3);
+  for (const k of inked) expect(k).toBeGreaterThan(10);
+  // step 5 trains with ε = λ = 0.1: its own finished run
+  await step(5);
+  await expect.poll(async () => (await result(page)).settings.eps, { timeout: 60_000 }).toBe(0.1);
+  await expect.poll(async () => (await result(page)).finished).toEqual(epochsOf(1));
+  const d = FINISHED.runs[1].epochs.at(-1)!.runs.find((r) => r.run === 'decay')!;
+  await expect(root(page).locator('.live')).toContainText(`L¹ decay, λ = 0.1: clean ${d.cleanError.toFixed(1)} %`);
+  // nothing trains until asked
+  const r = await result(page);
+  expect(r.running || r.computing).toBe(false);
   expect(w.errors).toEqual([]);
   expect(w.foreign).toEqual([]);
+});
+
+test('Download model: a trained logistic regression as TensorFlow.js files, which score in Node what the figure said', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/embed/adversarial-vs-weight-decay/?backend=wasm&epochs=2');
+  await hydrated(page);
+  await expect(page.getByTestId('download-model')).toBeDisabled();
+  await expect(page.getByTestId('start')).toBeEnabled({ timeout: 60_000 });
+  await page.getByTestId('start').click();
+  const done = await trained(page, 2);
+  await page.getByTestId('download-which').selectOption('adversarial');
+  await page.getByTestId('download-model').click();
+  await expect(page.getByTestId('download-files')).toContainText('after epoch 2');
+  await expect(page.getByTestId('model-download')).toContainText('the probability that the digit is a 7 rather than a 3');
+  const dir = mkdtempSync(join(tmpdir(), 'logistic-'));
+  const saved: string[] = [];
+  for (const i of [0, 1]) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`download-file-${i}`).click()]);
+    const path = join(dir, download.suggestedFilename());
+    await download.saveAs(path);
+    saved.push(path);
+  }
+  expect(saved.map((p) => p.split('/').pop())).toEqual(['logistic-3v7-adversarial-epoch2.json', 'logistic-3v7-adversarial-epoch2.weights.bin']);
+  const node = JSON.parse(
+    execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/node/exported-model.ts', saved[0], '--digits', 'threes-and-sevens'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  ) as { outputs: number; count: number; error: number };
+  expect(node.outputs).toBe(1);
+  expect(node.count).toBe(done.counts!.test);
+  const adv = done.epochs[1].runs.find((r) => r.run === 'adversarial')!;
+  expect(Math.abs(node.error - adv.cleanError)).toBeLessThanOrEqual(100 / node.count + 1e-9);
 });
 
 test('a bad URL value is refused with a message; ?step=N gives that step', async ({ page }) => {

@@ -65,7 +65,7 @@ const avoided: Record<string, Record<string, string[]>> = {
   rotation: { sample: ['10000'] },
   'transfer-glance': { sample: ['10000'] },
   'adversarial-vs-weight-decay': { run: ['1', 'true', 'yes', 'on'] },
-  'adversarial-training': { test: ['10000'] },
+  'adversarial-training': { test: ['10000'], run: ['1', 'true', 'yes', 'on'] },
   'adversarial-training-results': { sample: ['10000'] },
   'rbf-immunity': { sample: ['10000'] },
   agreement: { sample: ['10000'] },

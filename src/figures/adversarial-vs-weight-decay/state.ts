@@ -1,5 +1,6 @@
 /** The adversarial-vs-weight-decay figure's state (§5: three 3-vs-7 logistic regressions trained live in the reader's browser). */
-import type { StateOf, StateTable } from '../kit/state.ts';
+import { defaults, type StateOf, type StateTable } from '../kit/state.ts';
+import { settingsOfSteps } from '../kit/finished.ts';
 import type { FigureMeta } from '../kit/figure.svelte.ts';
 
 export const meta = {
@@ -37,3 +38,10 @@ export const adversarialVsWeightDecaySteps: Partial<AdversarialVsWeightDecayStat
   // 5. a smaller coefficient for both, ε = λ = 0.1: decay trains now, still pays in full, and still lags
   { eps: 0.1, lambda: 0.1, focus: 'penalty' },
 ];
+
+/** What is trained (the session's settings): a change of any of these starts a new training. */
+export const trainingSettings = (s: AdversarialVsWeightDecayState) => ({ seed: s.seed, epsilon: s.eps, lambda: s.lambda });
+export type WeightDecaySettings = ReturnType<typeof trainingSettings>;
+
+/** The settings of the finished runs in finished.json: the default state's and each step's. */
+export const finishedSettings = (): WeightDecaySettings[] => settingsOfSteps(defaults(adversarialVsWeightDecay), adversarialVsWeightDecaySteps, trainingSettings);
