@@ -25,7 +25,11 @@ if (missing.length > 0) {
 export default defineConfig({
   testDir: 'tests/e2e',
   timeout: 120_000,
-  expect: { timeout: 60_000 },
+  expect: {
+    timeout: 60_000,
+    // the visual regression suite's references (visual.spec.ts): one PNG per figure, state, width and theme, by name
+    toHaveScreenshot: { pathTemplate: 'tests/visual/{arg}{ext}' },
+  },
   fullyParallel: true,
   workers,
   reporter: [['list'], ['./scripts/e2e-reporter.mjs']],

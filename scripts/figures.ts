@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 import { ensureChromium } from './find-chromium.mjs';
 import { liveFigures } from '../src/figures/index.ts';
+import { figureStage, readFigure } from './lib/figure-ready.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string) => {
@@ -47,6 +48,11 @@ const jobs = figures.flatMap((f) =>
   [null, ...(thumbnailsOnly ? [] : Array.from({ length: f.steps ?? 0 }, (_, i) => i + 1))].map((step) => ({ f, step })),
 );
 let done = 0;
+/** What a figure that computes on request is given so that it computes at once (its wait stays the old one). */
+const runs = new Map([
+  ['reproduce-table', '&run=1&beyond=100'],
+  ['adversarial-vs-weight-decay', '&run=1'],
+]);
 try {
   const page = await browser.newPage({ viewport: { width: 960, height: 800 }, acceptDownloads: true });
   for (const { f, step } of jobs) {
@@ -55,10 +61,19 @@ try {
     // run=1: a figure that computes on request (the results table) computes at once; the table's PGD rows on 100 digits
     // (the live-training figures show their finished runs, computed ahead, without training)
     // wasm: the fastest backend of a machine without a GPU (software WebGL is slower)
-    await page.goto(`http://127.0.0.1:${port}/embed/${f.name}/?controls=0&backend=wasm${f.name === 'reproduce-table' ? '&run=1&beyond=100' : ''}${step === null ? '' : `&step=${step}`}`);
+    await page.goto(`http://127.0.0.1:${port}/embed/${f.name}/?controls=0&backend=wasm${runs.get(f.name) ?? ''}${step === null ? '' : `&step=${step}`}`);
     const root = page.locator('figure.figure').first();
     await root.waitFor();
     await page.waitForFunction(() => document.querySelector('[data-result], [data-rows]') !== null, null, { timeout: 600_000 });
+    if (!runs.has(f.name)) {
+      // the figure's finished result, not its first data-result (several write one before they compute; the same
+      // wait as the visual regression suite's)
+      const until = Date.now() + 600_000;
+      while (figureStage(f.name, await readFigure(page, f.name)) !== 'finished') {
+        if (Date.now() > until) throw new Error(`${label}: no finished result after 10 min`);
+        await page.waitForTimeout(250);
+      }
+    }
     await page.waitForFunction(() => document.querySelector('figure.figure')?.getAttribute('aria-busy') !== 'true', null, { timeout: 600_000 });
     await page.waitForTimeout(300);
     const png = join(out, `${label}.png`);

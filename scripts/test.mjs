@@ -8,6 +8,10 @@
  *                                   ARGS go to Playwright: spec files (tests/e2e/x.spec.ts, x.spec.ts:42), -g TITLE,
  *                                   --repeat-each=3, --workers=1 ...
  *   npm run test:stress [-- ARGS]   the exhaustive sweeps (@stress), at full size (STRESS=1: 500 bad URL states).
+ *   npm run test:visual [-- ARGS]   the visual regression suite (@visual): every figure and scroll step at 1280 and
+ *                                   375 px, light and dark, against the references in tests/visual/; `-- --update`
+ *                                   writes the references that differ again (review them in the diff). npm test runs
+ *                                   only its quick core (@visual-core).
  * On failure it prints the total time, what failed and the one command that reruns just that.
  * Not on a terminal (a log, CI) its output is plain text: no colour codes.
  */
@@ -20,8 +24,12 @@ import { ensureChromium } from './find-chromium.mjs';
 
 const argv = process.argv.slice(2);
 const stress = argv.includes('--stress');
-const e2eOnly = stress || argv.includes('--e2e-only');
-const passThrough = argv.filter((a) => a !== '--stress' && a !== '--e2e-only');
+const visual = argv.includes('--visual');
+const e2eOnly = stress || visual || argv.includes('--e2e-only');
+// test:visual's --update is Playwright's --update-snapshots=changed: only the references that fail are written again
+const passThrough = argv
+  .filter((a) => a !== '--stress' && a !== '--visual' && a !== '--e2e-only')
+  .map((a) => (visual && a === '--update' ? '--update-snapshots=changed' : a));
 const plain = !process.stdout.isTTY;
 const started = Date.now();
 const timings = [];
@@ -170,15 +178,17 @@ async function checkPorts() {
   const base = Number(env.E2E_PORT ?? 4391);
   for (const p of [base, base + 1, base + 2]) {
     if (await portFree(p)) continue;
-    const cmd = `E2E_PORT=${base + 10} ${stress ? 'npm run test:stress' : e2eOnly ? 'npm run test:e2e' : 'npm test'}${passThrough.length ? ` -- ${passThrough.map(quote).join(' ')}` : ''}`;
+    const cmd = `E2E_PORT=${base + 10} ${stress ? 'npm run test:stress' : visual ? 'npm run test:visual' : e2eOnly ? 'npm run test:e2e' : 'npm test'}${passThrough.length ? ` -- ${passThrough.map(quote).join(' ')}` : ''}`;
     fail(`port ${p} on 127.0.0.1 is in use; the browser tests serve on E2E_PORT, E2E_PORT + 1 and E2E_PORT + 2 (now ${base} to ${base + 2})`, [cmd], 'Other ports:');
   }
 }
 async function browser(chromium) {
-  // npm test leaves out the @stress sweeps; test:stress runs them and the bad-URL sweep (@url-sweep) at full size
+  // npm test leaves out the @stress sweeps and the visual suite beyond its core (@visual-full); test:stress runs the
+  // sweeps and the bad-URL sweep (@url-sweep) at full size; test:visual the whole visual suite
   // (a file or a title named on the command line runs whatever it names)
   const picks = passThrough.some((a) => /\.spec\.ts(:\d+)*$|^-g$|^--grep/.test(a));
-  const args = ['playwright', 'test', ...(stress ? ['--grep', '@stress|@url-sweep'] : picks ? [] : ['--grep-invert', '@stress']), ...passThrough];
+  const grep = stress ? ['--grep', '@stress|@url-sweep'] : visual ? ['--grep', '@visual'] : picks ? [] : ['--grep-invert', '@stress|@visual-full'];
+  const args = ['playwright', 'test', ...grep, ...passThrough];
   say(`npx ${args.map(quote).join(' ')}`);
   const r = await run('npx', args, { extraEnv: { CHROME_PATH: chromium, E2E_WORKERS: await workers(), ...(stress ? { STRESS: '1' } : {}) } });
   if (r.ok) return;
@@ -194,10 +204,15 @@ async function browser(chromium) {
   // this run was itself picked by title (only the picked tests were counted)
   const byTitle = passThrough.some((a) => a === '-g' || a.startsWith('--grep'));
   const titles = failed.some((f) => f.shared) || byTitle ? ['-g', quote(failed.map((f) => f.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'))] : [];
-  const script = stress ? 'test:stress' : 'test:e2e';
+  const script = stress ? 'test:stress' : visual ? 'test:visual' : 'test:e2e';
   // no test listed (a spec that does not load, a browser that does not start): the same command again
   const again = passThrough.length ? `npm run ${script} -- ${passThrough.map(quote).join(' ')}` : `npm run ${script}`;
-  fail(`browser tests (${failed.length || 'see above'})`, [files.length ? `npm run ${script} -- ${[...files, ...titles].join(' ')}` : again]);
+  const rerun = files.length ? `npm run ${script} -- ${[...files, ...titles].join(' ')}` : again;
+  // a photograph that differs from its reference: the expected, actual and diff images are in test-results/; when the
+  // change is meant, the same command with --update writes the references again
+  const visualFailed = failed.some((f) => f.where.startsWith('tests/e2e/visual.spec.ts'));
+  if (visualFailed) say(`\nVisual differences: see the -expected, -actual and -diff PNG files under test-results/. If the change is meant:\n  ${rerun.replace(`npm run ${script} --`, 'npm run test:visual -- --update')}`);
+  fail(`browser tests (${failed.length || 'see above'})`, [rerun]);
 }
 
 /** Share of the CPUs busy with other work, sampled over two seconds. */
@@ -223,5 +238,5 @@ const chromium = ensureChromium();
 say(`Browser tests use ${chromium}`);
 if (!e2eOnly) await timed('unit tests: npx vitest run', unit);
 await timed('builds', build);
-await timed(stress ? 'browser tests, the exhaustive sweeps (STRESS=1)' : 'browser tests', () => browser(chromium));
+await timed(stress ? 'browser tests, the exhaustive sweeps (STRESS=1)' : visual ? 'browser tests, the visual regression suite' : 'browser tests', () => browser(chromium));
 say(`\nAll tests passed in ${minutes(Date.now() - started)} (${timings.join('; ')}).`);
