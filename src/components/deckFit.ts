@@ -105,22 +105,18 @@ if (inDeck()) {
 
   let busy = false;
   /**
-   * The figure sizes parts of itself in script from its own width, a frame or more after a zoom changes it (the
-   * fit made at once, from the layout as it stood, came out another size two frames later): from then on each size
-   * is measured after the figure has laid itself out at it.
+   * Fits at once, from the layout as it stands; two frames later, a figure that sizes parts of itself in script from
+   * its own width (its charts) may have come out taller than measured and run past the slide: it is then fitted size
+   * by size, each size measured after the figure has laid itself out at it.
    */
-  let scripted = false;
   async function fit() {
     if (busy) return;
     busy = true;
     try {
-      if (!scripted) {
-        await fitWith(now);
-        await frames();
-        if (signature() === fitted && !overflows()) return;
-        scripted = true;
-        root.dataset.deckFitScripted = '';
-      }
+      await fitWith(now);
+      await frames();
+      if (!overflows()) return;
+      root.dataset.deckFitSlow = '';
       await fitWith(frames);
     } finally {
       busy = false;
