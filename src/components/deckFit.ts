@@ -29,9 +29,15 @@ if (inDeck()) {
    * measured here, and come out a little taller: leave them that much room.
    */
   const HEADROOM = 0.94;
-  /** Whether the figure, laid out at zoom z at its natural height, fits the slide. */
-  const fits = (z: number): boolean => {
+  /** Two frames: what the figure lays out from its measured width (charts sized in script) has caught up. */
+  const frames = () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+  /** No wait: the layout as it stands, measured by forced layouts in this task (nothing is painted in between). */
+  const now = () => Promise.resolve();
+
+  /** Whether the figure, laid out at zoom z at its natural height, fits the slide (measured after `wait`). */
+  const fits = async (z: number, wait: () => Promise<void>): Promise<boolean> => {
     main.style.zoom = String(z);
+    await wait();
     return main.getBoundingClientRect().height <= root.clientHeight * HEADROOM && root.scrollWidth <= root.clientWidth && root.scrollHeight <= root.clientHeight;
   };
 
@@ -44,46 +50,47 @@ if (inDeck()) {
 
   const partsObserver = new ResizeObserver(() => refit());
   let fitted = '';
-  function fit() {
+  /** The largest zoom at which the figure fits, each size measured after `wait`. */
+  async function fitWith(wait: () => Promise<void>) {
     const w = root.clientWidth;
     const h = root.clientHeight;
     if (w === 0 || h === 0) return;
     // measure at the figure's natural height, not stretched to the slide
     root.classList.add('deck-fitting');
+    main.style.maxWidth = '';
     // the largest zoom that fits, by bisection (the height at a zoom grows with the zoom, give or take a reflow)
     let lo = MIN_ZOOM;
     let hi = MAX_ZOOM;
-    if (fits(hi)) lo = hi;
-    else if (!fits(lo)) hi = lo;
+    if (await fits(hi, wait)) lo = hi;
+    else if (!(await fits(lo, wait))) hi = lo;
     else {
       for (let i = 0; i < 14 && hi - lo > 0.004; i++) {
         const mid = (lo + hi) / 2;
-        if (fits(mid)) lo = mid;
+        if (await fits(mid, wait)) lo = mid;
         else hi = mid;
       }
     }
-    main.style.zoom = String(lo);
-    main.style.maxWidth = '';
-    if (!fits(lo)) {
+    if (!(await fits(lo, wait))) {
       // a figure whose height follows its width (pictures with a fixed aspect) is as tall at every zoom: lay it
       // out narrower instead, centred, at the widest width that fits
       lo = 1;
       let narrow = 160;
       let wide = w;
-      main.style.zoom = '1';
       for (let i = 0; i < 14 && wide - narrow > 2; i++) {
         const mid = (narrow + wide) / 2;
         main.style.maxWidth = `${mid}px`;
-        if (fits(1)) narrow = mid;
+        if (await fits(1, wait)) narrow = mid;
         else wide = mid;
       }
       main.style.maxWidth = `${Math.floor(narrow)}px`;
+      main.style.zoom = '1';
     }
     root.dataset.deckZoom = lo.toFixed(3);
     // the frame fills the slide: its height in the zoomed figure's own pixels, less the page's padding
     const pad = parseFloat(getComputedStyle(main).paddingTop) + parseFloat(getComputedStyle(main).paddingBottom);
     main.style.setProperty('--deck-height', `${Math.floor((h / lo - pad) * 100) / 100}px`);
     root.classList.remove('deck-fitting');
+    await wait();
     fitted = signature();
     partsObserver.disconnect();
     const f = figure();
@@ -95,21 +102,43 @@ if (inDeck()) {
     const f = figure();
     return root.scrollHeight > root.clientHeight || (f !== null && f.getBoundingClientRect().bottom > root.clientHeight + 0.5);
   };
+
+  let busy = false;
+  /**
+   * Fits at once, from the layout as it stands; two frames later, a figure that sizes parts of itself in script from
+   * its own width (its charts) may have come out taller than measured and run past the slide: it is then fitted size
+   * by size, each size measured after the figure has laid itself out at it.
+   */
+  async function fit() {
+    if (busy) return;
+    busy = true;
+    try {
+      await fitWith(now);
+      await frames();
+      if (!overflows()) return;
+      root.dataset.deckFitSlow = '';
+      await fitWith(frames);
+    } finally {
+      busy = false;
+    }
+  }
+
   let queued = false;
   /** Fits in a row forced by an overflow alone: bounded, so a figure that cannot fit does not refit every frame. */
   let overflowFits = 0;
   function refit() {
-    if (queued) return;
+    if (queued || busy) return;
     queued = true;
-    requestAnimationFrame(() => {
+    requestAnimationFrame(async () => {
       queued = false;
+      if (busy) return;
       // nothing changed since the last fit (this also ends the loop of observing our own zoom)
       if (signature() !== fitted) {
         overflowFits = 0;
-        fit();
+        await fit();
       } else if (overflows() && overflowFits < 5) {
         overflowFits++;
-        fit();
+        await fit();
       }
       // a figure that sizes its charts a frame or more after a layout change: look again once it has
       if (overflows() && overflowFits < 5) setTimeout(refit, 100);
@@ -119,8 +148,7 @@ if (inDeck()) {
   // the figure's parts change as its results arrive; hydration and fonts change its text
   new MutationObserver(refit).observe(main, { childList: true, subtree: true, characterData: true });
   void document.fonts?.ready.then(refit);
-  fit();
-  refit();
+  void fit().then(refit);
 
   const DECK_KEYS = ['ArrowRight', 'ArrowLeft', 'PageDown', 'PageUp', ' ', 'Home', 'End', 'f', 'F'];
   document.addEventListener('keydown', (e) => {

@@ -51,9 +51,12 @@ export class ScrollyFit {
     this.observer = new ResizeObserver(() => this.refit());
     this.observer.observe(this.place);
     this.mutations = new MutationObserver((records) => {
-      // a part the figure renders anew (an {#if} block) takes the step's choice too
-      if (records.some((r) => r.type === 'childList')) this.applyFocus();
-      this.refit();
+      // a part the figure renders anew (an {#if} block) takes the step's choice too, and the figure is fitted again
+      // before the next frame is painted: a part that opens (the hero's drawing pad) shows where it will stay
+      if (records.some((r) => r.type === 'childList')) {
+        this.applyFocus();
+        this.refitNow();
+      } else this.refit();
     });
     this.mutations.observe(this.place, { childList: true, subtree: true });
     window.addEventListener('resize', () => void this.fit());
@@ -84,6 +87,19 @@ export class ScrollyFit {
   private again = false;
   private wholeAgain = false;
   private retries = 0;
+  /** The content changed while a fit was measuring (it is looked at again when the fit ends). */
+  private changed = false;
+
+  /** Fits again now, in this task, when the figure's height has changed since the last fit (see fitOnce). */
+  private refitNow() {
+    if (this.running) {
+      this.changed = true;
+      return;
+    }
+    const h = this.height();
+    if (Math.abs(h - this.fittedHeight) < 1 && h <= frameBudget() + 0.5) return;
+    void this.fit(false);
+  }
 
   refit() {
     if (this.queued || this.running) return;
@@ -126,18 +142,38 @@ export class ScrollyFit {
       this.running = false;
       this.frame.removeAttribute('data-fitting');
       this.fittedHeight = this.height();
+      const changed = this.changed;
+      this.changed = false;
       // content that changed while the fit measured: look again, a few times at most
       if (this.fittedHeight > frameBudget() + 0.5 && this.retries++ < 4) setTimeout(() => void this.fit(false), 150);
+      else if (changed) this.refit();
     }
   }
 
   /**
-   * Scales the figure to the largest zoom (at most 1) at which it fits its budget. Each size is measured after the
-   * figure has laid itself out at it (many figures size their charts from their own width, a frame later).
+   * Fits in two passes. First at once, in the task that asked (each size tried is measured by a forced layout, and
+   * no frame is painted between them, so the reader never sees the figure pass through the sizes tried: a control
+   * that opens, such as the hero's drawing pad, appears where it will stay). Then, two frames later, once any chart
+   * the figure sizes in script from its own width has caught up: if the figure's height has not moved, the first
+   * pass stands; if it has, the figure is measured again size by size, each after it has laid itself out.
    */
   private async fitOnce(whole: boolean) {
-    const place = this.place;
     const budget = frameBudget();
+    const now = () => Promise.resolve();
+    const quick = await this.search(whole, budget, now);
+    await this.settle();
+    const h = this.height();
+    if (h <= budget + 0.5 && Math.abs(h - quick) < 1) return;
+    await this.search(whole, budget, () => this.settle());
+  }
+
+  /**
+   * Scales the figure to the largest zoom (at most 1) at which it fits its budget, measuring each size after `wait`
+   * (nothing: the layout as it stands; two frames: what the figure lays out from its measured width too). Returns the
+   * figure's height at the zoom chosen.
+   */
+  private async search(whole: boolean, budget: number, wait: () => Promise<void>): Promise<number> {
+    const place = this.place;
     place.style.maxWidth = '';
     place.style.marginInline = '';
     place.style.zoom = '1';
@@ -146,26 +182,26 @@ export class ScrollyFit {
       this.frame.removeAttribute('data-narrowed');
     }
     this.applyFocus();
-    await this.settle();
+    await wait();
     let h = this.height();
     if (!this.narrowed && this.focus.length > 0 && h > budget / COMFORT_ZOOM) {
       // (on one column, Scrolly.astro also sets the controls aside: the embed page has them all)
       this.narrowed = true;
       this.frame.setAttribute('data-narrowed', '');
       this.applyFocus();
-      await this.settle();
+      await wait();
       h = this.height();
     }
     if (h <= budget + 0.5 || h === 0) {
       place.style.zoom = '';
       this.frame.dataset.zoom = '1';
-      return;
+      return h;
     }
     // laid out wider at a smaller zoom, a figure comes out shorter than its scaled height, and a figure whose
     // layout changes at some width (charts side by side) much shorter: the largest zoom that fits, by bisection
     const fitsAt = async (z: number) => {
       place.style.zoom = String(z);
-      await this.settle();
+      await wait();
       return this.height() <= budget + 0.5;
     };
     if (await fitsAt(MIN_ZOOM)) {
@@ -178,17 +214,18 @@ export class ScrollyFit {
       }
       if (Number(place.style.zoom) !== lo) await fitsAt(lo);
       this.frame.dataset.zoom = lo.toFixed(3);
-      return;
+      return this.height();
     }
     // parts whose height follows their width (pictures of a fixed aspect) are as tall at every zoom: keep the
     // natural layout's width, so the whole figure scales as one picture
     const width = this.frame.clientWidth;
     place.style.zoom = '1';
     place.style.maxWidth = `${width}px`;
-    await this.settle();
+    await wait();
     const zoom = Math.max(MIN_ZOOM, budget / this.height());
     place.style.zoom = String(zoom);
     place.style.marginInline = 'auto';
     this.frame.dataset.zoom = zoom.toFixed(3);
+    return this.height();
   }
 }

@@ -122,27 +122,39 @@ test('the hero computes, and moving ε changes the adversarial prediction', asyn
 test('a drawn digit is preprocessed and attacked; an empty drawing gets a message', async ({ page }) => {
   await page.goto('/');
   await heroResult(page);
+  // the pad's box in every frame from the moment it opens to the first stroke (the sticky frame fits the figure to the
+  // pad's size before the pad is first painted, and the pad keeps its message's line: it never moves under the pen)
+  await page.evaluate(() => {
+    const w = window as unknown as { padBoxes: string[]; padStop: boolean };
+    w.padBoxes = [];
+    w.padStop = false;
+    const tick = () => {
+      const c = document.querySelector('.fgsm-hero .drawpad canvas');
+      if (c) {
+        const r = c.getBoundingClientRect();
+        w.padBoxes.push(`${r.x.toFixed(1)},${r.y.toFixed(1)},${r.width.toFixed(1)},${r.height.toFixed(1)} at scroll ${scrollY}`);
+      }
+      if (!w.padStop) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
   // the hero's picker (logit-sweep's offers a drawing too)
   await page.locator('.fgsm-hero').getByRole('button', { name: 'Draw your own' }).click();
   const pad = page.locator('.drawpad canvas');
-  // the sticky frame refits the figure (scrollyFit) over a few frames whenever its content changes (the pad opening,
-  // the message): act once the pad has come to rest, its box the same on three reads in a row
-  let box = (await pad.boundingBox())!;
-  const rest = async () => {
-    let same = 0;
-    await expect
-      .poll(async () => {
-        const b = (await pad.boundingBox())!;
-        same = JSON.stringify(b) === JSON.stringify(box) ? same + 1 : 0;
-        box = b;
-        return same;
-      }, { intervals: [250] })
-      .toBeGreaterThanOrEqual(3);
-  };
-  await rest();
+  const opened = (await pad.boundingBox())!;
   await page.getByRole('button', { name: 'Use this drawing' }).click();
   await expect(page.getByRole('alert')).toContainText('no ink');
-  await rest();
+  // a few frames with the message shown
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(resolve)))));
+  const box = (await pad.boundingBox())!;
+  const boxes = await page.evaluate(() => {
+    const w = window as unknown as { padBoxes: string[]; padStop: boolean };
+    w.padStop = true;
+    return w.padBoxes;
+  });
+  expect(boxes.length).toBeGreaterThan(2);
+  expect([...new Set(boxes)], 'the pad moved between opening and the first stroke').toHaveLength(1);
+  expect(box).toEqual(opened);
   // a vertical stroke: a "1"
   await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
   await page.mouse.down();

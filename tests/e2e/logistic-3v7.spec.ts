@@ -1,10 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { setSlider, watch } from './helpers.ts';
+import { hydrated, setSlider, watch } from './helpers.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
 interface Logistic3v7Result {
+  /** Counted on all 2,038 test 3s and 7s (false: the coarse answer on the first 206, shown while ε moves). */
+  exact: boolean;
   model: string | null;
   epsilon: number | null;
   count: number | null;
@@ -20,6 +22,7 @@ interface Logistic3v7Result {
   backend: string;
 }
 
+/** Waits for the figure's exact answer (on every test 3 and 7) for this state. */
 async function figureResult(page: Page, want: { eps?: number; model?: string } = {}): Promise<Logistic3v7Result> {
   const root = page.locator('.logistic-3v7').first();
   let last: Logistic3v7Result | null = null;
@@ -29,7 +32,7 @@ async function figureResult(page: Page, want: { eps?: number; model?: string } =
         const raw = await root.getAttribute('data-result');
         if (!raw) return false;
         last = JSON.parse(raw) as Logistic3v7Result;
-        if (last.model === null || last.epsilon === null) return false;
+        if (last.model === null || last.epsilon === null || !last.exact) return false;
         if (want.eps !== undefined && Math.abs(last.epsilon - want.eps) > 1e-9) return false;
         if (want.model !== undefined && last.model !== want.model) return false;
         return true;
@@ -140,3 +143,77 @@ test('a bad URL value is refused with a message; ?step=N gives that step', async
   expect(five.cleanError).toBeGreaterThan(5);
   expect(new URL(page.url()).searchParams.get('step')).toBe('5');
 });
+
+// The drag twice: in npm test, that the figure answers while the thumb moves and ends on the exact answer; in npm run
+// test:stress, also that no main-thread task over 50 ms ran while the thumb was held (a known defect today: on this
+// project's shared 2-core machine about half the runs see one task of 100 to 200 ms in a 3 s drag, the hero's drag none)
+for (const { longTasksToo, tag } of [
+  { longTasksToo: false, tag: [] as string[] },
+  { longTasksToo: true, tag: ['@stress'] },
+]) {
+test(`dragging ε updates the figure while it moves${longTasksToo ? ', with no long task on the page,' : ''} and ends on the exact answer where the drag stopped`, { tag }, async ({ page }) => {
+  test.setTimeout(240_000);
+  const w = watch(page, origin());
+  await page.goto('/embed/logistic-3v7/?backend=wasm');
+  await hydrated(page);
+  const start = await figureResult(page, { eps: 0.25, model: 'logistic-3v7' });
+  expect(start.count).toBe(2038);
+  // every answer the figure shows from now on, every main-thread task over 50 ms, and when the thumb was pressed and
+  // released, all with their times (nothing of the test's own runs in the page between press and release)
+  await page.evaluate(() => {
+    const w = window as unknown as Record<string, unknown>;
+    const shown: { t: number; exact: boolean; epsilon: number; count: number }[] = [];
+    const longTasks: { t: number; duration: number }[] = [];
+    const drag = { down: -1, up: -1 };
+    Object.assign(w, { shown, longTasks, drag });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) longTasks.push({ t: e.startTime, duration: Math.round(e.duration) });
+    }).observe({ type: 'longtask' });
+    const fig = document.querySelector('.logistic-3v7')!;
+    new MutationObserver(() => {
+      const r = JSON.parse(fig.getAttribute('data-result') ?? 'null');
+      if (r?.epsilon !== null && r?.epsilon !== undefined) shown.push({ t: performance.now(), exact: r.exact, epsilon: r.epsilon, count: r.count });
+    }).observe(fig, { attributes: true, attributeFilter: ['data-result'] });
+    addEventListener('pointerdown', () => (drag.down = performance.now()), { capture: true });
+    addEventListener('pointerup', () => (drag.up = performance.now()), { capture: true });
+  });
+  // the thumb, dragged from ε = 0.25 to the left, then right, through several values, resting at none
+  const slider = page.getByTestId('eps').first();
+  await slider.scrollIntoViewIfNeeded();
+  const box = (await slider.boundingBox())!;
+  // (a range input's thumb sits at value / max of its width, less half a thumb at either end: grab it where it is)
+  const at = (v: number) => box.x + 8 + (box.width - 16) * (v / 0.5);
+  const y = box.y + box.height / 2;
+  await page.mouse.move(at(0.25), y);
+  await page.mouse.down();
+  for (const v of [0.2, 0.15, 0.1, 0.05, 0.1, 0.15, 0.2, 0.3, 0.35]) await page.mouse.move(at(v), y, { steps: 8 });
+  await page.mouse.up();
+  const stoppedAt = Number(await slider.inputValue());
+  expect(stoppedAt).toBeGreaterThan(0.25);
+  // it ends on the exact answer for the value where the drag stopped
+  const end = await figureResult(page, { eps: stoppedAt, model: 'logistic-3v7' });
+  expect(end.count).toBe(2038);
+  await expect(page.locator('.logistic-3v7 .live')).toContainText(`logistic-3v7, ε = ${stoppedAt.toFixed(2)}: `);
+  await expect.poll(() => new URL(page.url()).searchParams.get('eps')).toBe(String(stoppedAt));
+  const { shown, longTasks, drag } = await page.evaluate(() => {
+    const w = window as unknown as {
+      shown: { t: number; exact: boolean; epsilon: number; count: number }[];
+      longTasks: { t: number; duration: number }[];
+      drag: { down: number; up: number };
+    };
+    return { shown: w.shown, longTasks: w.longTasks, drag: w.drag };
+  });
+  expect(drag.down).toBeGreaterThan(0);
+  expect(drag.up).toBeGreaterThan(drag.down);
+  // the figure answered while the thumb moved: coarse answers for values the drag passed through
+  const during = shown.filter((r) => r.t > drag.down && r.t < drag.up);
+  const passed = new Set(during.filter((r) => !r.exact && r.epsilon !== 0.25).map((r) => r.epsilon));
+  expect(passed.size, `answers shown during the drag: ${JSON.stringify(shown)}`).toBeGreaterThanOrEqual(2);
+  // a coarse answer counts the first 206 of the 3s and 7s, the exact one all 2,038
+  for (const r of shown) expect(r.count).toBe(r.exact ? 2038 : 206);
+  const long = longTasks.filter((l) => l.t + l.duration > drag.down && l.t < drag.up);
+  if (longTasksToo) expect(long, `main-thread tasks over 50 ms while the thumb was held (${Math.round(drag.up - drag.down)} ms)`).toEqual([]);
+  else console.log(`main-thread tasks over 50 ms while the thumb was held (${Math.round(drag.up - drag.down)} ms): ${long.map((l) => l.duration).join(', ') || 'none'}`);
+  expect(w.errors).toEqual([]);
+});
+}

@@ -72,9 +72,7 @@ for (const size of [
   { width: 375, height: 812, phone: true },
   { width: 1280, height: 900, phone: false },
 ]) {
-  // At 375×812 rbf-immunity (steps 1 to 4) and maxout-filters (step 3) are still taller than the 487 px their frame
-  // has, even at the smallest zoom: a known defect of the phone layout, so that size runs in npm run test:stress
-  test(`at ${size.width}×${size.height}, every step of every scrolly figure fits its frame and shows the part it names${size.phone ? ' @stress' : ''}`, async ({ page }) => {
+  test(`at ${size.width}×${size.height}, every step of every scrolly figure fits its frame and shows the part it names`, async ({ page }) => {
     test.setTimeout(30 * 60_000);
     await page.setViewportSize({ width: size.width, height: size.height });
     await page.goto('/');

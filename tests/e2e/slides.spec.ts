@@ -96,9 +96,11 @@ async function measureCurrent(page: Page): Promise<Measure> {
   });
 }
 
-// Every slide at each size. The projector sizes run in npm test; the phone size, where with two test workers a figure
-// whose charts grow after the deck fitted it (maxout-filters, logistic-3v7) is still caught now and then overflowing
-// (a known defect of the phone layout), runs in npm run test:stress.
+// Every slide at each size, the projectors' in one test and the phone's in another (a figure that sizes its charts in
+// script from its own width, such as maxout-filters or logistic-3v7, is fitted by deckFit.ts size by size, each after
+// the figure has laid itself out at it). The projector sizes run in npm test. The phone size runs in npm run
+// test:stress: its first nine slides (the hero included) pass, but adversarial-training-results, measured while it
+// computes, is 578 px tall in the phone's 764 (74 % of the slide, 80 % asked), a known defect of the phone deck.
 for (const [group, sizes, tag] of [
   ['a 16:9 and a 4:3 projector', SIZES.filter((s) => s.width > 800), []],
   ['a phone', SIZES.filter((s) => s.width <= 800), ['@stress']],

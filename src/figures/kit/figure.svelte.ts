@@ -15,6 +15,9 @@ import { figureLifecycle, startWorker } from './lifecycle.ts';
 import { nearViewport } from './nearViewport.ts';
 import { describeError, type ShownError } from './errors.ts';
 
+/** While a slider is dragged, the shortest time between two writes of an embed page's URL, in ms. */
+const URL_INTERVAL = 200;
+
 /** Who a figure is: the registry, its embed page and its frame read these. */
 export interface FigureMeta {
   /** The embed page's path and the folder's name. */
@@ -70,8 +73,24 @@ export class Figure<T extends StateTable> {
     this.step = initial.step;
     const useWorker = o.worker ?? true;
 
+    // the embed page's URL follows the state: at once, except while a slider's thumb is held (a drag moves it
+    // many times a second, and each history.replaceState costs the page several ms), when it is written at most
+    // every URL_INTERVAL ms, the last value always
+    let written = -Infinity;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     $effect(() => {
-      if (this.embed) writeStateToUrl(this.table, this.state, this.steps as Partial<StateOf<T>>[], this.step);
+      if (!this.embed) return;
+      // every value the URL carries (the effect runs again when one changes)
+      void JSON.stringify(this.state);
+      void this.step;
+      const write = () => {
+        written = performance.now();
+        untrack(() => writeStateToUrl(this.table, this.state, this.steps as Partial<StateOf<T>>[], this.step));
+      };
+      clearTimeout(timer);
+      const wait = URL_INTERVAL - (performance.now() - written);
+      if (wait > 0 && document.querySelector('input[type="range"]:active')) timer = setTimeout(write, wait);
+      else write();
     });
     onMount(() => {
       if (this.embed) this.showControls = new URLSearchParams(location.search).get('controls') !== '0';
