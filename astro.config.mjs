@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { citations, chapterFootnotes } from './scripts/lib/markdown.mjs';
 import { siteAssets } from './scripts/lib/site-assets.ts';
 import { cssHash, islandCss } from './scripts/lib/island-css.ts';
+import { threadedWasm } from './scripts/lib/threaded-wasm.ts';
 
 const root = fileURLToPath(new URL('./', import.meta.url));
 
@@ -49,7 +50,8 @@ export default defineConfig({
   integrations: [svelte({ emitCss: false, compilerOptions: { css: 'external', cssHash: cssHash(root) } }), mdx(), siteAssets(), hydrationQueue],
   vite: {
     plugins: [islandCss(root)],
-    worker: { format: 'es' },
+    // the compute worker's bundle: TensorFlow.js's threaded wasm factory made self-contained (scripts/lib/threaded-wasm.ts)
+    worker: { format: 'es', plugins: () => [threadedWasm()] },
     // the chunks over Vite's 500 kB are TensorFlow.js inside the compute worker and three.js for the 3-D surface,
     // each loaded only when a figure needs it (the page-weight test checks what the first paint loads)
     build: { chunkSizeWarningLimit: 2000 },
