@@ -8,6 +8,10 @@ import rehypeKatex from 'rehype-katex';
 import { fileURLToPath } from 'node:url';
 import { citations, chapterFootnotes } from './scripts/lib/markdown.mjs';
 import { siteAssets } from './scripts/lib/site-assets.ts';
+import { cssHash, islandCss } from './scripts/lib/island-css.ts';
+import { threadedWasm } from './scripts/lib/threaded-wasm.ts';
+
+const root = fileURLToPath(new URL('./', import.meta.url));
 
 const base = process.env.BASE_PATH ?? '/';
 
@@ -39,11 +43,15 @@ export default defineConfig({
       ],
     }),
   },
-  // Component CSS travels inside each island's JavaScript: Astro 7's CSS splitting under Rolldown drops the
-  // styles of Svelte components shared by several islands (README, development notes).
-  integrations: [svelte({ emitCss: false }), mdx(), siteAssets(), hydrationQueue],
+  // Component CSS is neither in the islands' JavaScript nor emitted per component (Astro 7's CSS splitting under
+  // Rolldown drops the styles of Svelte components shared by several islands: README, development notes): every
+  // component's CSS is compiled into one stylesheet, virtual:harnessing/islands.css, which the layouts link
+  // (scripts/lib/island-css.ts), so server-rendered figures are styled before they hydrate.
+  integrations: [svelte({ emitCss: false, compilerOptions: { css: 'external', cssHash: cssHash(root) } }), mdx(), siteAssets(), hydrationQueue],
   vite: {
-    worker: { format: 'es' },
+    plugins: [islandCss(root)],
+    // the compute worker's bundle: TensorFlow.js's threaded wasm factory made self-contained (scripts/lib/threaded-wasm.ts)
+    worker: { format: 'es', plugins: () => [threadedWasm()] },
     // the chunks over Vite's 500 kB are TensorFlow.js inside the compute worker and three.js for the 3-D surface,
     // each loaded only when a figure needs it (the page-weight test checks what the first paint loads)
     build: { chunkSizeWarningLimit: 2000 },

@@ -15,11 +15,13 @@
  *   smoothness    a scripted scroll through the article with every figure computing: long tasks
  *                 on the main thread and frames dropped, without and with 4× CPU throttling
  *   memory        the worker's tensors after 10 and after 1,000 scripted slider moves
+ *   threads       the build served cross-origin isolated (COOP same-origin, COEP require-corp): FGSM on the maxout
+ *                 model on wasm's unthreaded SIMD binary, and on its threaded SIMD binary with 1 and 2 threads
  *
  * Options: --no-build (use the built folder), --dir DIR (the built folder, dist by default), --serve FILE (the
  * static server, scripts/serve.mjs by default),
  * --label TEXT (what this run measured, kept in its record), --quick (fewer repeats and digits: a smoke run),
- * --only weight,lighthouse,first,throughput,smoothness,memory, --backends wasm,webgl,cpu,webgpu, --no-readme.
+ * --only weight,lighthouse,first,throughput,smoothness,memory,threads (threads is left out unless named), --backends wasm,webgl,cpu,webgpu, --no-readme.
  * A section left out of a run is carried into the summary from the latest run that measured it, dated.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -207,6 +209,8 @@ interface LighthousePage {
   /** The median over the runs, per category and per metric. */
   scores: Record<string, number>;
   metrics: Record<string, number>;
+  /** The audits of the measured categories that did not pass in the first run (id: title, and what it measured). */
+  failing?: Record<string, string>;
 }
 /** The embed pages the issue names, measured beside the article. */
 const LH_EMBEDS = ['fgsm-sweep', 'adversarial-slice', 'logit-surface'];
@@ -233,6 +237,17 @@ async function lighthousePages(): Promise<LighthousePage[]> {
         if (typeof v === 'number') metrics[id] = Math.round(v * 1000) / 1000;
       }
       entry.runs.push({ scores, metrics });
+      if (i === 0 && result) {
+        const failing: Record<string, string> = {};
+        for (const [k, c] of Object.entries(result.lhr.categories)) {
+          for (const ref of c.auditRefs) {
+            const a = result.lhr.audits[ref.id];
+            if (!a || ref.group === 'metrics' || a.score === null || a.score >= 0.9 || a.scoreDisplayMode === 'informative' || a.scoreDisplayMode === 'notApplicable') continue;
+            failing[`${k}/${ref.id}`] = `${a.title}${a.displayValue ? ` (${a.displayValue})` : ''}`;
+          }
+        }
+        entry.failing = failing;
+      }
     }
     for (const k of categories) entry.scores[k] = median(entry.runs.map((r) => r.scores[k]).filter((v) => v !== undefined));
     for (const id of LH_METRICS) entry.metrics[id] = median(entry.runs.map((r) => r.metrics[id]).filter((v) => v !== undefined));
@@ -434,6 +449,78 @@ async function memory(): Promise<Memory> {
   return { backend, sliders: count, after10, after1000, equal: after10.numTensors === after1000.numTensors && after10.numBytes === after1000.numBytes };
 }
 
+// ---------------------------------------------------------------- threaded wasm
+interface ThreadsRun {
+  /** The threads asked for with ?wasmThreads= (0: none, the unthreaded SIMD binary the site uses). */
+  asked: number;
+  /** The threads the worker's wasm reported. */
+  threads?: number;
+  batchedDigitsPerSecond?: number;
+  peakGflops?: number;
+  fractionOfPeak?: number;
+  error?: string;
+}
+interface Threads {
+  isolated: boolean;
+  runs: ThreadsRun[];
+  /** Median batched digits/s per thread count asked (0, 1, 2). */
+  medians: Record<string, number | null>;
+  /** 2 threads over 1 thread, and 2 threads over the unthreaded binary. */
+  speedup2over1: number | null;
+  speedup2over0: number | null;
+}
+
+/** The headers a host sends to make the site cross-origin isolated (threads need SharedArrayBuffer). */
+const ISOLATION_HEADERS = ['Cross-Origin-Opener-Policy: same-origin', 'Cross-Origin-Embedder-Policy: require-corp'];
+
+async function threads(): Promise<Threads> {
+  log('threaded wasm (served cross-origin isolated)…');
+  mkdirSync('bench', { recursive: true });
+  const headersFile = 'bench/.isolated-headers';
+  writeFileSync(headersFile, `/*\n${ISOLATION_HEADERS.map((h) => `  ${h}`).join('\n')}\n`);
+  const isoPort = port + 2;
+  const iso: ChildProcess = spawn(process.execPath, [serveScript, '--dir', distDir, '--port', String(isoPort), '--headers', headersFile], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 800));
+  const runs: ThreadsRun[] = [];
+  let isolated = false;
+  try {
+    // 0, 1, 2, then 2 and 1 again: a load that drifts during the run weighs on both thread counts alike
+    for (const asked of quick ? [0, 1, 2] : [0, 1, 2, 2, 1]) {
+      log(`  wasm, ${asked === 0 ? 'unthreaded SIMD binary' : `threaded SIMD binary, ${asked} thread${asked > 1 ? 's' : ''}`}…`);
+      const page = await newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      try {
+        await page.goto(`http://127.0.0.1:${isoPort}/reproduce/?debug=1&backend=wasm${asked ? `&wasmThreads=${asked}` : ''}`);
+        await page.waitForFunction(() => '__harnessingCompute' in window);
+        isolated = await page.evaluate(() => crossOriginIsolated);
+        const init = await page.evaluate(() => (window as unknown as { __harnessingCompute: { startCompute: () => Promise<{ backend: string; wasmThreads?: number }> } }).__harnessingCompute.startCompute());
+        if (init.backend !== 'wasm') throw new Error(`wasm did not start (the worker fell back to ${init.backend}) ${errors.join('; ')}`);
+        // half the test set: enough for a ratio, and the five runs stay under ten minutes on a busy machine
+        const request = { type: 'bench', model: 'maxout', sample: quick ? 1000 : 5000, perDigit: quick ? 20 : 50, repeats: quick ? 1 : 3, peakSize: 1024 };
+        const r = await page.evaluate((req) => (window as unknown as { __harnessingCompute: { compute: (r: unknown) => Promise<BenchResult> } }).__harnessingCompute.compute(req), request);
+        runs.push({ asked, threads: init.wasmThreads, batchedDigitsPerSecond: r.batchedDigitsPerSecond, peakGflops: r.peakGflops, fractionOfPeak: r.fractionOfPeak });
+        log(`    ${init.wasmThreads} thread(s): ${r.batchedDigitsPerSecond.toFixed(0)} digits/s, matMul peak ${r.peakGflops.toFixed(1)} GFLOP/s`);
+      } catch (e) {
+        runs.push({ asked, error: String(e).split('\n')[0] });
+        log(`    failed: ${String(e).split('\n')[0]}`);
+      } finally {
+        await page.context().close();
+      }
+    }
+  } finally {
+    iso.kill();
+  }
+  const medians: Record<string, number | null> = {};
+  for (const n of [0, 1, 2]) {
+    const v = runs.filter((x) => x.asked === n && x.batchedDigitsPerSecond !== undefined).map((x) => x.batchedDigitsPerSecond!);
+    medians[n] = v.length ? median(v) : null;
+  }
+  const ratio = (a: number | null, b: number | null) => (a !== null && b !== null ? a / b : null);
+  return { isolated, runs, medians, speedup2over1: ratio(medians[2], medians[1]), speedup2over0: ratio(medians[2], medians[0]) };
+}
+
 // ---------------------------------------------------------------- run, write, summarise
 const started = new Date();
 const result: Record<string, unknown> = {
@@ -463,6 +550,8 @@ try {
     await section('smoothnessThrottled', () => smoothness(4));
   }
   if (only.has('memory')) await section('memory', memory);
+  // named only: a measurement taken once (README, development notes), not part of every run
+  if (option('--only')?.split(',').includes('threads')) await section('threads', threads);
 } finally {
   await browser.close();
   server.kill();
@@ -503,9 +592,10 @@ function summarise(run: Record<string, unknown>, earlier: Record<string, unknown
   // a section this run left out comes from the latest full run that measured it, and says so
   const r: Record<string, unknown> = { ...run };
   const carried: string[] = [];
-  for (const key of ['weight', 'lighthouse', 'firstResult', 'throughput', 'smoothness', 'smoothnessThrottled', 'memory']) {
+  for (const key of ['weight', 'lighthouse', 'firstResult', 'throughput', 'smoothness', 'smoothnessThrottled', 'memory', 'threads']) {
     if (r[key] !== undefined) continue;
-    const from = earlier.find((e) => !e.quick && e[key] !== undefined);
+    // a labelled run measured another build (an earlier commit, for a before/after): never carried
+    const from = earlier.find((e) => !e.quick && !e.label && e[key] !== undefined);
     if (!from) continue;
     r[key] = from[key];
     carried.push(`${key} (${String(from.date).slice(0, 16).replace('T', ' ')})`);
@@ -599,6 +689,9 @@ function summarise(run: Record<string, unknown>, earlier: Record<string, unknown
         .join('; ')}.`,
       '',
     );
+    const failing = lh.filter((p) => p.failing && Object.keys(p.failing).length);
+    if (failing.length)
+      lines.push(`Audits not passed (first run of each page): ${failing.map((p) => `\`${p.path}\` ${Object.entries(p.failing!).map(([k, v]) => `${k.split('/')[1]}: ${v}`).join('; ')}`).join('. ')}.`, '');
   }
   const t = r.throughput as Throughput[] | undefined;
   if (t) {
@@ -639,6 +732,16 @@ function summarise(run: Record<string, unknown>, earlier: Record<string, unknown
   if (mem) {
     lines.push(
       `**Memory.** The worker (${mem.backend}) after 10 slider moves across the article's ${mem.sliders} sliders: ${mem.after10.numTensors} tensors, ${mb(mem.after10.numBytes)}; after 1,000: ${mem.after1000.numTensors} tensors, ${mb(mem.after1000.numBytes)} (goal: equal: ${mem.equal ? 'met' : mem.after1000.numTensors <= mem.after10.numTensors && mem.after1000.numBytes <= mem.after10.numBytes ? 'not equal, but no growth: fewer tensors after 1,000 moves than after 10' : `missed: it grew by ${mem.after1000.numTensors - mem.after10.numTensors} tensors`}).`,
+    );
+    lines.push('');
+  }
+  const th = r.threads as Threads | undefined;
+  if (th) {
+    const m = th.medians;
+    const ds = (v: number | null) => (v === null ? 'failed' : `${v.toFixed(0)} digits/s`);
+    const failed = th.runs.filter((x) => x.error).map((x) => `${x.asked} thread(s): ${x.error}`);
+    lines.push(
+      `**Threaded wasm** (the build served with \`${ISOLATION_HEADERS.join('`, `')}\`; cross-origin isolated: ${th.isolated ? 'yes' : 'no'}). FGSM on the maxout model, batched, median of ${th.runs.length} alternating runs: unthreaded SIMD binary (what the site uses) ${ds(m[0])}; threaded SIMD binary, 1 thread ${ds(m[1])}, 2 threads ${ds(m[2])}: 2 threads ÷ 1 thread = ${th.speedup2over1 === null ? '?' : `${th.speedup2over1.toFixed(2)}×`} (what the second thread gains; threads are kept only at ≥ 1.3×: ${th.speedup2over1 !== null && th.speedup2over1 >= 1.3 ? 'met' : 'not met'}), 2 threads ÷ the unthreaded binary = ${th.speedup2over0 === null ? '?' : `${th.speedup2over0.toFixed(2)}×`}.${failed.length ? ` Failed: ${failed.join('; ')}.` : ''}`,
     );
     lines.push('');
   }

@@ -44,7 +44,8 @@ export function contentSecurityPolicy(hashes: string[]): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'wasm-unsafe-eval' ${[...new Set(hashes)].join(' ')}`.trim(),
-    // Svelte islands inject their component styles at hydration
+    // style attributes (KaTeX's, the figures' style: directives) and Astro's inline island styles; the components'
+    // own CSS is a file (scripts/lib/island-css.ts)
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",

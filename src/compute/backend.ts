@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { backendOrder, type BackendName } from './messages.ts';
 
 let webgpuRegistered = false;
@@ -21,8 +21,16 @@ function webglRenderer(): string {
   return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
 }
 
-/** The wasm binaries the backend may fetch (the threaded one is never used: threads are off). */
+/**
+ * The wasm binaries the backend may fetch. The threaded one only when the bench asks for threads on a cross-origin
+ * isolated page (README, development notes: threads are measured, not used).
+ */
 const WASM_BINARIES = ['tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm.wasm'];
+
+/** Threads wasm will run: those asked for, where the worker is cross-origin isolated (SharedArrayBuffer); else none. */
+function wasmThreadsHere(asked: number | undefined): number {
+  return asked && asked >= 1 && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true ? asked : 0;
+}
 
 /**
  * Why wasm did not start, in words a reader can act on: a binary the site does not serve, or the network.
@@ -38,8 +46,8 @@ async function wasmProblem(baseUrl: string): Promise<string | null> {
   return null;
 }
 
-async function tryBackend(name: BackendName, baseUrl: string, forced = false): Promise<string | null> {
-  const problem = await tryBackendOnce(name, baseUrl, forced);
+async function tryBackend(name: BackendName, baseUrl: string, forced = false, threads = 0): Promise<string | null> {
+  const problem = await tryBackendOnce(name, baseUrl, forced, threads);
   if (problem !== null && name === 'wasm') {
     const why = await wasmProblem(baseUrl).catch(() => null);
     // a damaged copy of a binary in the offline cache would fail every visit: it is fetched again next time
@@ -56,7 +64,7 @@ async function tryBackend(name: BackendName, baseUrl: string, forced = false): P
   return problem;
 }
 
-async function tryBackendOnce(name: BackendName, baseUrl: string, forced: boolean): Promise<string | null> {
+async function tryBackendOnce(name: BackendName, baseUrl: string, forced: boolean, threads: number): Promise<string | null> {
   try {
     if (name === 'webgpu') {
       const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
@@ -69,8 +77,16 @@ async function tryBackendOnce(name: BackendName, baseUrl: string, forced: boolea
       }
     }
     if (name === 'wasm') {
-      // Threads cannot start without cross-origin isolation and gave no speed-up here.
-      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      // Threads cannot start without cross-origin isolation and gave no speed-up on 2 cores (README, development
+      // notes): one thread unless the bench asks for more on an isolated page.
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 0);
+      if (threads > 0) {
+        setThreadsCount(threads);
+        // tfjs caps its threads at half of navigator.hardwareConcurrency (it counts two hyperthreads a core), so on a
+        // 2-core machine it runs one whatever is asked: this worker's navigator says as many cores as the threads asked
+        const logical = navigator.hardwareConcurrency ?? 1;
+        if (logical < 2 * threads) Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
+      }
       setWasmPaths(new URL('tfjs/', baseUrl).href);
     }
     const ok = await tf.setBackend(name);
@@ -96,12 +112,17 @@ async function tryBackendOnce(name: BackendName, baseUrl: string, forced: boolea
   }
 }
 
-export async function chooseBackend(baseUrl: string, forced: BackendName | null): Promise<{ backend: BackendName; notes: string[] }> {
+export async function chooseBackend(
+  baseUrl: string,
+  forced: BackendName | null,
+  wasmThreads?: number,
+): Promise<{ backend: BackendName; notes: string[]; wasmThreads?: number }> {
   const notes: string[] = [];
   const order = forced ? [forced, ...backendOrder.filter((b) => b !== forced)] : [...backendOrder];
+  const threads = wasmThreadsHere(wasmThreads);
   for (const name of order) {
-    const problem = await tryBackend(name, baseUrl, name === forced);
-    if (problem === null) return { backend: name, notes };
+    const problem = await tryBackend(name, baseUrl, name === forced, threads);
+    if (problem === null) return name === 'wasm' ? { backend: name, notes, wasmThreads: getThreadsCount() } : { backend: name, notes };
     notes.push(problem);
   }
   throw new Error(`no TensorFlow.js backend started: ${notes.join('; ')}`);

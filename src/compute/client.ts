@@ -35,6 +35,12 @@ export function forcedBackend(search = typeof location === 'undefined' ? '' : lo
   return isBackendName(v) ? v : null;
 }
 
+/** `?wasmThreads=N` (the bench's threaded-wasm measurement); honoured by the worker only on a cross-origin isolated page. */
+function wasmThreads(search = location.search): number | undefined {
+  const n = Number(new URLSearchParams(search).get('wasmThreads'));
+  return Number.isInteger(n) && n >= 1 && n <= 16 ? n : undefined;
+}
+
 function siteBase(): string {
   return new URL(import.meta.env.BASE_URL, location.href).href;
 }
@@ -67,7 +73,7 @@ export function startCompute(): Promise<InitResult> {
       for (const p of pending.values()) p.reject(error);
       pending.clear();
     };
-    started = post({ type: 'init', baseUrl: siteBase(), backend: forcedBackend() });
+    started = post({ type: 'init', baseUrl: siteBase(), backend: forcedBackend(), wasmThreads: wasmThreads() });
     started.then((info) => listeners.forEach((l) => l(info))).catch(() => {});
   }
   return started;

@@ -13,6 +13,11 @@ export interface InitRequest {
   baseUrl: string;
   /** A backend the reader forced with ?backend=; null picks the best that starts. */
   backend: BackendName | null;
+  /**
+   * `npm run bench` (`?wasmThreads=N`): run wasm on TensorFlow.js's threaded SIMD binary with N threads. Honoured only
+   * where the page is cross-origin isolated (threads need SharedArrayBuffer); elsewhere wasm runs one thread as always.
+   */
+  wasmThreads?: number;
 }
 
 export interface TensorCountRequest {
@@ -74,6 +79,8 @@ export interface BenchResult {
 
 export interface InitResult {
   backend: BackendName;
+  /** On wasm: the threads its binary runs (1 unless `wasmThreads` asked for more on an isolated page). */
+  wasmThreads?: number;
   /** Why the preferred backends did not start, in order. */
   notes: string[];
 }

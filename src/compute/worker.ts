@@ -68,7 +68,7 @@ async function handle(id: number, request: Request): Promise<ResultOf[keyof Resu
   switch (request.type) {
     case 'init': {
       context.baseUrl = request.baseUrl;
-      const chosen = await chooseBackend(context.baseUrl, request.backend);
+      const chosen = await chooseBackend(context.baseUrl, request.backend, request.wasmThreads);
       context.backend = chosen.backend;
       return chosen;
     }
