@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Response } from '@playwright/test';
 import { argmax, heroResult, ORIGIN, setSlider, watch } from './helpers.ts';
 
 
@@ -68,11 +68,12 @@ test('the article has every chapter, in order, with rendered math and citations'
 test('the first paint loads no TensorFlow.js, and the hero shows its build-time poster', async ({ page }) => {
   const scripts: string[] = [];
   const bodies: Promise<{ url: string; text: string }>[] = [];
-  page.on('response', (r) => {
+  const onResponse = (r: Response) => {
     if (r.request().resourceType() !== 'script' || /worker/.test(r.url())) return;
     scripts.push(r.url());
     bodies.push(r.text().then((text) => ({ url: r.url(), text })));
-  });
+  };
+  page.on('response', onResponse);
   // hold the worker back until the page has been looked at: what is seen is the page before it starts
   let release = () => {};
   const held = new Promise<void>((r) => (release = r));
@@ -85,6 +86,9 @@ test('the first paint loads no TensorFlow.js, and the hero shows its build-time 
   await expect(page.getByTestId('adversarial-prediction')).not.toHaveText('…');
   const mainThreadTf = await page.evaluate(() => 'tf' in window || performance.getEntriesByType('resource').some((e) => /tfjs|tf-core/.test(e.name)));
   expect(mainThreadTf).toBe(false);
+  // what was fetched up to here is checked; a script that arrives later (an island hydrating) would have its body
+  // read after the test ends
+  page.off('response', onResponse);
   release();
   for (const s of scripts) expect(s).not.toMatch(/tfjs/);
   // and none of the page's own scripts carries TensorFlow.js code (a stray import would bundle it)
