@@ -1,9 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { heroResult, hydrated, setSlider, watch } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { heroResult, hydrated, saveDownloads, scoreExportedModel, setSlider, watch } from './helpers.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
@@ -217,23 +215,10 @@ test('Download model: the trained network as TensorFlow.js files, which load in 
   await page.getByTestId('download-which').selectOption('adversarial');
   await page.getByTestId('download-model').click();
   await expect(page.getByTestId('download-files')).toContainText('The adversarially trained (α = 0.5, ε = 0.25) network after epoch 2.');
-  const dir = mkdtempSync(join(tmpdir(), 'trained-'));
-  const saved: string[] = [];
-  for (const i of [0, 1]) {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`download-file-${i}`).click()]);
-    const path = join(dir, download.suggestedFilename());
-    await download.saveAs(path);
-    saved.push(path);
-  }
+  const saved = await saveDownloads(page, [0, 1].map((i) => page.getByTestId(`download-file-${i}`)), 'trained-');
   expect(saved.map((p) => p.split('/').pop())).toEqual(['maxout-adversarial-epoch2.json', 'maxout-adversarial-epoch2.weights.bin']);
   // TensorFlow.js in Node: the same clean error on the same 1,000 test digits as the figure reported
-  const node = JSON.parse(
-    execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/node/exported-model.ts', saved[0], '--digits', 'first-1000'], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 24,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }),
-  ) as { outputs: number; error: number; probabilities: number[][] };
+  const node = scoreExportedModel<{ outputs: number; error: number; probabilities: number[][] }>(saved[0], 'first-1000');
   expect(node.outputs).toBe(10);
   expect(Math.abs(node.error - done.epochs[1].runs.adversarial.cleanError)).toBeLessThanOrEqual(0.1 + 1e-9);
   // and in the site's "Bring a model": the hero reads test digit 0 with it as TensorFlow.js in Node does

@@ -1,9 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { hydrated, watch } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { hydrated, saveDownloads, scoreExportedModel, watch } from './helpers.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
@@ -206,22 +204,9 @@ test('Download model: a trained logistic regression as TensorFlow.js files, whic
   await page.getByTestId('download-model').click();
   await expect(page.getByTestId('download-files')).toContainText('after epoch 2');
   await expect(page.getByTestId('model-download')).toContainText('the probability that the digit is a 7 rather than a 3');
-  const dir = mkdtempSync(join(tmpdir(), 'logistic-'));
-  const saved: string[] = [];
-  for (const i of [0, 1]) {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`download-file-${i}`).click()]);
-    const path = join(dir, download.suggestedFilename());
-    await download.saveAs(path);
-    saved.push(path);
-  }
+  const saved = await saveDownloads(page, [0, 1].map((i) => page.getByTestId(`download-file-${i}`)), 'logistic-');
   expect(saved.map((p) => p.split('/').pop())).toEqual(['logistic-3v7-adversarial-epoch2.json', 'logistic-3v7-adversarial-epoch2.weights.bin']);
-  const node = JSON.parse(
-    execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/node/exported-model.ts', saved[0], '--digits', 'threes-and-sevens'], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 24,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }),
-  ) as { outputs: number; count: number; error: number };
+  const node = scoreExportedModel<{ outputs: number; count: number; error: number }>(saved[0], 'threes-and-sevens');
   expect(node.outputs).toBe(1);
   expect(node.count).toBe(done.counts!.test);
   const adv = done.epochs[1].runs.find((r) => r.run === 'adversarial')!;

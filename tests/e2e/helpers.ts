@@ -1,4 +1,8 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** The three servers of playwright.config.ts: the build at /, the build under /harnessing/, the build with its _headers. */
 const PORT = Number(process.env.E2E_PORT ?? 4391);
@@ -61,4 +65,31 @@ export const argmax = (v: number[]) => v.indexOf(Math.max(...v));
 export async function setSlider(page: Page, testId: string, value: number, within?: string) {
   const scope = within ? page.locator(within) : page.locator('body');
   await scope.getByTestId(testId).first().fill(String(value));
+}
+
+/** Clicks each link in turn, saves what it downloads in a new temporary folder, and returns the files' paths in order. */
+export async function saveDownloads(page: Page, links: Locator[], prefix: string): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const saved: string[] = [];
+  for (const link of links) {
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const path = join(dir, download.suggestedFilename());
+    await download.saveAs(path);
+    saved.push(path);
+  }
+  return saved;
+}
+
+/**
+ * A downloaded TensorFlow.js model scored by TensorFlow.js in Node (tests/e2e/node/exported-model.ts) on the first
+ * 1,000 test digits or on every test 3 and 7.
+ */
+export function scoreExportedModel<T>(modelJson: string, digits: 'first-1000' | 'threes-and-sevens'): T {
+  return JSON.parse(
+    execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/node/exported-model.ts', modelJson, '--digits', digits], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  ) as T;
 }

@@ -4,10 +4,7 @@
  * test digits as the model should. On a phone the section fits the screen.
  */
 import { expect, test } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { saveDownloads, scoreExportedModel } from './helpers.ts';
 
 test('the gallery’s models download as TensorFlow.js files that load and classify digits', async ({ page }) => {
   test.setTimeout(120_000);
@@ -31,22 +28,9 @@ test('the gallery’s models download as TensorFlow.js files that load and class
   }
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
   // the adversarially trained maxout net, downloaded through its two links, in Node
-  const dir = mkdtempSync(join(tmpdir(), 'shipped-'));
-  const saved: string[] = [];
-  for (const link of await page.locator('#models tr[data-model="maxout-adv"] a').all()) {
-    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
-    const path = join(dir, download.suggestedFilename());
-    await download.saveAs(path);
-    saved.push(path);
-  }
+  const saved = await saveDownloads(page, await page.locator('#models tr[data-model="maxout-adv"] a').all(), 'shipped-');
   expect(saved.map((p) => p.split('/').pop())).toEqual(['maxout-adv.model.json', 'maxout-adv.bin']);
-  const node = JSON.parse(
-    execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', 'tests/e2e/node/exported-model.ts', saved[0], '--digits', 'first-1000'], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 24,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }),
-  ) as { outputs: number; error: number };
+  const node = scoreExportedModel<{ outputs: number; error: number }>(saved[0], 'first-1000');
   expect(node.outputs).toBe(10);
   // maxout-adv errs on 2.23 % of all 10,000 test digits (models/manifest.json); on the first 1,000, a few percent at most
   expect(node.error).toBeLessThan(5);
