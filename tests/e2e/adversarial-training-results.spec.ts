@@ -141,15 +141,15 @@ test('in the article, scrolling through the steps moves the figure', async ({ pa
   // the steps are in the HTML: no need to wait for every picture of the whole article to load
   await page.goto('/?backend=wasm', { waitUntil: 'domcontentloaded' });
   const go = (n: number) => page.evaluate((k) => document.querySelector(`[data-scrolly="adversarial-training-results"] .step[data-step="${k}"]`)!.scrollIntoView({ block: 'center' }), n);
-  // the live training just above starts when near and shares the page's one worker: pause it first, as a reader
-  // may, and wait for its epoch in flight to be answered, so that this figure has the worker to itself
-  await test.step('the live training above is paused, its epoch in flight answered', async () => {
+  // the live training just above shares the page's one worker; it shows its finished run and trains only when the
+  // reader presses Train, so passing it leaves this figure the worker
+  await test.step('the live training above shows its finished run and does not train by itself', async () => {
     await page.evaluate(() => document.querySelector('[data-scrolly="adversarial-training"] .step[data-step="1"]')!.scrollIntoView({ block: 'center' }));
     const training = page.locator('.adversarial-training').first();
-    const state = async () => JSON.parse((await training.getAttribute('data-result')) ?? '{}') as { running?: boolean; training?: boolean; paused?: boolean };
-    await expect.poll(async () => (await state()).running, { timeout: 120_000 }).toBe(true);
-    await training.getByTestId('pause').click();
-    await expect.poll(async () => { const t = await state(); return t.paused === true && !t.running && !t.training; }, { timeout: 120_000 }).toBe(true);
+    const state = async () => JSON.parse((await training.getAttribute('data-result')) ?? '{}') as { running?: boolean; training?: boolean; finished?: number[] | null };
+    await expect.poll(async () => ((await state()).finished ?? []).length, { timeout: 120_000 }).toBeGreaterThan(0);
+    const t = await state();
+    expect([t.running, t.training]).toEqual([false, false]);
   });
   await go(1);
   // on the first 100 digits, chosen with the figure's own control as a reader may (the default 1,000 runs PGD-40 on
