@@ -13,8 +13,10 @@ const MIN_ZOOM = 0.6;
 const PHONE_SHARE = 0.6;
 /** How long a step waits for its figure to finish computing before it is measured as it stands. */
 const SETTLE_MS = 8_000;
-/** How long a step waits for the parts it names to appear (those drawn only with their results). */
-const NAMED_MS = 90_000;
+/** How long a step waits at most for the parts it names to appear (those drawn only with their results): a cap, not
+ * a wait, since the step goes on as soon as they are there; on a loaded machine a figure's recomputation can queue
+ * behind its neighbours' in the article's one worker for well over a minute (maxout-filters' histogram at step 4). */
+const NAMED_MS = 300_000;
 
 interface Measure {
   active: boolean;
