@@ -262,9 +262,9 @@ export class Settling<K, R> {
     return this.coarse ? this.approximate.resultKey : this.exact.resultKey;
   }
 
-  /** The exact answer is computing (the coarse ones are too quick to show progress for). */
+  /** The exact answer is computing, or still to come for what is shown (a coarse answer is shown). */
   get busy(): boolean {
-    return this.exact.busy;
+    return this.exact.busy || this.coarse;
   }
 
   get progress() {
