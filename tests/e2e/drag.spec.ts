@@ -3,9 +3,10 @@
  * new slider is covered without editing this file) is pressed with the mouse, moved through several values and
  * released. For each:
  *   (a) the figure's picture or result changed while the thumb was held (before pointerup), after the thumb had left
- *       its first value: its data-result (a value the drag passed through, where it names the slider's value), the
- *       marks of its SVG charts, or its canvases; a slider that by design takes its value on release (it restarts a
- *       training: `data-on-release`, listed in src/figures/README.md) shows its own value moving instead;
+ *       its first value: its data-result beyond the state it echoes (for a value other than the first, where it names
+ *       the slider's value), the marks of its SVG charts, or its canvases; a slider that by design takes its value on
+ *       release (it restarts a training: `data-on-release`, listed in src/figures/README.md) shows its own value
+ *       moving instead;
  *   (b) after release the figure settles on the exact answer for the value where the thumb stopped: the same
  *       data-result as a fresh load of the page at that state (its URL), less what varies between runs (times);
  *   (c) no page error.
@@ -231,8 +232,18 @@ for (const { longTasksToo, tag } of [
         const path = [0.06, 0.12, 0.18, 0.24, 0.3, 0.36, 0.3, 0.4].map((d) => start + dir * d * (max - min));
         await page.mouse.move(at(start), y);
         await page.mouse.down();
-        // one continuous movement, 48 steps (about a second on a quiet machine)
-        for (const v of path) await page.mouse.move(at(v), y, { steps: 6 });
+        // one continuous movement of 48 steps at a hand's pace: a step every 40 ms at the fastest (about two seconds
+        // held on a quiet machine; a busy one takes longer to answer each step)
+        let from = start;
+        for (const v of path) {
+          for (let k = 1; k <= 6; k++) {
+            const t0 = Date.now();
+            await page.mouse.move(at(from + ((v - from) * k) / 6), y);
+            const left = 40 - (Date.now() - t0);
+            if (left > 0) await page.waitForTimeout(left);
+          }
+          from = v;
+        }
         await page.mouse.up();
         const stopped = Number(await slider.inputValue());
         expect(stopped, `${id} moved`).not.toBe(start);
