@@ -17,6 +17,8 @@ interface Numbers {
   members: number;
 }
 interface EnsembleData extends Partial<Numbers> {
+  /** false: the coarse answer shown while a slider moves. */
+  exact: boolean;
   eps: number | null;
   sample: number | null;
   clip: string;
@@ -34,6 +36,8 @@ async function ensembleResult(page: Page, want: { eps?: number; sample?: number 
         if (!raw) return false;
         last = JSON.parse(raw) as EnsembleData;
         if (!last.rows) return false;
+        // the exact answer, not the coarse one shown while a slider moves
+        if (last.exact === false) return false;
         if (want.eps !== undefined && Math.abs(last.eps! - want.eps) > 1e-9) return false;
         if (want.sample !== undefined && last.sample !== want.sample) return false;
         return true;

@@ -17,6 +17,8 @@ interface Numbers {
   answers: Record<string, { predicted: number[]; confidence: number[] }>;
 }
 interface RubbishData extends Partial<Numbers> {
+  /** false: the coarse answer shown while a slider moves. */
+  exact: boolean;
   sigma: number | null;
   count: number | null;
   seed: number | null;
@@ -35,6 +37,8 @@ async function rubbishResult(page: Page, want: { sigma?: number; count?: number;
         if (!raw) return false;
         last = JSON.parse(raw) as RubbishData;
         if (!last.models) return false;
+        // the exact answer, not the coarse one shown while a slider moves
+        if (last.exact === false) return false;
         if (want.sigma !== undefined && Math.abs(last.sigma! - want.sigma) > 1e-9) return false;
         if (want.count !== undefined && last.count !== want.count) return false;
         if (want.seed !== undefined && last.seed !== want.seed) return false;

@@ -13,6 +13,8 @@ interface Matrix {
   error: number[][];
 }
 interface FigureResult {
+  /** false: the coarse answer shown while a slider moves. */
+  exact: boolean;
   eps: number;
   digit: number;
   view: string;
@@ -31,7 +33,8 @@ async function figureResult(page: Page, ready: (r: FigureResult) => boolean = ()
         const raw = await root.getAttribute('data-result');
         if (!raw) return false;
         const r = JSON.parse(raw) as FigureResult;
-        if (!r.matrix || !ready(r)) return false;
+        // the exact answer, not the coarse one shown while ε moves
+        if (!r.matrix || r.exact === false || !ready(r)) return false;
         last = r;
         return true;
       },

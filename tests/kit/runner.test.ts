@@ -3,7 +3,7 @@
  * result comes back at once, an error is never shown beside a newer result, cancel frees the figure.
  */
 import { describe, expect, it } from 'vitest';
-import { Runner } from '../../src/figures/kit/runner.svelte.ts';
+import { Runner, Settling } from '../../src/figures/kit/runner.svelte.ts';
 import { ComputeRequestError } from '../../src/compute/client.ts';
 
 interface Call {
@@ -148,5 +148,127 @@ describe('runner', () => {
     expect(r.progress?.label).toBe('starting');
     progressOf[1]({ fraction: 0.4, label: 'new' });
     expect(r.progress).toEqual({ fraction: 0.4, label: 'new' });
+  });
+});
+
+describe('settling: coarse answers while a value moves, the exact one once it rests', () => {
+  function fakeSettling(rest = 20) {
+    const calls: (Call & { coarse: boolean })[] = [];
+    let current = 0;
+    const s = new Settling<number, string>(
+      {
+        key: () => current,
+        run: (key, io, coarse) =>
+          new Promise<string>((resolve, reject) => {
+            calls.push({ key, coarse, signal: io.signal, resolve, reject });
+            io.signal.addEventListener('abort', () => reject(new ComputeRequestError({ kind: 'cancelled', message: 'cancelled' })));
+          }),
+        rest,
+      },
+      false,
+    );
+    // what the figure's effects do when the key changes: both runners wish it (the coarse one only while the exact
+    // answer shown is not for it)
+    const wish = (k: number) => {
+      current = k;
+      s.exact.wish(k);
+      if (JSON.stringify(s.exact.resultKey) !== JSON.stringify(k)) s.approximate.wish(k);
+    };
+    return { s, calls, wish };
+  }
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('shows each coarse answer as it comes while the value moves, then the exact answer where it rests', async () => {
+    const { s, calls, wish } = fakeSettling();
+    wish(1);
+    // the first exact answer is asked at once (nothing is shown yet)
+    const exact1 = calls.find((c) => !c.coarse && c.key === 1)!;
+    exact1.resolve('exact 1');
+    for (const c of calls.filter((c) => c.coarse)) c.resolve(`coarse ${c.key}`);
+    await tick();
+    expect(s.shown).toBe('exact 1');
+    expect(s.coarse).toBe(false);
+    // the value moves: coarse answers, one in flight at a time, the newest next; the exact one waits for a rest
+    wish(2);
+    wish(3);
+    wish(4);
+    expect(calls.filter((c) => !c.coarse).map((c) => c.key)).toEqual([1]);
+    const coarse2 = calls.find((c) => c.coarse && c.key === 2)!;
+    expect(calls.some((c) => c.coarse && c.key === 3)).toBe(false);
+    coarse2.resolve('coarse 2');
+    await tick();
+    expect(s.shown).toBe('coarse 2');
+    expect(s.coarse).toBe(true);
+    expect(s.shownKey).toBe(2);
+    // then the newest value wished meanwhile, not the one between
+    const coarse4 = calls.find((c) => c.coarse && c.key === 4)!;
+    expect(calls.some((c) => c.coarse && c.key === 3)).toBe(false);
+    coarse4.resolve('coarse 4');
+    await tick();
+    expect(s.shown).toBe('coarse 4');
+    // the value rests: the exact answer for it, which replaces the coarse one
+    await sleep(40);
+    const exact4 = calls.find((c) => !c.coarse && c.key === 4)!;
+    expect(s.busy).toBe(true);
+    exact4.resolve('exact 4');
+    await tick();
+    expect(s.shown).toBe('exact 4');
+    expect(s.coarse).toBe(false);
+    expect(s.busy).toBe(false);
+  });
+
+  it('an exact answer for a value left behind does not replace a newer coarse one', async () => {
+    const { s, calls, wish } = fakeSettling();
+    wish(1);
+    calls.find((c) => !c.coarse && c.key === 1)!.resolve('exact 1');
+    calls.find((c) => c.coarse && c.key === 1)!.resolve('coarse 1');
+    await tick();
+    expect(s.shown).toBe('exact 1');
+    wish(2);
+    await sleep(40);
+    // the exact answer for 2 is under way when the value moves on to 3
+    const exact2 = calls.find((c) => !c.coarse && c.key === 2)!;
+    for (const c of calls.filter((c) => c.coarse && c.key === 2)) c.resolve('coarse 2');
+    await tick();
+    wish(3);
+    expect(exact2.signal.aborted).toBe(true);
+    calls.find((c) => c.coarse && c.key === 3)!.resolve('coarse 3');
+    await tick();
+    expect(s.shown).toBe('coarse 3');
+    expect(s.coarse).toBe(true);
+  });
+});
+
+describe('runner with a delay', () => {
+  it('waits for a rest before asking, and stops a request in flight for a key left behind at once', async () => {
+    const calls: Call[] = [];
+    let current = 0;
+    const r = new Runner<number, string>(
+      {
+        key: () => current,
+        run: (key, io) =>
+          new Promise<string>((resolve, reject) => {
+            calls.push({ key, signal: io.signal, resolve, reject });
+            io.signal.addEventListener('abort', () => reject(new ComputeRequestError({ kind: 'cancelled', message: 'cancelled' })));
+          }),
+        delay: 20,
+      },
+      false,
+    );
+    const wish = (k: number) => {
+      current = k;
+      r.wish(k);
+    };
+    wish(1);
+    calls[0].resolve('one');
+    await tick();
+    wish(2);
+    wish(3);
+    expect(calls.length).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(calls.map((c) => c.key)).toEqual([1, 3]);
+    wish(4);
+    expect(calls[1].signal.aborted).toBe(true);
+    expect(r.result).toBe('one');
   });
 });

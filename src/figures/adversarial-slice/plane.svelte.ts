@@ -1,6 +1,7 @@
 /**
  * The plane through a digit as both §8 figures ask for it (adversarial-slice draws its classes, logit-surface its
- * logits): one runner over the figure's model, digit (or drawing), range, seed and clip. The worker keeps the last plane, so the
+ * logits): one runner over the figure's model, digit (or drawing), range, seed and clip; a new range (a dragged
+ * slider) lets the plane in flight finish, anything else replaces it. The worker keeps the last plane, so the
  * second figure to ask gets the first one's.
  */
 import { call } from '../../compute/client.ts';
@@ -24,5 +25,8 @@ export function planeRunner<T extends StateTable>(fig: Figure<T>) {
     key: () => ({ model: s.model, digit: s.digit, drawn: s.drawn, range: s.range, size: SLICE_SIZE, seed: s.seed, clip: s.clip }),
     run: (k, io) => call(slice, k, io),
     when: () => fig.live,
+    // a dragged range: the plane in flight finishes and is shown, then the newest range is asked for (a plane is a
+    // few hundred ms of the worker's time, quick enough to follow the thumb without a coarse answer)
+    policy: (inflight, next) => (JSON.stringify({ ...inflight, range: 0 }) === JSON.stringify({ ...next, range: 0 }) ? 'latest' : 'replace'),
   });
 }

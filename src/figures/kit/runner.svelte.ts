@@ -39,9 +39,14 @@ export interface RunnerOptions<K, R> {
   cancelStale?: boolean;
 }
 
+/** Orders the results of all runners as they are shown (which of two runners answered last). */
+let shownCount = 0;
+
 export class Runner<K, R> {
   result = $state<R | null>(null);
   resultKey = $state<K | null>(null);
+  /** When the shown result was shown, as a count over every runner: the larger, the newer. */
+  shownAt = $state(0);
   progress = $state<Progress | null>(null);
   error = $state<ShownError | null>(null);
 
@@ -103,6 +108,9 @@ export class Runner<K, R> {
       }
     }
     if (!force && (this.o.delay ?? 0) > 0 && this.result !== null) {
+      // a request in flight for a key left behind stops now, unless the policy lets it finish
+      const policy = this.o.policy ?? 'replace';
+      if (this.inflightKey !== null && (typeof policy === 'function' ? policy(this.inflightKey, key) : policy) === 'replace') this.abort();
       // still allowed when the wait is over (the figure may have gone far); else the key is wished again when it is
       this.timer = setTimeout(() => (this.o.when?.() ?? true) && this.ask(k, key), this.o.delay);
       return;
@@ -144,6 +152,7 @@ export class Runner<K, R> {
   private show(k: string, key: K, result: R) {
     this.result = result;
     this.resultKey = key;
+    this.shownAt = ++shownCount;
     this.shown = k;
     this.error = null;
     this.failed = null;
@@ -190,6 +199,95 @@ export class Runner<K, R> {
       }
     }
   }
+}
+
+export interface SettlingOptions<K, R> {
+  key: () => K | null;
+  /** Computes the exact answer for the key, or (`coarse` true) a quick approximation of it (a subset of the digits). */
+  run: (key: K, io: RunIo, coarse: boolean) => Promise<R>;
+  when?: () => boolean;
+  /** How many exact answers to keep by key (default 4: going back to a value just left is instant). */
+  keep?: number;
+  /** How long the value must rest before the exact answer is asked for, in ms (default 250). */
+  rest?: number;
+  /** Whether a coarse answer for this key may stand for the state asked for (default: any; e.g. only for the same model). */
+  fits?: (key: K) => boolean;
+}
+
+/**
+ * A value a reader drags (a slider), where the exact answer costs more than a frame or two: two runners. While the
+ * value moves, a coarse answer at once (one request in flight, then the newest value); once it has rested for
+ * `rest` ms, the exact one (a newer value stops it). `shown` is the exact answer for the key asked for, else the
+ * newer of the two: a drag starts from the exact picture and each coarse answer replaces it as it comes. The figure
+ * says in its live line when what it shows is coarse (`coarse`).
+ */
+export class Settling<K, R> {
+  readonly exact: Runner<K, R>;
+  readonly approximate: Runner<K, R>;
+  private o: SettlingOptions<K, R>;
+
+  constructor(o: SettlingOptions<K, R>, auto = true) {
+    this.o = o;
+    this.exact = new Runner<K, R>({ key: o.key, run: (k, io) => o.run(k, io, false), when: o.when, delay: o.rest ?? 250, keep: o.keep ?? 4 }, auto);
+    this.approximate = new Runner<K, R>(
+      { key: o.key, run: (k, io) => o.run(k, io, true), when: () => (o.when ? o.when() : true) && !this.exactFor(this.exact.resultKey), policy: 'latest' },
+      auto,
+    );
+  }
+
+  /** This key is the one asked for now. */
+  private exactFor(k: K | null): boolean {
+    const now = this.o.key();
+    return k !== null && now !== null && JSON.stringify(k) === JSON.stringify(now);
+  }
+
+  /** What the figure shows: the exact answer for the key asked for, else the newer of the two answers. */
+  get shown(): R | null {
+    const e = this.exact;
+    const c = this.approximate;
+    if (e.result !== null && this.exactFor(e.resultKey)) return e.result;
+    const fits = c.resultKey !== null && (this.o.fits ? this.o.fits(c.resultKey) : true);
+    if (c.result !== null && fits && c.shownAt > e.shownAt) return c.result;
+    return e.result ?? (fits ? c.result : null);
+  }
+
+  /** What is shown is the coarse answer. */
+  get coarse(): boolean {
+    const r = this.shown;
+    return r !== null && r === this.approximate.result && r !== this.exact.result;
+  }
+
+  /** The key of what is shown. */
+  get shownKey(): K | null {
+    return this.coarse ? this.approximate.resultKey : this.exact.resultKey;
+  }
+
+  /** The exact answer is computing, or still to come for what is shown (a coarse answer is shown). */
+  get busy(): boolean {
+    return this.exact.busy || this.coarse;
+  }
+
+  get progress() {
+    return this.exact.progress;
+  }
+
+  get error(): ShownError | null {
+    return this.exact.error ?? this.approximate.error;
+  }
+
+  retry(): void {
+    for (const r of [this.exact, this.approximate]) if (r.error) r.retry();
+  }
+
+  cancel(): void {
+    this.exact.cancel();
+    this.approximate.cancel();
+  }
+}
+
+/** Two runners for a dragged value, coarse while it moves and exact once it rests (see Settling). */
+export function settling<K, R>(o: SettlingOptions<K, R>): Settling<K, R> {
+  return new Settling(o);
 }
 
 /** A runner bound to the component: it follows its key and stops when the component goes. */

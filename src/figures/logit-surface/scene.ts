@@ -75,8 +75,8 @@ export function createSurfaceScene(canvas: HTMLCanvasElement, width: number, hei
     camera.lookAt(0, 0, 0);
   }
 
-  function clear() {
-    for (const child of [...content.children]) {
+  function clear(children = [...content.children]) {
+    for (const child of children) {
       content.remove(child);
       child.traverse((o) => {
         const m = o as THREE.Mesh;
@@ -91,7 +91,10 @@ export function createSurfaceScene(canvas: HTMLCanvasElement, width: number, hei
   }
 
   function update(d: SurfaceData) {
-    clear();
+    // the old surface is let go only after the new one is drawn: disposing its materials first would free their
+    // shader programs, compiled again for the new ones at every update (hundreds of ms each without a GPU)
+    const old = [...content.children];
+    for (const child of old) content.remove(child);
     const n = d.size;
     let lo = Infinity, hi = -Infinity;
     for (const v of d.values) {
@@ -193,6 +196,7 @@ export function createSurfaceScene(canvas: HTMLCanvasElement, width: number, hei
     originPoint.position.set(xOf(mid), yOf(d.values[mid * n + mid]) + 0.02, zOf(mid));
     content.add(originPoint);
     render();
+    clear(old);
   }
 
   function setCamera(c: Camera) {
