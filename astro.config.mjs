@@ -10,6 +10,7 @@ import { citations, chapterFootnotes } from './scripts/lib/markdown.mjs';
 import { siteAssets } from './scripts/lib/site-assets.ts';
 import { cssHash, islandCss } from './scripts/lib/island-css.ts';
 import { threadedWasm } from './scripts/lib/threaded-wasm.ts';
+import { fontFaces } from './scripts/lib/font-faces.ts';
 
 const root = fileURLToPath(new URL('./', import.meta.url));
 
@@ -49,7 +50,8 @@ export default defineConfig({
   // (scripts/lib/island-css.ts), so server-rendered figures are styled before they hydrate.
   integrations: [svelte({ emitCss: false, compilerOptions: { css: 'external', cssHash: cssHash(root) } }), mdx(), siteAssets(), hydrationQueue],
   vite: {
-    plugins: [islandCss(root)],
+    // the text's and KaTeX's @font-face rules: WOFF2 only, no faces for scripts the text never sets (scripts/lib/font-faces.ts)
+    plugins: [islandCss(root), fontFaces()],
     // the compute worker's bundle: TensorFlow.js's threaded wasm factory made self-contained (scripts/lib/threaded-wasm.ts)
     worker: { format: 'es', plugins: () => [threadedWasm()] },
     // the chunks over Vite's 500 kB are TensorFlow.js inside the compute worker and three.js for the 3-D surface,

@@ -4,3 +4,9 @@ declare namespace Astro {
     'client:queue'?: boolean | { rootMargin?: string };
   }
 }
+
+/** Each figure's components' CSS, by the figure's name (scripts/lib/island-css.ts): the embed pages' styles. */
+declare module 'virtual:harnessing/figure-css' {
+  const css: Record<string, string>;
+  export default css;
+}

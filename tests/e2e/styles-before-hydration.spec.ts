@@ -1,9 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
 import { hydrated, ORIGIN, watch } from './helpers.ts';
+import { liveFigures } from '../../src/figures/index.ts';
 
 /**
- * A figure's styles are a stylesheet in the built page (every Svelte component's CSS, scripts/lib/island-css.ts),
- * not part of its island's JavaScript: the server-rendered figure is styled before it hydrates, and stays styled
+ * A figure's styles are in the built page (every Svelte component's CSS in the article's stylesheet, the figure's own
+ * components' CSS in an embed page: scripts/lib/island-css.ts), not part of its island's JavaScript: the server-rendered figure is styled before it hydrates, and stays styled
  * where its JavaScript never arrives. Each test loads a page twice: once with the islands' scripts refused (the
  * markup as the server rendered it), once as a reader gets it, hydrated; every element carrying a component's
  * scoping class must have the same computed style in both.
@@ -122,5 +123,63 @@ test('the article: every figure is framed and styled before its island hydrates'
     expect(s.hydrated, `figure ${i} did not hydrate (its script was refused)`).toBe(false);
     expect({ border: s.border, radius: s.radius, padding: s.padding }, `figure ${i}`).toEqual({ border: '1px', radius: '6px', padding: '16px' });
   }
+  await context.close();
+});
+
+/**
+ * Every scoping class on the page, as a selector of the page's stylesheets reads it: a component whose elements carry
+ * `svelte-xxxx` has at least one rule naming that class, so a class missing from every stylesheet is a component
+ * whose styles the page did not carry.
+ */
+async function unstyledScopes(page: Page): Promise<{ used: string[]; missing: string[]; styled: number }> {
+  return page.evaluate(() => {
+    const inRules = new Set<string>();
+    const visit = (rules: CSSRuleList) => {
+      for (const r of rules) {
+        if (r instanceof CSSStyleRule) for (const m of r.selectorText.matchAll(/\.(svelte-[a-z0-9]+)/g)) inRules.add(m[1]);
+        if ('cssRules' in r && (r as CSSGroupingRule).cssRules) visit((r as CSSGroupingRule).cssRules);
+      }
+    };
+    for (const sheet of document.styleSheets) visit(sheet.cssRules);
+    const used = new Set<string>();
+    for (const el of document.querySelectorAll('[class*="svelte-"]')) for (const c of el.classList) if (/^svelte-[a-z0-9]+$/.test(c)) used.add(c);
+    return { used: [...used], missing: [...used].filter((c) => !inRules.has(c)), styled: inRules.size };
+  });
+}
+
+test("each embed page carries its own figure's styles, for every part it can show, and not every figure's", async ({ browser }) => {
+  test.setTimeout(240_000);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.goto('/', { waitUntil: 'load' });
+  const article = await unstyledScopes(page);
+  for (const { name } of liveFigures) {
+    await page.goto(`/embed/${name}/`, { waitUntil: 'load' });
+    await hydrated(page);
+    // the parts a figure shows only when asked: the panel that brings a model, the drawing pad, its export menu
+    const missing = new Set<string>();
+    const bring = page.getByRole('button', { name: 'Bring your own model…' }).first();
+    if (await bring.isVisible()) {
+      await bring.click();
+      await expect(page.locator('[data-testid$="-bring-loading"]')).toHaveCount(0);
+      await expect(page.locator('[data-testid$="-bring"]').first()).toBeVisible();
+    }
+    const draw = page.getByRole('button', { name: 'Draw your own' }).first();
+    if (await draw.isVisible()) {
+      await draw.click();
+      await expect(page.getByText('Loading the drawing pad…')).toHaveCount(0);
+      await expect(page.locator('.drawpad canvas').first()).toBeVisible();
+    }
+    for (const c of (await unstyledScopes(page)).missing) missing.add(c);
+    await page.getByRole('button', { name: 'Export', exact: true }).first().click();
+    await expect(page.getByRole('group', { name: 'Export the figure' })).toBeVisible();
+    const s = await unstyledScopes(page);
+    for (const c of s.missing) missing.add(c);
+    expect(s.used.length, name).toBeGreaterThan(3);
+    expect([...missing], `/embed/${name}/: elements whose component's styles the page lacks`).toEqual([]);
+    // the article carries every component's styles; an embed page only its figure's
+    expect(s.styled, name).toBeLessThan(article.styled);
+  }
+  expect(article.missing).toEqual([]);
   await context.close();
 });

@@ -1,7 +1,7 @@
 /**
- * The two build-time transforms of astro.config.mjs, on the real sources they work on:
- * every Svelte component's CSS in one stylesheet (scripts/lib/island-css.ts), and TensorFlow.js's threaded wasm
- * factory made self-contained (scripts/lib/threaded-wasm.ts).
+ * The build-time transforms of astro.config.mjs, on the real sources they work on: every Svelte component's CSS in
+ * one stylesheet and each figure's in its embed page (scripts/lib/island-css.ts), the fonts' @font-face rules trimmed
+ * (scripts/lib/font-faces.ts), and TensorFlow.js's threaded wasm factory made self-contained (scripts/lib/threaded-wasm.ts).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,7 +9,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile } from 'svelte/compiler';
 import { describe, expect, it } from 'vitest';
-import { componentCss, cssHash } from '../../scripts/lib/island-css.ts';
+import { componentCss, cssHash, figureComponents, figureCss } from '../../scripts/lib/island-css.ts';
+import { trimFontFaces, UNUSED_RANGES } from '../../scripts/lib/font-faces.ts';
 import { selfContainedThreadedWasm } from '../../scripts/lib/threaded-wasm.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -45,6 +46,84 @@ describe('island CSS', () => {
     expect(cssHash('/elsewhere/')({ css: '', filename: '/elsewhere/src/figures/kit/FigureFrame.svelte', hash: (s) => s })).toBe('svelte-src/figures/kit/FigureFrame.svelte');
   });
 });
+
+describe("a figure's own CSS (its embed page)", () => {
+  it('holds the components its folder reaches, lazily loaded ones included, and no other figure', () => {
+    const parts = figureComponents(root, 'fgsm-sweep');
+    for (const f of [
+      'src/figures/fgsm-sweep/FgsmSweep.svelte',
+      'src/figures/kit/FigureFrame.svelte',
+      'src/figures/kit/ExportMenu.svelte',
+      'src/figures/kit/chart/Line.svelte',
+      // imported only when their panel opens (ModelChoice, DigitPicker)
+      'src/figures/kit/controls/BringModel.svelte',
+      'src/figures/kit/controls/DrawPad.svelte',
+    ])
+      expect(parts).toContain(f);
+    expect(parts.filter((f) => f.startsWith('src/figures/') && !f.startsWith('src/figures/kit/') && !f.startsWith('src/figures/fgsm-sweep/'))).toEqual([]);
+    // the 3-D surface reaches the slice's plane code but renders none of the slice's components
+    expect(figureComponents(root, 'logit-surface')).not.toContain('src/figures/adversarial-slice/AdversarialSlice.svelte');
+  });
+
+  it("is the CSS of exactly those components, smaller than every component's", () => {
+    const all = componentCss(root);
+    const css = figureCss(root, 'adversarial-slice', all);
+    const frame = /\.figure\.(svelte-[a-z0-9]+)/.exec(all.get('src/figures/kit/FigureFrame.svelte')!)![1];
+    expect(css).toContain(frame);
+    const sweep = /\.(svelte-[a-z0-9]+)/.exec(all.get('src/figures/fgsm-sweep/FgsmSweep.svelte')!)![1];
+    expect(css).not.toContain(sweep);
+    expect(css.length).toBeLessThan([...all.values()].join('').length / 2);
+  });
+
+  it('says so for a name that is not a figure', () => {
+    expect(() => figureComponents(root, 'no-such-figure')).toThrow(/no-such-figure/);
+  });
+});
+
+describe('font faces', () => {
+  const require = createRequire(import.meta.url);
+  const inter = readFileSync(require.resolve('@fontsource/inter/400.css'), 'utf8');
+  const katex = readFileSync(require.resolve('katex/dist/katex.min.css'), 'utf8');
+
+  it("keep only WOFF2 sources, and no faces for the scripts the text does not set", () => {
+    const out = trimFontFaces(inter);
+    expect(inter).toContain("format('woff')");
+    expect(out).not.toMatch(/format\('woff'\)/);
+    expect(out).toContain('inter-latin-400-normal.woff2');
+    expect(out).toContain('inter-greek-400-normal.woff2');
+    expect(out).toContain('inter-latin-ext-400-normal.woff2');
+    expect(out).not.toContain('cyrillic');
+    expect(out).not.toContain('greek-ext');
+    // every kept face still has its unicode-range
+    expect(out.match(/@font-face/g)!.length).toBe(out.match(/unicode-range/g)!.length);
+    const k = trimFontFaces(katex);
+    expect(k.match(/@font-face/g)!.length).toBe(katex.match(/@font-face/g)!.length);
+    expect(k).not.toMatch(/format\("(woff|truetype)"\)/);
+    expect(k.match(/format\("woff2"\)/g)!.length).toBe(katex.match(/@font-face/g)!.length);
+    // the rest of KaTeX's stylesheet is untouched
+    expect(k.replace(/@font-face\{[^}]*\}/g, '')).toBe(katex.replace(/@font-face\{[^}]*\}/g, ''));
+  });
+
+  it('the text sets no character of the subsets left out (Cyrillic, extended Greek)', () => {
+    const files = [...svelteFilesAndSources(join(root, 'src')), ...svelteFilesAndSources(join(root, 'content'))];
+    expect(files.length).toBeGreaterThan(50);
+    const found: string[] = [];
+    for (const f of files) {
+      for (const ch of readFileSync(f, 'utf8')) {
+        const c = ch.codePointAt(0)!;
+        if (UNUSED_RANGES.some(([a, b]) => c >= a && c <= b)) found.push(`${relative(root, f)}: ${ch} (U+${c.toString(16)})`);
+      }
+    }
+    expect(found, 'add the subset back in scripts/lib/font-faces.ts').toEqual([]);
+  });
+});
+
+function svelteFilesAndSources(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? svelteFilesAndSources(p) : /\.(svelte|ts|astro|mdx|md|bib|json)$/.test(n) ? [p] : [];
+  });
+}
 
 describe('threaded wasm factory', () => {
   const require = createRequire(import.meta.url);
