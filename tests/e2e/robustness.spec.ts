@@ -495,9 +495,13 @@ test.describe('accessibility (axe: no serious or critical violation)', () => {
     });
     // every embed page, one test each, so that they spread over the test workers; each computes its figure on wasm
     // (the backend without a GPU) and says no error
+    // in the dark theme at the smallest phone's size (320×640, the first iPhone SE), where the page must not scroll
+    // sideways either
+    const phone = theme === 'dark';
     for (const f of liveFigures) {
-      test(`the embed page ${f.name}, ${theme} theme, computed on wasm`, async ({ page }) => {
+      test(`the embed page ${f.name}, ${theme} theme${phone ? ' at 320×640' : ''}, computed on wasm`, async ({ page }) => {
         test.setTimeout(240_000);
+        if (phone) await page.setViewportSize({ width: 320, height: 640 });
         const errors = recordErrors(page);
         // the §6 results figure runs PGD-40 on three networks: on 100 digits its markup is the same and it is done sooner
         const sample = f.name === 'adversarial-training-results' ? '&sample=100' : '';
@@ -510,6 +514,20 @@ test.describe('accessibility (axe: no serious or critical violation)', () => {
           await expect(page.locator(`[data-figure="${f.name}"] .backend`)).toHaveText('wasm');
         }
         expect(await serious(page)).toEqual([]);
+        if (phone) {
+          // measured once the figure's layout has settled (the same widths over two frames running)
+          const widths = () =>
+            page.evaluate(
+              () =>
+                new Promise<string>((resolve) =>
+                  requestAnimationFrame(() => requestAnimationFrame(() => resolve(`${document.documentElement.scrollWidth} ${document.documentElement.clientWidth}`))),
+                ),
+            );
+          let last = '';
+          await expect.poll(async () => last === (last = await widths())).toBe(true);
+          const [scroll, client] = last.split(' ').map(Number);
+          expect(scroll, `${f.name} at 320 px: the page scrolls sideways`).toBeLessThanOrEqual(client);
+        }
         expect(errors).toEqual([]);
       });
     }
