@@ -7,6 +7,8 @@
  * content changes size. Keys the figure does not use go to the deck. Outside
  * the deck this does nothing.
  */
+import { measureWithin } from '../figures/kit/measure.ts';
+
 const MIN_ZOOM = 0.25;
 const MAX_ZOOM = 3;
 
@@ -25,20 +27,29 @@ if (inDeck()) {
   const figure = () => main.querySelector<HTMLElement>('figure.figure');
 
   /**
-   * Some figures size their charts from their own width in a ResizeObserver, a frame after the layout
-   * measured here, and come out a little taller: leave them that much room.
+   * Room left for what a figure lays out a frame or more after the layout measured here (an image, a font; the
+   * charts it sizes from its own width are told that width at once, see measureWithin).
    */
   const HEADROOM = 0.94;
   /** Two frames: what the figure lays out from its measured width (charts sized in script) has caught up. */
   const frames = () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
-  /** No wait: the layout as it stands, measured by forced layouts in this task (nothing is painted in between). */
-  const now = () => Promise.resolve();
+  /**
+   * No wait: the layout as it stands, measured by forced layouts in this task (nothing is painted in between), the
+   * figure's charts sized in script from their new width included.
+   */
+  const now = () => {
+    measureWithin(main);
+    return Promise.resolve();
+  };
 
   /** Whether the figure, laid out at zoom z at its natural height, fits the slide (measured after `wait`). */
   const fits = async (z: number, wait: () => Promise<void>): Promise<boolean> => {
     main.style.zoom = String(z);
     await wait();
-    return main.getBoundingClientRect().height <= root.clientHeight * HEADROOM && root.scrollWidth <= root.clientWidth && root.scrollHeight <= root.clientHeight;
+    // the figure's frame clips what overflows it (a control wider than the figure): the page's scroll size misses it
+    const f = figure();
+    const inside = f === null || (f.scrollWidth <= f.clientWidth && f.scrollHeight <= f.clientHeight);
+    return main.getBoundingClientRect().height <= root.clientHeight * HEADROOM && root.scrollWidth <= root.clientWidth && root.scrollHeight <= root.clientHeight && inside;
   };
 
   /** The sizes of the figure's parts: what changes when its content does (not when its frame stretches). */
@@ -105,13 +116,15 @@ if (inDeck()) {
 
   let busy = false;
   /**
-   * Fits at once, from the layout as it stands; two frames later, a figure that sizes parts of itself in script from
-   * its own width (its charts) may have come out taller than measured and run past the slide: it is then fitted size
-   * by size, each size measured after the figure has laid itself out at it.
+   * Fits at once, from the layout as it stands (the figure's charts sized in script from its width told each width
+   * tried, and laid out at it); two frames later, a figure that has still come out taller than measured and runs past
+   * the slide is fitted size by size, each size measured after the figure has laid itself out at it.
    */
   async function fit() {
     if (busy) return;
     busy = true;
+    // while it fits, the figure passes through the sizes tried: a measure of the slide waits for this to go
+    root.setAttribute('data-deck-busy', '');
     try {
       await fitWith(now);
       await frames();
@@ -120,6 +133,7 @@ if (inDeck()) {
       await fitWith(frames);
     } finally {
       busy = false;
+      root.removeAttribute('data-deck-busy');
     }
   }
 

@@ -12,6 +12,8 @@
  *   again whenever its content or the screen changes size.
  */
 
+import { measureWithin } from '../figures/kit/measure.ts';
+
 /** The widest layout with the steps in a column of their own (Scrolly.astro's breakpoint). */
 export const TWO_COLUMNS = '(min-width: 80rem)';
 /** On one column, the share of the screen's height the figure may take (the cards have the rest, below it). */
@@ -151,15 +153,20 @@ export class ScrollyFit {
   }
 
   /**
-   * Fits in two passes. First at once, in the task that asked (each size tried is measured by a forced layout, and
-   * no frame is painted between them, so the reader never sees the figure pass through the sizes tried: a control
-   * that opens, such as the hero's drawing pad, appears where it will stay). Then, two frames later, once any chart
-   * the figure sizes in script from its own width has caught up: if the figure's height has not moved, the first
-   * pass stands; if it has, the figure is measured again size by size, each after it has laid itself out.
+   * Fits in two passes. First at once, in the task that asked (each size tried is measured by a forced layout, the
+   * charts a figure sizes in script from its width told that width and laid out at it first, by measureWithin; no
+   * frame is painted between them, so the reader never sees the figure pass through the sizes tried: a control
+   * that opens, such as a drawing pad, appears where it will stay). Then, two frames later, as a safeguard for what
+   * lays itself out later still (an image, a font): if the figure's height has not moved, the first pass stands;
+   * if it has, the figure is measured again size by size, each after it has laid itself out.
    */
   private async fitOnce(whole: boolean) {
     const budget = frameBudget();
-    const now = () => Promise.resolve();
+    // the layout as it stands, the figure's charts sized in script from their new width included
+    const now = () => {
+      measureWithin(this.place);
+      return Promise.resolve();
+    };
     const quick = await this.search(whole, budget, now);
     await this.settle();
     const h = this.height();

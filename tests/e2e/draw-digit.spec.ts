@@ -4,31 +4,13 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { heroResult, hydrated, watch } from './helpers.ts';
+import { heroResult, hydrated, recordBoxEveryFrame, watch } from './helpers.ts';
 import { decodeDrawing } from '../../src/lib/data/drawing-code.ts';
 import { ringDrawing } from './drawing-fixture.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
 /** Paints strokes on the pad: each a list of points in [0, 1]², drawn with the mouse button held down. */
-/** Waits until the drawing pad's box is the same over two animation frames running. */
-async function padAtRest(page: Page) {
-  await expect
-    .poll(
-      () =>
-        page.evaluate(
-          () =>
-            new Promise<boolean>((resolve) => {
-              const box = () => JSON.stringify(document.querySelector('.drawpad canvas')?.getBoundingClientRect() ?? null);
-              const a = box();
-              requestAnimationFrame(() => requestAnimationFrame(() => resolve(a !== 'null' && box() === a)));
-            }),
-        ),
-      { timeout: 30_000 },
-    )
-    .toBe(true);
-}
-
 async function paint(page: Page, strokes: [number, number][][]) {
   const pad = page.locator('.drawpad canvas');
   const box = (await pad.boundingBox())!;
@@ -331,12 +313,16 @@ test('in the article a drawing stays until the next scroll step, which shows its
   await step(1);
   // a result is there: this island has hydrated (the article's others hydrate as they come near)
   await figureResult<R>(page, '.adversarial-slice', (x) => x.model === 'softmax' && !!x.predicted);
+  // the pad's box in every frame from the moment it opens to the end of the stroke: the sticky frame fits the figure
+  // to the pad's size, the slice's chart sized to its new width in the same fit, before the pad is first painted, so
+  // a stroke made at once lands where the pad stays
+  const stop = await recordBoxEveryFrame(page, '.adversarial-slice .drawpad canvas');
   await page.getByTestId('slice-digit-draw').click();
-  // the sticky frame fits the figure again as the pad opens and the slice's chart resizes a frame later: draw where
-  // the pad has come to rest (two frames running at the same place)
-  await padAtRest(page);
   const ring = Array.from({ length: 17 }, (_, k) => [0.5 + 0.22 * Math.sin((2 * Math.PI * k) / 16), 0.5 - 0.32 * Math.cos((2 * Math.PI * k) / 16)] as [number, number]);
   await paint(page, [ring]);
+  const seen = await stop();
+  expect(seen.frames).toBeGreaterThan(2);
+  expect(seen.boxes, 'the pad moved between opening and the end of the stroke').toHaveLength(1);
   await page.getByRole('button', { name: 'Use this drawing' }).click();
   const drawn = await figureResult<R>(page, '.adversarial-slice', (x) => x.drawn !== null && !!x.predicted);
   expect(drawn.model).toBe('softmax');

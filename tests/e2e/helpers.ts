@@ -59,6 +59,38 @@ export async function hydrated(page: Page) {
   await expect(page.locator('astro-island[ssr]')).toHaveCount(0, { timeout: 60_000 });
 }
 
+/**
+ * Records an element's box in every animation frame from now (none while it does not exist) with the page's scroll;
+ * the function returned stops the recording and gives the distinct boxes seen, in order.
+ */
+export async function recordBoxEveryFrame(page: Page, selector: string): Promise<() => Promise<{ boxes: string[]; frames: number }>> {
+  const key = `boxes:${selector}`;
+  await page.evaluate(
+    ([selector, key]) => {
+      const store = { boxes: [] as string[], frames: 0, stop: false };
+      (window as unknown as Record<string, typeof store>)[key] = store;
+      const tick = () => {
+        const el = document.querySelector(selector);
+        if (el) {
+          const r = el.getBoundingClientRect();
+          const box = `${r.x.toFixed(1)},${r.y.toFixed(1)},${r.width.toFixed(1)},${r.height.toFixed(1)} at scroll ${scrollY}`;
+          store.frames++;
+          if (store.boxes.at(-1) !== box) store.boxes.push(box);
+        }
+        if (!store.stop) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    },
+    [selector, key] as const,
+  );
+  return () =>
+    page.evaluate((key) => {
+      const store = (window as unknown as Record<string, { boxes: string[]; frames: number; stop: boolean }>)[key];
+      store.stop = true;
+      return { boxes: store.boxes, frames: store.frames };
+    }, key);
+}
+
 export const argmax = (v: number[]) => v.indexOf(Math.max(...v));
 
 /** Sets a figure's slider; `within` picks the figure where a page has several. */

@@ -496,10 +496,11 @@ test.describe('accessibility (axe: no serious or critical violation)', () => {
   }
   // every embed page, one test each, so that they spread over the test workers; each computes its figure on wasm
   // (the backend without a GPU) and says no error. The figure computes once: it is checked in the light theme it was
-  // opened in (?theme=light), then in the dark one, switched on the open page the way ?theme=dark sets it before the
-  // first paint (the root's data-theme, which the stylesheets follow), so that nothing computes twice.
+  // opened in (?theme=light), then narrowed to the smallest phone's size (320×640, the first iPhone SE) and switched to
+  // the dark theme on the open page, the way ?theme=dark sets it before the first paint (the root's data-theme, which
+  // the stylesheets follow), and checked again there, where the page must not scroll sideways either
   for (const f of liveFigures) {
-    test(`the embed page ${f.name}, light then dark theme, computed on wasm`, async ({ page }) => {
+    test(`the embed page ${f.name}, light theme, then dark at 320×640, computed on wasm`, async ({ page }) => {
       test.setTimeout(240_000);
       const errors = recordErrors(page);
       // the §6 results figure runs PGD-40 on three networks: on 100 digits its markup is the same and it is done sooner
@@ -515,9 +516,22 @@ test.describe('accessibility (axe: no serious or critical violation)', () => {
       const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
       const light = await background();
       expect(await serious(page), 'light theme').toEqual([]);
+      await page.setViewportSize({ width: 320, height: 640 });
       await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'));
       await expect.poll(background).not.toBe(light);
-      expect(await serious(page), 'dark theme').toEqual([]);
+      // measured once the figure's layout has settled (the same widths over two frames running)
+      const widths = () =>
+        page.evaluate(
+          () =>
+            new Promise<string>((resolve) =>
+              requestAnimationFrame(() => requestAnimationFrame(() => resolve(`${document.documentElement.scrollWidth} ${document.documentElement.clientWidth}`))),
+            ),
+        );
+      let last = '';
+      await expect.poll(async () => last === (last = await widths())).toBe(true);
+      expect(await serious(page), 'dark theme at 320×640').toEqual([]);
+      const [scroll, client] = last.split(' ').map(Number);
+      expect(scroll, `${f.name} at 320 px: the page scrolls sideways`).toBeLessThanOrEqual(client);
       expect(errors).toEqual([]);
     });
   }

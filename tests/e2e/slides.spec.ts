@@ -54,7 +54,9 @@ async function measureCurrent(page: Page): Promise<Measure> {
                 requestAnimationFrame(() => {
                   const doc = document.querySelector<HTMLIFrameElement>('.slide:not([hidden]) iframe')!.contentDocument!;
                   const fig = doc.querySelector<HTMLElement>('figure.figure')!.getBoundingClientRect();
-                  resolve([doc.documentElement.dataset.deckZoom, fig.width, fig.height, doc.documentElement.scrollHeight].map(String).join('|'));
+                  // a fit in progress (deckFit.ts tries sizes) is not a layout to measure
+                  if (doc.documentElement.hasAttribute('data-deck-busy')) resolve(`fitting ${performance.now()}`);
+                  else resolve([doc.documentElement.dataset.deckZoom, fig.width, fig.height, doc.documentElement.scrollHeight].map(String).join('|'));
                 }),
               ),
             ),
@@ -97,15 +99,14 @@ async function measureCurrent(page: Page): Promise<Measure> {
 }
 
 // Every slide at each size, the projectors' in one test and the phone's in another (a figure that sizes its charts in
-// script from its own width, such as maxout-filters or logistic-3v7, is fitted by deckFit.ts size by size, each after
-// the figure has laid itself out at it). The projector sizes run in npm test. The phone size runs in npm run
-// test:stress: its first nine slides (the hero included) pass, but adversarial-training-results, measured while it
-// computes, is 578 px tall in the phone's 764 (74 % of the slide, 80 % asked), a known defect of the phone deck.
-for (const [group, sizes, tag] of [
-  ['a 16:9 and a 4:3 projector', SIZES.filter((s) => s.width > 800), []],
-  ['a phone', SIZES.filter((s) => s.width <= 800), ['@stress']],
+// script from its own width, such as maxout-filters or logistic-3v7, is told its width by deckFit.ts at each size it
+// tries, and laid out at it, before the size is measured). Measured once no fit is in progress: while one is, the figure
+// passes through the sizes tried.
+for (const [group, sizes] of [
+  ['a 16:9 and a 4:3 projector', SIZES.filter((s) => s.width > 800)],
+  ['a phone', SIZES.filter((s) => s.width <= 800)],
 ] as const) {
-test(`on ${group}, every slide shows its whole figure filling the slide, the navigation fixed below; keys move the deck`, { tag: [...tag] }, async ({ page }) => {
+test(`on ${group}, every slide shows its whole figure filling the slide, the navigation fixed below; keys move the deck`, async ({ page }) => {
   const SIZES = sizes;
   test.setTimeout(1_200_000);
   const w = watch(page, ORIGIN);
