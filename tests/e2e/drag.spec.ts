@@ -16,21 +16,12 @@
 import { expect, test, type Page } from '@playwright/test';
 import { liveFigures } from '../../src/figures/index.ts';
 import { figureStage, readFigure } from '../../scripts/lib/figure-ready.ts';
-import { hydrated, watch } from './helpers.ts';
+import { hydrated, SMALLER_RUN, watch } from './helpers.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
-/** A smaller run of the figures that sweep or train for long here, asked for in the URL as a reader would. */
-const EXTRA: Record<string, string> = {
-  'fgsm-sweep': 'sample=100',
-  rotation: 'sample=100',
-  'transfer-glance': 'sample=100',
-  ensembles: 'sample=100',
-  'adversarial-training-results': 'sample=100',
-  'non-robust-features': 'n=200&epochs=2',
-  'attack-ladder': 'n=100',
-  'rubbish-inputs': 'count=1000',
-};
+/** The smaller runs of the figures that sweep or train for long here (helpers.ts), and two more for a drag. */
+const EXTRA: Record<string, string> = { ...SMALLER_RUN, 'attack-ladder': 'n=100', 'rubbish-inputs': 'count=1000' };
 
 /** What differs between two runs of the same state: how long it took, the tensors alive, the backend's name. */
 const VARYING = /^(backend|numTensors|tensors|seconds|milliseconds|ms|elapsed|took|time|timing|timings|durationMs)$/i;

@@ -125,3 +125,18 @@ export function scoreExportedModel<T>(modelJson: string, digits: 'first-1000' | 
     }),
   ) as T;
 }
+
+/**
+ * The smaller run, asked for in the URL as a reader would, of each figure that sweeps or trains for long here: the
+ * sweeps (fgsm-sweep, rotation, transfer-glance), the ensembles and the §6 results on the first 100 test digits
+ * instead of 1,000 (or 500); the non-robust-features student 2 epochs on 200 digits instead of 10 on 1,000. Its
+ * controls show it, in the same layout.
+ */
+export const SMALLER_RUN: Readonly<Record<string, string>> = {
+  'fgsm-sweep': 'sample=100',
+  rotation: 'sample=100',
+  'transfer-glance': 'sample=100',
+  ensembles: 'sample=100',
+  'adversarial-training-results': 'sample=100',
+  'non-robust-features': 'n=200&epochs=2',
+};

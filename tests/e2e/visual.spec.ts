@@ -23,7 +23,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { liveFigures } from '../../src/figures/index.ts';
 import { figureStage, readFigure } from '../../scripts/lib/figure-ready.ts';
-import { hydrated } from './helpers.ts';
+import { hydrated, SMALLER_RUN } from './helpers.ts';
 
 /** The widths photographed, the first loaded (the page is narrowed to the second). */
 const WIDTHS = [
@@ -46,14 +46,7 @@ const SLOW = new Set(['attack-ladder', 'adversarial-training-results']);
  * instead of 1,000 (or 500); the non-robust-features student 2 epochs on 200 digits instead of 10 on 1,000. The
  * live-training figures are photographed with the finished runs they show until Train (computed ahead, as they are).
  */
-const EXTRA: Record<string, string> = {
-  'fgsm-sweep': 'sample=100',
-  rotation: 'sample=100',
-  'transfer-glance': 'sample=100',
-  ensembles: 'sample=100',
-  'adversarial-training-results': 'sample=100',
-  'non-robust-features': 'n=200&epochs=2',
-};
+const EXTRA = SMALLER_RUN;
 
 /** Waits until the figure has its finished result on screen (the same wait as `npm run figures`). */
 async function settled(page: Page, name: string) {
