@@ -13,7 +13,7 @@ interface Call {
   reject: (e: unknown) => void;
 }
 
-function fake(options: { keep?: number; policy?: 'replace' | 'latest' } = {}) {
+function fake(options: { keep?: number; policy?: 'replace' | 'latest'; delay?: number } = {}) {
   const calls: Call[] = [];
   let current = 0;
   const r = new Runner<number, string>(
@@ -241,24 +241,7 @@ describe('settling: coarse answers while a value moves, the exact one once it re
 
 describe('runner with a delay', () => {
   it('waits for a rest before asking, and stops a request in flight for a key left behind at once', async () => {
-    const calls: Call[] = [];
-    let current = 0;
-    const r = new Runner<number, string>(
-      {
-        key: () => current,
-        run: (key, io) =>
-          new Promise<string>((resolve, reject) => {
-            calls.push({ key, signal: io.signal, resolve, reject });
-            io.signal.addEventListener('abort', () => reject(new ComputeRequestError({ kind: 'cancelled', message: 'cancelled' })));
-          }),
-        delay: 20,
-      },
-      false,
-    );
-    const wish = (k: number) => {
-      current = k;
-      r.wish(k);
-    };
+    const { r, calls, wish } = fake({ delay: 20 });
     wish(1);
     calls[0].resolve('one');
     await tick();
