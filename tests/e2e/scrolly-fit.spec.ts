@@ -100,6 +100,7 @@ for (const size of [
         await expect(page.locator(`.scrolly[data-scrolly="${name}"] .step[data-step="${n}"]`), where).toHaveAttribute('data-active', '');
         // the figure finishes computing (or SETTLE_MS passes), and the parts the step names exist (some appear only
         // with their results: up to NAMED_MS)
+        const waited = Date.now();
         await page
           .locator(`.scrolly[data-scrolly="${name}"]`)
           .evaluate(
@@ -144,7 +145,7 @@ for (const size of [
         }
         const problems = ok(m);
         if (problems.length) failures.push(`${where}: ${problems.join('; ')}`);
-        if (process.env.SCROLLY_FIT_LOG) console.log(`${where}: zoom ${m.zoom}, ${Math.round(m.figTop)}–${Math.round(m.figBottom)} px${problems.length ? ` — ${problems.join('; ')}` : ''}`);
+        if (process.env.SCROLLY_FIT_LOG) console.log(`${where}: ${((Date.now() - waited) / 1000).toFixed(1)} s, zoom ${m.zoom}, ${Math.round(m.figTop)}–${Math.round(m.figBottom)} px${problems.length ? ` — ${problems.join('; ')}` : ''}`);
       }
     }
     expect(failures).toEqual([]);

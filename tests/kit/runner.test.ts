@@ -128,6 +128,43 @@ describe('runner', () => {
     expect(r.result).toBeNull();
   });
 
+  it('far from the viewport and not allowed, the request in flight stops; near again, its key is asked for again', async () => {
+    const { r, calls } = fake();
+    r.follow(1, true, true);
+    expect(calls.map((c) => c.key)).toEqual([1]);
+    // not allowed for another reason (another runner of the figure computes first) while near: it goes on
+    r.follow(1, false, true);
+    expect(calls[0].signal.aborted).toBe(false);
+    expect(r.busy).toBe(true);
+    // the figure went far (its `when` no longer holds): stopped, nothing shown, no error
+    r.follow(1, false, false);
+    expect(calls[0].signal.aborted).toBe(true);
+    await tick();
+    expect(r.busy).toBe(false);
+    expect(r.error).toBeNull();
+    expect(r.result).toBeNull();
+    // back near and allowed: the same key again, computed and shown
+    r.follow(1, true, true);
+    expect(calls.map((c) => c.key)).toEqual([1, 1]);
+    calls[1].resolve('one');
+    await tick();
+    expect(r.result).toBe('one');
+    // far with a result shown and nothing in flight: the result stays
+    r.follow(1, false, false);
+    expect(r.result).toBe('one');
+  });
+
+  it('a runner allowed while far (a computation the page asked for on purpose) is not stopped', async () => {
+    const { r, calls } = fake();
+    r.follow(1, true, false);
+    r.follow(1, true, false);
+    expect(calls.length).toBe(1);
+    expect(calls[0].signal.aborted).toBe(false);
+    calls[0].resolve('one');
+    await tick();
+    expect(r.result).toBe('one');
+  });
+
   it('progress reports of the current request are shown, those of an aborted one are not', async () => {
     const progressOf: ((p: { fraction: number; label: string }) => void)[] = [];
     let current = 1;

@@ -12,7 +12,7 @@ import { onMount, untrack } from 'svelte';
 import type { StateOf, StateTable } from './state.ts';
 import { embedPermalink, initialFigureState, writeStateToUrl } from './url.ts';
 import { figureLifecycle, startWorker } from './lifecycle.ts';
-import { nearViewport } from './nearViewport.ts';
+import { nearViewport, provideNear } from './nearViewport.ts';
 import { describeError, type ShownError } from './errors.ts';
 
 /** While a slider is dragged, the shortest time between two writes of an embed page's URL, in ms. */
@@ -72,6 +72,8 @@ export class Figure<T extends StateTable> {
     this.messages = initial.messages;
     this.step = initial.step;
     const useWorker = o.worker ?? true;
+    // the figure's runners stop their work in flight when it goes far (runner.svelte.ts)
+    provideNear(() => this.near);
 
     // the embed page's URL follows the state: at once, except while a slider's thumb is held (a drag moves it
     // many times a second, and each history.replaceState costs the page several ms), when it is written at most

@@ -11,6 +11,7 @@
 import { onDestroy, untrack } from 'svelte';
 import type { Progress } from '../../compute/messages.ts';
 import { describeError, errorInfo, type ShownError } from './errors.ts';
+import { figureNear } from './nearViewport.ts';
 
 export interface RunIo {
   signal: AbortSignal;
@@ -37,6 +38,12 @@ export interface RunnerOptions<K, R> {
    * result is kept): a figure that computes one thing at a time stops what no longer answers its state.
    */
   cancelStale?: boolean;
+  /**
+   * Whether the figure is near the viewport (default: the figure's own, from its context; else always). Far from it,
+   * with `when` not holding, the request in flight stops, so that the article's one worker turns to the figures the
+   * reader is at; it is asked for again when the figure comes near.
+   */
+  near?: () => boolean;
 }
 
 /** Orders the results of all runners as they are shown (which of two runners answered last). */
@@ -63,16 +70,26 @@ export class Runner<K, R> {
   constructor(o: RunnerOptions<K, R>, auto = true) {
     this.o = o;
     if (auto) {
+      const near = o.near ?? figureNear();
       $effect(() => {
         const key = o.key();
         const allowed = o.when ? o.when() : true;
-        untrack(() => {
-          if (allowed && key !== null) this.wish(key);
-          else if (o.cancelStale && this.inflight !== null && (key === null || JSON.stringify(key) !== this.inflight)) this.cancel();
-        });
+        const isNear = near ? near() : true;
+        untrack(() => this.follow(key, allowed, isNear));
       });
       onDestroy(() => this.cancel());
     }
+  }
+
+  /**
+   * What the runner does when its key, `when` or the figure's nearness changes: computes the key where allowed;
+   * else stops the request in flight when the figure is far (it is asked for again once near and allowed), or, with
+   * `cancelStale`, when it no longer answers the key.
+   */
+  follow(key: K | null, allowed: boolean, near = true): void {
+    if (allowed && key !== null) this.wish(key);
+    else if (this.inflight !== null && !near) this.cancel();
+    else if (this.o.cancelStale && this.inflight !== null && (key === null || JSON.stringify(key) !== this.inflight)) this.cancel();
   }
 
   /** Computing now. */
