@@ -13,5 +13,8 @@ export default defineConfig({
     // each test file in a fresh process (TensorFlow.js keeps its backend and registry per process); said here, it
     // also keeps vitest from printing its "faster with isolate: false" tip after every run
     isolate: true,
+    // two test files at a time: vitest's default on a 2-core machine is one (the cores less one), and several files
+    // spend most of their time waiting (serve-fuzz on its cut-short requests, the model files on disk)
+    maxWorkers: 2,
   },
 });

@@ -11,8 +11,12 @@ import { expect, test, type Page } from '@playwright/test';
 const MIN_ZOOM = 0.6;
 /** On one column the figure keeps at most this share of the screen, the cards the rest (PHONE_SHARE there). */
 const PHONE_SHARE = 0.6;
-/** How long a step waits for its figure to finish computing before it is measured as it stands. */
-const SETTLE_MS = 8_000;
+/**
+ * How long a step waits for its figure to finish computing before it is measured as it stands. Most figures answer a
+ * step well within it; the few that compute for minutes (fgsm-sweep's curves, §6's PGD row, the attack ladder) are
+ * measured while computing, as a reader who scrolls on sees them (the figures' own specs check their fit with results).
+ */
+const SETTLE_MS = 3_000;
 /** How long a step waits at most for the parts it names to appear (those drawn only with their results): a cap, not
  * a wait, since the step goes on as soon as they are there; on a loaded machine a figure's recomputation can queue
  * behind its neighbours' in the article's one worker for well over a minute (maxout-filters' histogram at step 4). */
