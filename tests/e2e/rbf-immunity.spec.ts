@@ -152,7 +152,7 @@ test('keyboard picks points and moves ε; a bad URL value is refused; ?step=N gi
   await expect(page.getByTestId('point')).toHaveValue('2');
 
   await page.goto('/embed/rbf-immunity/?step=7');
-  await expect(messages).toContainText('step="7" is not a step of this figure (1 to 4)');
+  await expect(messages).toContainText('step="7" is not a step of this figure (1 to 5)');
   await page.goto('/embed/rbf-immunity/?step=3&backend=wasm');
   const three = await immunityResult(page, { epsilon: 5.5, point: 1 });
   expect(conf(three.toy!.models[1].after)).toBeLessThan(conf(three.toy!.models[0].after));
@@ -170,6 +170,9 @@ test('in the article, scrolling through the steps moves the figure', async ({ pa
   await immunityResult(page, { epsilon: 2.5 });
   await go(4);
   await immunityResult(page, { view: 'mnist' });
+  await go(5);
+  await expect(page.locator('[data-scrolly="rbf-immunity"] .step[data-step="5"]')).toHaveAttribute('data-active', '');
+  await expect(page.locator('[data-scrolly="rbf-immunity"] table.row14')).toBeInViewport();
   expect(w.errors).toEqual([]);
   expect(w.foreign).toEqual([]);
 });

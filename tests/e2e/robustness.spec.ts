@@ -497,8 +497,8 @@ test.describe('accessibility (axe: no serious or critical violation)', () => {
   // every embed page, one test each, so that they spread over the test workers; each computes its figure on wasm
   // (the backend without a GPU) and says no error, in the light theme at 1280 px, then opened again in the dark theme.
   // In npm run test:stress the dark theme is checked at the smallest phone's size (320×640, the first iPhone SE), where
-  // the page must not scroll sideways either: a known defect there today, in about half the runs axe reads fgsm-sweep's
-  // "paper, softmax" label, drawn over the ε cursor, as low contrast
+  // the page must not scroll sideways either (fgsm-sweep's paper labels stand beside their rings there: centred over the
+  // dashed ε cursor, axe read one as low contrast in about half the runs)
   for (const { phone, tag } of [
     { phone: false, tag: [] as string[] },
     { phone: true, tag: ['@stress'] },
