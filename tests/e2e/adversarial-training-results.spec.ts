@@ -114,6 +114,8 @@ test('the embed page computes rows 2, 7, 10, 11 and 12, and PGD at ε = 0.25, as
 test('before the worker answers, the bars are the rows computed ahead in Node, said so; the live rows then take their place without a shift', async ({ page }) => {
   test.setTimeout(300_000);
   const w = watch(page, origin());
+  // a phone's width, where the sentences wrap the most
+  await page.setViewportSize({ width: 375, height: 812 });
   // the compute worker's script is held back until the figure computed ahead has been read, then the models' weights
   // until the figure has said that it computes
   const holdBack = async (pattern: RegExp) => {
@@ -152,18 +154,21 @@ test('before the worker answers, the bars are the rows computed ahead in Node, s
       await expect(root.locator(`svg[aria-label="${label(name, r)}"]`)).toHaveCount(1);
       expect(Math.abs((await drawn(name)) - r.site)).toBeLessThan(0.5);
     }
-    await expect(root.getByTestId('computed-ahead')).toContainText(`Computed ahead in Node on all 10,000 test digits (PGD on the first ${computed.beyondSample.toLocaleString('en-US')})`);
+    await expect(root.getByTestId('computed-ahead')).toContainText(`Computed ahead in Node on 10,000 test digits (PGD: ${computed.beyondSample.toLocaleString('en-US')}).`);
     await expect(root.locator('.live')).toContainText(`Computed ahead in Node on all 10,000 test digits`);
     await expect(root.locator('.live')).toContainText(`maxout errs on ${lines.maxout.site.toFixed(1)} %`);
     // not empty, so not busy: nothing computes until the worker starts
     await expect(root.locator('figure.figure')).toHaveAttribute('aria-busy', 'false');
   });
+  const height = () => root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height);
+  const aheadHeight = await height();
   // every frame from here to the live answer: the last group of bars stays where it is
   const boxes = await recordBoxEveryFrame(page, '.adversarial-training-results [data-group="clean"]');
   await worker.release();
   await test.step('while the worker computes, the figure says so and still shows the rows computed ahead', async () => {
-    await expect(root.getByTestId('computed-ahead')).toContainText('computing on the first 100 here', { timeout: 120_000 });
-    await expect(root.locator('.live')).toContainText(/computing on the first 100 here: \d+ %/);
+    await expect(root.locator('.live')).toContainText(/computing on the first 100 here: \d+ %/, { timeout: 120_000 });
+    await expect(root.getByRole('progressbar', { name: 'computing the rows' })).toBeVisible();
+    await expect(root.getByTestId('computed-ahead')).toBeVisible();
     await expect(root.locator(`svg[aria-label="${label('maxout', lines.maxout)}"]`)).toHaveCount(1);
     await expect(root).toHaveAttribute('data-source', 'computed-ahead');
   });
@@ -184,6 +189,8 @@ test('before the worker answers, the bars are the rows computed ahead in Node, s
   const seen = await boxes();
   expect(seen.frames).toBeGreaterThan(10);
   expect(seen.boxes).toHaveLength(1);
+  // and the figure is as tall with the live rows as with those computed ahead (the readout's sentence included)
+  expect(await height()).toBe(aheadHeight);
   expect(w.errors).toEqual([]);
   expect(w.foreign).toEqual([]);
 });
