@@ -1,8 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type Route } from '@playwright/test';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { watch } from './helpers.ts';
+import { hydrated, recordBoxEveryFrame, watch } from './helpers.ts';
 import type { RowResult } from '../../src/lib/analysis/reproduce.ts';
+import computed from '../../src/figures/reproduce-table/computed.json' with { type: 'json' };
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
@@ -106,6 +107,90 @@ test('the embed page computes rows 2, 7, 10, 11 and 12, and PGD at ε = 0.25, as
   const adv = big.rows!.find((x) => x.row === 10 && x.metric === 'FGSM error, maxout-adv')!;
   const plain = big.rows!.find((x) => x.row === 2 && x.metric === 'FGSM error')!;
   expect(adv.site).toBeLessThan(plain.site / 3);
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('before the worker answers, the bars are the rows computed ahead in Node, said so; the live rows then take their place without a shift', async ({ page }) => {
+  test.setTimeout(300_000);
+  const w = watch(page, origin());
+  // a phone's width, where the sentences wrap the most
+  await page.setViewportSize({ width: 375, height: 812 });
+  // the compute worker's script is held back until the figure computed ahead has been read, then the models' weights
+  // until the figure has said that it computes
+  const holdBack = async (pattern: RegExp) => {
+    const held: Route[] = [];
+    let open = false;
+    await page.context().route(pattern, (route) => (open ? route.continue() : void held.push(route)));
+    return {
+      held,
+      release: async () => {
+        open = true;
+        for (const route of held.splice(0)) await route.continue();
+      },
+    };
+  };
+  const worker = await holdBack(/\/worker-[^/]*\.js(\?.*)?$/);
+  const weights = await holdBack(/\/models\/[^/]*\.bin(\?.*)?$/);
+  await page.goto('/embed/adversarial-training-results/?sample=100&backend=wasm');
+  await hydrated(page);
+  await expect.poll(() => worker.held.length).toBeGreaterThan(0);
+  const root = page.locator('.adversarial-training-results');
+  const ahead = (row: number, metric: string) => computed.rows.find((r) => r.row === row && r.metric === metric)!;
+  const label = (name: string, r: { site: number; siteUnclipped: number | null; paper: number | null }) =>
+    `${name}: error: ours ${r.site.toFixed(1)} % (clipped), ${r.siteUnclipped!.toFixed(1)} % (unclipped), the paper ${r.paper!.toFixed(1)} %`;
+  /** The drawn length of a line's bar, as a share of its track (the FGSM group's scale is 0 to 100 %). */
+  const drawn = (name: string) =>
+    root.locator(`[data-group="attack"] svg[aria-label^="${name}: error: ours"]`).evaluate((svg) => {
+      const ours = svg.querySelector('rect.ours')!.getBoundingClientRect().width;
+      return (100 * ours) / svg.querySelector('rect.track')!.getBoundingClientRect().width;
+    });
+  const lines = { maxout: ahead(2, 'FGSM error'), 'maxout-adv': ahead(10, 'FGSM error, maxout-adv') };
+  await test.step('rows 2 and 10 as npm run reproduce computed them on all 10,000 digits, said so', async () => {
+    expect(computed.sample).toBe(10000);
+    await expect(root).toHaveAttribute('data-source', 'computed-ahead');
+    expect(await root.getAttribute('data-result')).toBeNull();
+    for (const [name, r] of Object.entries(lines)) {
+      await expect(root.locator(`svg[aria-label="${label(name, r)}"]`)).toHaveCount(1);
+      expect(Math.abs((await drawn(name)) - r.site)).toBeLessThan(0.5);
+    }
+    await expect(root.getByTestId('computed-ahead')).toContainText(`Computed ahead in Node on 10,000 test digits (PGD: ${computed.beyondSample.toLocaleString('en-US')}).`);
+    await expect(root.locator('.live')).toContainText(`Computed ahead in Node on all 10,000 test digits`);
+    await expect(root.locator('.live')).toContainText(`maxout errs on ${lines.maxout.site.toFixed(1)} %`);
+    // not empty, so not busy: nothing computes until the worker starts
+    await expect(root.locator('figure.figure')).toHaveAttribute('aria-busy', 'false');
+  });
+  const height = () => root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height);
+  const aheadHeight = await height();
+  // every frame from here to the live answer: the last group of bars stays where it is
+  const boxes = await recordBoxEveryFrame(page, '.adversarial-training-results [data-group="clean"]');
+  await worker.release();
+  await test.step('while the worker computes, the figure says so and still shows the rows computed ahead', async () => {
+    await expect(root.locator('.live')).toContainText(/computing on the first 100 here: \d+ %/, { timeout: 120_000 });
+    await expect(root.getByRole('progressbar', { name: 'computing the rows' })).toBeVisible();
+    await expect(root.getByTestId('computed-ahead')).toBeVisible();
+    await expect(root.locator(`svg[aria-label="${label('maxout', lines.maxout)}"]`)).toHaveCount(1);
+    await expect(root).toHaveAttribute('data-source', 'computed-ahead');
+  });
+  await weights.release();
+  const r = await test.step('the live rows on 100 digits replace them', () => figureResult(page, { sample: 100 }, 240_000));
+  await expect(root).toHaveAttribute('data-source', 'browser');
+  await expect(root.getByTestId('computed-ahead')).toHaveCount(0);
+  await expect(root.getByTestId('computed-here')).toContainText('On the first 100 test digits, computed in');
+  const live = (row: number, metric: string) => r.rows!.find((x) => x.row === row && x.metric === metric)! as { site: number; siteUnclipped: number; paper: number };
+  for (const [name, row, metric] of [['maxout', 2, 'FGSM error'], ['maxout-adv', 10, 'FGSM error, maxout-adv']] as const) {
+    const x = live(row, metric);
+    await expect(root.locator(`svg[aria-label="${label(name, x)}"]`)).toHaveCount(1);
+    expect(Math.abs((await drawn(name)) - x.site)).toBeLessThan(0.5);
+  }
+  // the numbers computed ahead are gone (on 100 digits every error is a whole percent; on 10,000 maxout-adv's is not)
+  await expect(root.locator(`svg[aria-label="${label('maxout-adv', lines['maxout-adv'])}"]`)).toHaveCount(0);
+  await expect(root.locator('.live')).toContainText('On the first 100 test digits, the site’s networks');
+  const seen = await boxes();
+  expect(seen.frames).toBeGreaterThan(10);
+  expect(seen.boxes).toHaveLength(1);
+  // and the figure is as tall with the live rows as with those computed ahead (the readout's sentence included)
+  expect(await height()).toBe(aheadHeight);
   expect(w.errors).toEqual([]);
   expect(w.foreign).toEqual([]);
 });

@@ -15,6 +15,40 @@ test('the embed page starts from the URL state', async ({ page }) => {
   expect(w.foreign).toEqual([]);
 });
 
+test('the hero’s embed page shows its build-time poster until the worker answers, only in the state the poster shows', async ({ page }) => {
+  const w = watch(page, ORIGIN);
+  const poster = (await (await page.request.get('/posters/fgsm-hero.json')).json()) as { digit: number; eps: number; adversarial: { predicted: number } };
+  // the compute worker is held back: what is seen is the page before it answers
+  let release = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  await page.route('**/_astro/worker*', async (route) => {
+    await held;
+    await route.continue();
+  });
+  const images = page.locator('.fgsm-hero img[src*="posters/fgsm-hero-"]');
+  const adversarial = page.getByTestId('adversarial-prediction');
+  // another digit, another ε: the poster is not theirs, so neither its pictures nor its predictions are shown
+  for (const other of [`digit=${poster.digit + 1}`, `eps=${poster.eps === 0.1 ? 0.3 : 0.1}`]) {
+    await page.goto(`/embed/fgsm-hero/?${other}`);
+    await hydrated(page);
+    await expect(images).toHaveCount(0);
+    await expect(adversarial).toHaveText('…');
+  }
+  await page.goto('/embed/fgsm-hero/');
+  await hydrated(page);
+  await expect(images).toHaveCount(3);
+  for (const part of ['clean', 'direction', 'adversarial']) await expect(page.locator(`.fgsm-hero img[src$="posters/fgsm-hero-${part}.png"]`)).toBeVisible();
+  await expect(adversarial).toContainText(`“${poster.adversarial.predicted}”`);
+  expect(await page.locator('.fgsm-hero').getAttribute('data-result')).toBeNull();
+  release();
+  // the live result takes the poster's place, with the same answer
+  const r = await heroResult(page, poster.eps);
+  await expect(images).toHaveCount(0);
+  expect(argmax(r.adversarial)).toBe(poster.adversarial.predicted);
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
 test('a bad URL value is refused or clamped with a visible message, never reflected as HTML', async ({ page }) => {
   await page.goto('/embed/fgsm-hero/?eps=banana');
   await expect(page.locator('.figure-messages')).toContainText('eps="banana" is not a number; using 0.2.');

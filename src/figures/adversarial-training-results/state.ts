@@ -5,7 +5,7 @@ import type { FigureMeta } from '../kit/figure.svelte.ts';
 export const meta = {
   name: 'adversarial-training-results',
   title: 'Adversarial training, measured on the shipped networks',
-  caption: "Bars are ours, computed now from the shipped models; hollow circles are the paper's numbers. Compare maxout-adv's bars with the others'.",
+  caption: "Bars are ours, computed ahead in Node, then in your browser; circles are the paper's numbers. Compare maxout-adv's bars with the others'.",
   chapter: '6',
 } satisfies FigureMeta;
 
