@@ -50,8 +50,12 @@ export interface RunnerOptions<K, R> {
 let shownCount = 0;
 
 export class Runner<K, R> {
-  result = $state<R | null>(null);
-  resultKey = $state<K | null>(null);
+  /**
+   * Raw, not deeply reactive: a result is replaced whole, never changed in place, and a deep proxy over it made
+   * every read of its arrays (thousands in a figure's loops) a tracked read, tens of ms an answer while a slider moves.
+   */
+  result = $state.raw<R | null>(null);
+  resultKey = $state.raw<K | null>(null);
   /** When the shown result was shown, as a count over every runner: the larger, the newer. */
   shownAt = $state(0);
   progress = $state<Progress | null>(null);
