@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { backendOrder, type BackendName } from './messages.ts';
+import { letMessagesIn } from './yielding.ts';
 
 let webgpuRegistered = false;
 
@@ -97,6 +98,8 @@ async function tryBackendOnce(name: BackendName, baseUrl: string, forced: boolea
     const value = (await probe.data())[0];
     probe.dispose();
     if (value !== 12) return `${name} computed a wrong test sum (${value})`;
+    // a long computation on it still reads the page's cancels (yielding.ts)
+    letMessagesIn(tf.backend() as unknown as Parameters<typeof letMessagesIn>[0]);
     // Software WebGL is slower than wasm here, and its shaders hold up the page's own drawing (the compositor
     // shares the GPU process): unless the reader asked for webgl, go on to wasm.
     if (name === 'webgl' && !forced) {
