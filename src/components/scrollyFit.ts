@@ -69,6 +69,7 @@ export class ScrollyFit {
     this.focus = keys;
     this.frame.dataset.focus = keys.join(' ');
     this.retries = 0;
+    this.gaveUp = false;
     void this.fit();
   }
 
@@ -91,6 +92,17 @@ export class ScrollyFit {
   private retries = 0;
   /** The content changed while a fit was measuring (it is looked at again when the fit ends). */
   private changed = false;
+  /**
+   * The last fit ended taller than the budget and its retries are spent (the figure cannot fit at MIN_ZOOM with the
+   * parts shown): it is fitted again only when its height or the step changes. Else each fit, changing the figure's
+   * size, woke the ResizeObserver for another, without end.
+   */
+  private gaveUp = false;
+
+  /** Nothing to fit: the figure's height is the one the last fit left, and that fit fitted or could do no better. */
+  private unchanged(h: number): boolean {
+    return Math.abs(h - this.fittedHeight) < 1 && (h <= frameBudget() + 0.5 || this.gaveUp);
+  }
 
   /** Fits again now, in this task, when the figure's height has changed since the last fit (see fitOnce). */
   private refitNow() {
@@ -98,8 +110,7 @@ export class ScrollyFit {
       this.changed = true;
       return;
     }
-    const h = this.height();
-    if (Math.abs(h - this.fittedHeight) < 1 && h <= frameBudget() + 0.5) return;
+    if (this.unchanged(this.height())) return;
     void this.fit(false);
   }
 
@@ -109,9 +120,8 @@ export class ScrollyFit {
     requestAnimationFrame(() => {
       this.queued = false;
       if (this.running) return;
-      const h = this.height();
       // nothing changed since the last fit (this also ends the loop of observing our own zoom)
-      if (Math.abs(h - this.fittedHeight) < 1 && h <= frameBudget() + 0.5) return;
+      if (this.unchanged(this.height())) return;
       void this.fit(false);
     });
   }
@@ -147,7 +157,9 @@ export class ScrollyFit {
       const changed = this.changed;
       this.changed = false;
       // content that changed while the fit measured: look again, a few times at most
-      if (this.fittedHeight > frameBudget() + 0.5 && this.retries++ < 4) setTimeout(() => void this.fit(false), 150);
+      const over = this.fittedHeight > frameBudget() + 0.5;
+      this.gaveUp = over && this.retries >= 4;
+      if (over && this.retries++ < 4) setTimeout(() => void this.fit(false), 150);
       else if (changed) this.refit();
     }
   }
@@ -225,6 +237,7 @@ export class ScrollyFit {
     }
     // parts whose height follows their width (pictures of a fixed aspect) are as tall at every zoom: keep the
     // natural layout's width, so the whole figure scales as one picture
+    const wider = this.height();
     const width = this.frame.clientWidth;
     place.style.zoom = '1';
     place.style.maxWidth = `${width}px`;
@@ -232,6 +245,16 @@ export class ScrollyFit {
     const zoom = Math.max(MIN_ZOOM, budget / this.height());
     place.style.zoom = String(zoom);
     place.style.marginInline = 'auto';
+    await wait();
+    if (this.height() > wider + 0.5) {
+      // it fits neither way: the layout laid out wider at MIN_ZOOM came out the shorter, keep that
+      place.style.maxWidth = '';
+      place.style.marginInline = '';
+      place.style.zoom = String(MIN_ZOOM);
+      await wait();
+      this.frame.dataset.zoom = MIN_ZOOM.toFixed(3);
+      return this.height();
+    }
     this.frame.dataset.zoom = zoom.toFixed(3);
     return this.height();
   }
