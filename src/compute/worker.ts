@@ -151,9 +151,10 @@ async function handleRecovering(id: number, request: Request): Promise<ResultOf[
   }
 }
 
-self.onmessage = async (event: MessageEvent<{ id: number; request: Request }>) => {
-  const { id, request } = event.data;
+async function answer(id: number, request: Request): Promise<void> {
   try {
+    // cancelled while it waited its turn: it never starts
+    if (context.cancelled.has(id)) throw new CancelledError();
     const result = await handleRecovering(id, request);
     self.postMessage({ id, ok: true, result });
   } catch (e) {
@@ -161,4 +162,16 @@ self.onmessage = async (event: MessageEvent<{ id: number; request: Request }>) =
   } finally {
     context.cancelled.delete(id);
   }
+}
+
+/**
+ * The requests, one at a time in the order they came: each answer's tensor count is the worker's own after it, and
+ * the article's figures are answered in turn. A cancel (and a test's lost context) is read at once, while a request
+ * computes (its read-backs return to the event loop: yielding.ts), and stops it at its next check.
+ */
+let turn: Promise<void> = Promise.resolve();
+self.onmessage = (event: MessageEvent<{ id: number; request: Request }>) => {
+  const { id, request } = event.data;
+  if (request.type === 'cancel' || request.type === 'loseContext') void answer(id, request);
+  else turn = turn.then(() => answer(id, request));
 };
