@@ -13,7 +13,7 @@ interface Call {
   reject: (e: unknown) => void;
 }
 
-function fake(options: { keep?: number; policy?: 'replace' | 'latest'; delay?: number } = {}) {
+function fake(options: { keep?: number; policy?: 'replace' | 'latest'; delay?: number; ahead?: (key: number) => string | undefined } = {}) {
   const calls: Call[] = [];
   let current = 0;
   const r = new Runner<number, string>(
@@ -185,6 +185,53 @@ describe('runner', () => {
     expect(r.progress?.label).toBe('starting');
     progressOf[1]({ fraction: 0.4, label: 'new' });
     expect(r.progress).toEqual({ fraction: 0.4, label: 'new' });
+  });
+});
+
+describe('runner with results computed ahead', () => {
+  const computedAhead = (k: number) => (k === 1 ? 'one, computed ahead' : k === 2 ? 'two, computed ahead' : undefined);
+
+  it('shows the result computed ahead for its key while the live one computes, then the live one (source ahead, then browser)', async () => {
+    const { r, calls } = fake({ ahead: computedAhead });
+    expect(r.source).toBeNull();
+    r.follow(1, true);
+    expect(r.result).toBe('one, computed ahead');
+    expect(r.resultKey).toBe(1);
+    expect(r.source).toBe('ahead');
+    // it still computes the key live
+    expect(calls.map((c) => c.key)).toEqual([1]);
+    expect(r.busy).toBe(true);
+    calls[0].resolve('one, live');
+    await tick();
+    expect(r.result).toBe('one, live');
+    expect(r.source).toBe('browser');
+  });
+
+  it('a key with a result computed ahead shows it over an older live result; a key without one keeps the live result shown', async () => {
+    const { r, calls } = fake({ ahead: computedAhead, keep: 3 });
+    r.follow(1, true);
+    calls[0].resolve('one, live');
+    await tick();
+    r.follow(2, true);
+    expect(r.result).toBe('two, computed ahead');
+    expect(r.source).toBe('ahead');
+    r.follow(3, true);
+    expect(r.result).toBe('one, live');
+    expect(r.resultKey).toBe(1);
+    expect(r.source).toBe('browser');
+    // back to the key computed live: its kept result, not the one computed ahead
+    r.follow(1, true);
+    expect(r.result).toBe('one, live');
+    expect(r.source).toBe('browser');
+  });
+
+  it('not allowed to compute, it still shows the result computed ahead for its key', () => {
+    const { r, calls } = fake({ ahead: computedAhead });
+    r.follow(2, false);
+    expect(r.result).toBe('two, computed ahead');
+    expect(r.source).toBe('ahead');
+    expect(calls).toHaveLength(0);
+    expect(r.busy).toBe(false);
   });
 });
 
