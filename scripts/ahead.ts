@@ -16,6 +16,7 @@ import type { AheadFile, AheadPlan } from '../src/figures/kit/ahead.ts';
 /** The figures with results computed ahead, each with its plan and its handlers. */
 export const FIGURES: Record<string, () => Promise<{ plan: AheadPlan; handlers: Record<string, unknown> }>> = {
   'fgsm-sweep': async () => ({ plan: (await import('../src/figures/fgsm-sweep/ahead.ts')).plan, handlers: await import('../src/figures/fgsm-sweep/compute.ts') }),
+  'attack-ladder': async () => ({ plan: (await import('../src/figures/attack-ladder/ahead.ts')).plan, handlers: await import('../src/figures/attack-ladder/compute.ts') }),
 };
 
 export const GENERATED_BY = 'npm run ahead (scripts/ahead.ts): the figure’s own worker handlers in Node, TensorFlow.js';

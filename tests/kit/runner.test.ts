@@ -225,6 +225,14 @@ describe('runner with results computed ahead', () => {
     expect(r.source).toBe('browser');
   });
 
+  it('with no key (nothing to compute now) what was shown stays shown', () => {
+    const { r } = fake({ ahead: computedAhead });
+    r.follow(2, false);
+    r.follow(null as unknown as number, false);
+    expect(r.result).toBe('two, computed ahead');
+    expect(r.source).toBe('ahead');
+  });
+
   it('not allowed to compute, it still shows the result computed ahead for its key', () => {
     const { r, calls } = fake({ ahead: computedAhead });
     r.follow(2, false);

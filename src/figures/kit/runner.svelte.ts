@@ -102,7 +102,8 @@ export class Runner<K, R> {
    * looked up with the `ahead` option).
    */
   follow(key: K | null, allowed: boolean, near = true, ahead: R | undefined = key !== null ? this.o.ahead?.(key) : undefined): void {
-    this.aheadNow = key !== null && ahead !== undefined ? { k: JSON.stringify(key), key, result: ahead } : null;
+    // no key (nothing to compute now): what is shown stays, as a live result does
+    if (key !== null) this.aheadNow = ahead !== undefined ? { k: JSON.stringify(key), key, result: ahead } : null;
     if (allowed && key !== null) this.wish(key);
     else if (this.inflight !== null && !near) this.cancel();
     else if (this.o.cancelStale && this.inflight !== null && (key === null || JSON.stringify(key) !== this.inflight)) this.cancel();
