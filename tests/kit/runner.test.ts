@@ -244,7 +244,7 @@ describe('runner with results computed ahead', () => {
 });
 
 describe('settling: coarse answers while a value moves, the exact one once it rests', () => {
-  function fakeSettling(rest = 20) {
+  function fakeSettling(rest = 20, ahead?: (key: number) => string | undefined) {
     const calls: (Call & { coarse: boolean })[] = [];
     let current = 0;
     const s = new Settling<number, string>(
@@ -256,6 +256,7 @@ describe('settling: coarse answers while a value moves, the exact one once it re
             io.signal.addEventListener('abort', () => reject(new ComputeRequestError({ kind: 'cancelled', message: 'cancelled' })));
           }),
         rest,
+        ahead,
       },
       false,
     );
@@ -263,12 +264,25 @@ describe('settling: coarse answers while a value moves, the exact one once it re
     // answer shown is not for it)
     const wish = (k: number) => {
       current = k;
-      s.exact.wish(k);
+      s.exact.follow(k, true);
       if (JSON.stringify(s.exact.resultKey) !== JSON.stringify(k)) s.approximate.wish(k);
     };
     return { s, calls, wish };
   }
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('with an exact answer computed ahead for the key, shows it at once (source ahead), asks for no coarse one, and the exact answer computed here replaces it', async () => {
+    const { s, calls, wish } = fakeSettling(20, (k) => (k === 5 ? 'five, computed ahead' : undefined));
+    wish(5);
+    expect(s.shown).toBe('five, computed ahead');
+    expect(s.source).toBe('ahead');
+    expect(s.coarse).toBe(false);
+    expect(calls.map((c) => [c.key, c.coarse])).toEqual([[5, false]]);
+    calls[0].resolve('five, exact');
+    await tick();
+    expect(s.shown).toBe('five, exact');
+    expect(s.source).toBe('browser');
+  });
 
   it('shows each coarse answer as it comes while the value moves, then the exact answer where it rests', async () => {
     const { s, calls, wish } = fakeSettling();

@@ -264,6 +264,8 @@ export interface SettlingOptions<K, R> {
   rest?: number;
   /** Whether a coarse answer for this key may stand for the state asked for (default: any; e.g. only for the same model). */
   fits?: (key: K) => boolean;
+  /** The exact answer computed ahead for a key (as the runner's `ahead`): shown at once, with no coarse answer asked for. */
+  ahead?: (key: K) => R | undefined;
 }
 
 /**
@@ -280,7 +282,7 @@ export class Settling<K, R> {
 
   constructor(o: SettlingOptions<K, R>, auto = true) {
     this.o = o;
-    this.exact = new Runner<K, R>({ key: o.key, run: (k, io) => o.run(k, io, false), when: o.when, delay: o.rest ?? 250, keep: o.keep ?? 4 }, auto);
+    this.exact = new Runner<K, R>({ key: o.key, run: (k, io) => o.run(k, io, false), when: o.when, delay: o.rest ?? 250, keep: o.keep ?? 4, ahead: o.ahead }, auto);
     this.approximate = new Runner<K, R>(
       { key: o.key, run: (k, io) => o.run(k, io, true), when: () => (o.when ? o.when() : true) && !this.exactFor(this.exact.resultKey), policy: 'latest' },
       auto,
@@ -307,6 +309,12 @@ export class Settling<K, R> {
   get coarse(): boolean {
     const r = this.shown;
     return r !== null && r === this.approximate.result && r !== this.exact.result;
+  }
+
+  /** Where what is shown was computed: ahead (the exact answer shipped with the page), here, or none yet. */
+  get source(): 'ahead' | 'browser' | null {
+    const r = this.shown;
+    return r === null ? null : r === this.exact.result ? this.exact.source : 'browser';
   }
 
   /** The key of what is shown. */
