@@ -2,7 +2,7 @@
  * ensembles' results computed ahead (`npm run ahead`, kit/ahead.ts): row 17 on the default sample at the default ε
  * and at each scroll step's, as the figure asks for them. No TensorFlow.js here (page-side).
  */
-import { rounded, type AheadPlan } from '../kit/ahead.ts';
+import { finiteOrNull, nullAsNaN, rounded, type AheadPlan } from '../kit/ahead.ts';
 import type { RowResult } from '../../lib/analysis/reproduce.ts';
 import { ensembles as table, ensemblesSteps } from './state.ts';
 import { ensembles, type EnsemblesResult } from './api.ts';
@@ -10,9 +10,6 @@ import { ensembles, type EnsemblesResult } from './api.ts';
 /** A row as JSON holds it: NaN (a setting the row does not have) as null. */
 type AheadRow = Omit<RowResult, 'site' | 'siteUnclipped' | 'sitePaperSetting'> & { site: number | null; siteUnclipped: number | null; sitePaperSetting: number | null };
 export type AheadEnsembles = Omit<EnsemblesResult, 'rows'> & { rows: AheadRow[] };
-
-const orNull = (v: number) => (Number.isFinite(v) ? rounded(v, 2) : null);
-const orNaN = (v: number | null) => (v === null ? NaN : v);
 
 export const plan: AheadPlan = {
   figure: 'ensembles',
@@ -29,7 +26,7 @@ export const plan: AheadPlan = {
       epsilon: r.epsilon,
       sample: r.sample,
       members: r.members,
-      rows: r.rows.map((x) => ({ ...x, site: orNull(x.site), siteUnclipped: orNull(x.siteUnclipped), sitePaperSetting: orNull(x.sitePaperSetting) })),
+      rows: r.rows.map((x) => ({ ...x, site: finiteOrNull(x.site), siteUnclipped: finiteOrNull(x.siteUnclipped), sitePaperSetting: finiteOrNull(x.sitePaperSetting) })),
       clean: rounded(r.clean, 2),
       memberOnItself: { clipped: rounded(r.memberOnItself.clipped, 2), unclipped: rounded(r.memberOnItself.unclipped, 2) },
     } satisfies AheadEnsembles;
@@ -37,5 +34,5 @@ export const plan: AheadPlan = {
 };
 
 export function decodeEnsembles(e: AheadEnsembles): EnsemblesResult {
-  return { ...e, rows: e.rows.map((x) => ({ ...x, site: orNaN(x.site), siteUnclipped: orNaN(x.siteUnclipped), sitePaperSetting: orNaN(x.sitePaperSetting) })) };
+  return { ...e, rows: e.rows.map((x) => ({ ...x, site: nullAsNaN(x.site), siteUnclipped: nullAsNaN(x.siteUnclipped), sitePaperSetting: nullAsNaN(x.sitePaperSetting) })) };
 }

@@ -7,7 +7,7 @@
  * (`kit/ahead.svelte.ts`) and gives its runners the `ahead` option; the live answer replaces what was computed
  * ahead when it comes, drawn by the same code. No TensorFlow.js here (page-side).
  */
-import { fromBase64, toBase64 } from './finished.ts';
+import { fromBase64, rounded, toBase64 } from './finished.ts';
 
 export { rounded } from './finished.ts';
 
@@ -60,6 +60,12 @@ export function findAhead<E>(file: AheadFile<E>, request: string, key: unknown):
   const k = canonical(key);
   return file.entries.find((e) => e.request === request && canonical(e.key) === k);
 }
+
+/** A number JSON can hold, rounded: NaN (a setting a row does not have) as null. */
+export const finiteOrNull = (v: number, digits = 2): number | null => (Number.isFinite(v) ? rounded(v, digits) : null);
+
+/** Back from JSON: null as NaN, as the worker's answer has it. */
+export const nullAsNaN = (v: number | null): number => (v === null ? NaN : v);
 
 /** Values in [0, 1] (a digit's pixels) as 8-bit, base64: round(255 v), clipped to [0, 1] first. */
 export function encodeUnit8(values: ArrayLike<number>): string {
