@@ -57,6 +57,8 @@ export function figureStage(name: string, reading: FigureReading, computed = fal
   if (backend === '') return 'no backend yet';
   if (result === null) return 'no data-result';
   if ('backend' in result && result.backend === null) return 'no result yet';
+  // a result computed ahead is shown until the live one replaces it
+  if (result.source === 'ahead') return 'computed ahead, the live result to come';
   // a figure that answers coarsely while a slider moves says which answer it shows
   if (result.exact === false) return 'coarse answer';
   return (lastStage[name]?.(result) ?? true) ? 'finished' : 'not all stages in';

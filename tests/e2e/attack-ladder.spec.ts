@@ -1,7 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type Route } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { watch } from './helpers.ts';
+import { hydrated, recordBoxEveryFrame, watch } from './helpers.ts';
 
 /**
  * The attack-ladder figure (chapter "What the field learned after 2015"): one model's error under FGSM, R+FGSM and
@@ -20,6 +20,10 @@ interface FigureResult {
   climb: string;
   available: string[] | null;
   complete: boolean;
+  source?: 'ahead' | 'browser';
+  /** What is drawn as computed ahead (rung ids, 'digit'), and those rungs' numbers; `rungs` and `one` are computed here. */
+  ahead: string[];
+  aheadRungs: Record<string, { error: number; wrong: number; count: number }>;
   rungs: Record<string, { error: number; wrong: number; count: number }>;
   one: { label: number; clean: number; fgsm: number; pgd: number; fgsmLoss: number; pgdLoss: number; steps: number } | null;
   numTensors: number | null;
@@ -83,6 +87,8 @@ test('the embed page computes the ladder rung by rung, equal to Node’s; a new 
   await page.goto('/embed/attack-ladder/?backend=wasm&debug=1');
   // the rungs arrive one by one: catch the ladder half way
   const partial = await figureResult(page, (r) => Object.keys(r.rungs).length >= 2 && !r.complete);
+  // the rungs not yet computed here are those computed ahead
+  expect(partial.ahead.length).toBeGreaterThan(0);
   expect(partial.model).toBe('maxout-adv');
   await expect(page.locator('.attack-ladder [role="progressbar"]')).toBeVisible();
   const first = await figureResult(page, (r) => r.complete && r.one !== null);
@@ -217,6 +223,67 @@ test('the chapter stands before “Bugs or features?”, and scrolling it moves 
   // the ordinary network falls to FGSM already
   expect(three.rungs.fgsm.error).toBeGreaterThan(one.rungs.fgsm.error);
   await expect(page.locator('[data-scrolly="attack-ladder"] .step[data-step="3"]')).toHaveAttribute('data-active', '');
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('before the worker answers, the ladder and the digit are those computed ahead in Node, said so; the rungs computed here then replace them without a shift', async ({ page }) => {
+  test.setTimeout(600_000);
+  const w = watch(page, origin());
+  interface AheadFile {
+    entries: { request: string; key: { model: string; rung?: string; sample?: number; epsilon: number; digit?: number }; result: { rung?: { error: number; wrong: number; count: number }; label?: number; fgsm?: { predicted: number }; pgd?: { predicted: number } } }[];
+  }
+  const ahead = JSON.parse(readFileSync('src/figures/attack-ladder/ahead.json', 'utf8')) as AheadFile;
+  const aheadRung = (id: string) => ahead.entries.find((e) => e.request === 'attackLadder' && e.key.model === 'maxout-adv' && e.key.sample === 100 && e.key.epsilon === 0.25 && e.key.rung === id)!.result.rung!;
+  const aheadDigit = ahead.entries.find((e) => e.request === 'attackLadderDigit' && e.key.model === 'maxout-adv' && e.key.digit === 0 && e.key.epsilon === 0.25)!.result;
+
+  // the compute worker's script is held back until the figure computed ahead has been read
+  const held: Route[] = [];
+  let open = false;
+  await page.context().route(/\/worker-[^/]*\.js(\?.*)?$/, (route) => (open ? route.continue() : void held.push(route)));
+  await page.goto('/embed/attack-ladder/?backend=wasm');
+  await hydrated(page);
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  const root = page.locator('.attack-ladder');
+
+  await test.step('every rung and the digit as computed ahead, said so', async () => {
+    await expect(root).toHaveAttribute('data-source', 'ahead');
+    const r = await figureResult(page, (x) => x.ahead.length === RUNGS.length + 1);
+    expect(r.rungs).toEqual({});
+    expect(r.one).toBeNull();
+    for (const id of RUNGS) {
+      expect(r.aheadRungs[id]).toEqual({ error: aheadRung(id).error, wrong: aheadRung(id).wrong, count: 100 });
+      await expect(page.getByTestId(`error-${id}`)).toHaveText(`${aheadRung(id).error.toFixed(1)} %`);
+    }
+    await expect(root.locator('rect[data-rung]')).toHaveCount(RUNGS.length);
+    await expect(root.locator('.live')).toContainText(`FGSM ${aheadRung('fgsm').error.toFixed(1)} %`);
+    await expect(root.locator('.live')).toContainText(`FGSM reads it as ${aheadDigit.fgsm!.predicted}, PGD-40 as ${aheadDigit.pgd!.predicted}`);
+    await expect(root.locator('.live')).toContainText('Computed ahead in Node with the same code');
+    await expect(page.getByTestId('digit-pgd')).toContainText(`read as ${aheadDigit.pgd!.predicted}`);
+  });
+
+  const boxes = await recordBoxEveryFrame(page, '.attack-ladder [data-panel="digit"]');
+  const height = await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height);
+  open = true;
+  for (const route of held.splice(0)) await route.continue();
+
+  await test.step('while the worker computes, the figure is busy, says so, and the rungs not yet computed here stay drawn', async () => {
+    await expect(root.locator('.live')).toContainText(/computing here: \d+ %/, { timeout: 120_000 });
+    await expect(root.locator('figure.figure')).toHaveAttribute('aria-busy', 'true');
+    await expect(root.locator('rect[data-rung="pgd-40x5"]')).toHaveCount(1);
+  });
+
+  const live = await test.step('the ladder computed here replaces it, equal to the one computed ahead within the Node comparison’s tolerance', () =>
+    figureResult(page, (r) => r.complete && r.one !== null && r.source === 'browser', 480_000),
+  );
+  await expect(root).toHaveAttribute('data-source', 'browser');
+  await expect(root.locator('.live')).not.toContainText('Computed ahead');
+  expect(live.ahead).toEqual([]);
+  for (const id of RUNGS) expect(Math.abs(live.rungs[id].error - aheadRung(id).error), id).toBeLessThanOrEqual(0.2);
+  expect(live.one).toMatchObject({ label: aheadDigit.label, fgsm: aheadDigit.fgsm!.predicted, pgd: aheadDigit.pgd!.predicted });
+  // the digit's panel below the ladder never moved, and the figure kept its height
+  expect((await boxes()).boxes).toHaveLength(1);
+  expect(await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height)).toBe(height);
   expect(w.errors).toEqual([]);
   expect(w.foreign).toEqual([]);
 });

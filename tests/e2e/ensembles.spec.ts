@@ -1,6 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type Route } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { watch } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { hydrated, recordBoxEveryFrame, watch } from './helpers.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
@@ -19,6 +20,8 @@ interface Numbers {
 interface EnsembleData extends Partial<Numbers> {
   /** false: the coarse answer shown while a slider moves. */
   exact: boolean;
+  /** Where the numbers shown were computed: ahead (in Node, shipped with the page) or here. */
+  source?: 'ahead' | 'browser';
   eps: number | null;
   sample: number | null;
   clip: string;
@@ -26,7 +29,8 @@ interface EnsembleData extends Partial<Numbers> {
   backend: string | null;
 }
 
-async function ensembleResult(page: Page, want: { eps?: number; sample?: number } = {}): Promise<EnsembleData> {
+/** The exact answer computed here (by default; `ahead`: the one computed ahead is enough). */
+async function ensembleResult(page: Page, want: { eps?: number; sample?: number; ahead?: boolean } = {}): Promise<EnsembleData> {
   const root = page.locator('.ensembles').first();
   let last: EnsembleData | null = null;
   await expect
@@ -38,6 +42,7 @@ async function ensembleResult(page: Page, want: { eps?: number; sample?: number 
         if (!last.rows) return false;
         // the exact answer, not the coarse one shown while a slider moves
         if (last.exact === false) return false;
+        if (!want.ahead && last.source === 'ahead') return false;
         if (want.eps !== undefined && Math.abs(last.eps! - want.eps) > 1e-9) return false;
         if (want.sample !== undefined && last.sample !== want.sample) return false;
         return true;
@@ -131,4 +136,52 @@ test('a bad URL value is refused with a message; ?step=N gives that step', async
   const three = await ensembleResult(page, { eps: 0.1, sample: 100 });
   expect(three.rows!.length).toBe(2);
   expect(new URL(page.url()).searchParams.get('step')).toBe('3');
+});
+
+test('before the worker answers, row 17 is the one computed ahead in Node, said so; the live answer then replaces it without a shift', async ({ page }) => {
+  test.setTimeout(300_000);
+  const w = watch(page, origin());
+  interface AheadFile {
+    entries: { key: { epsilon: number; sample: number }; result: Numbers & { epsilon: number; sample: number } }[];
+  }
+  const file = JSON.parse(readFileSync('src/figures/ensembles/ahead.json', 'utf8')) as AheadFile;
+  const ahead = file.entries.find((e) => e.key.epsilon === 0.25 && e.key.sample === 500)!.result;
+
+  // the compute worker's script is held back until the figure computed ahead has been read
+  const held: Route[] = [];
+  let open = false;
+  await page.context().route(/\/worker-[^/]*\.js(\?.*)?$/, (route) => (open ? route.continue() : void held.push(route)));
+  await page.goto('/embed/ensembles/?backend=wasm');
+  await hydrated(page);
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  const root = page.locator('.ensembles');
+
+  await test.step('the bars, the table and the live line are row 17 computed ahead, said so', async () => {
+    await expect(root).toHaveAttribute('data-source', 'ahead');
+    const r = await ensembleResult(page, { eps: 0.25, sample: 500, ahead: true });
+    expect(r.source).toBe('ahead');
+    expect(r.rows).toEqual(ahead.rows.map((x) => ({ metric: x.metric, site: x.site, siteUnclipped: x.siteUnclipped, paper: x.paper })));
+    expect(r.clean).toBe(ahead.clean);
+    expect(r.memberOnItself).toEqual(ahead.memberOnItself);
+    await expect(root.locator('table.readout tbody tr').first().locator('td').first()).toHaveText(`${ahead.rows[0].site.toFixed(1)} %`);
+    await expect(root.locator('.live')).toContainText(`misclassifies ${ahead.rows[0].site.toFixed(1)} % of examples made on the whole ensemble`);
+    await expect(root.locator('.live')).toContainText('Computed ahead in Node with the same code');
+    await expect(root.locator('p.readout')).toContainText('computed ahead in Node');
+    await expect(root.locator('rect.bar-mark')).toHaveCount(8);
+  });
+
+  const boxes = await recordBoxEveryFrame(page, '.ensembles table.readout');
+  const height = await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height);
+  open = true;
+  for (const route of held.splice(0)) await route.continue();
+
+  const live = await test.step('the answer computed here replaces it, equal to the one computed ahead within the Node comparison’s tolerance', () => ensembleResult(page, { eps: 0.25, sample: 500 }));
+  await expect(root).toHaveAttribute('data-source', 'browser');
+  await expect(root.locator('.live')).not.toContainText('Computed ahead');
+  expectSame(live, ahead);
+  // the table never moved, and the figure kept its height
+  expect((await boxes()).boxes).toHaveLength(1);
+  expect(await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height)).toBe(height);
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
 });

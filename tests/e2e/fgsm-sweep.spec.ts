@@ -1,6 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type Route } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { setSlider, watch } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { hydrated, recordBoxEveryFrame, setSlider, watch } from './helpers.ts';
 import type { RowResult } from '../../src/lib/analysis/reproduce.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
@@ -16,14 +17,15 @@ interface SweepResult {
   sample: number;
   model: string;
   clip: string;
-  curves: Record<string, { sample: number; clipped: Point[]; unclipped: Point[] }>;
+  source: 'ahead' | 'browser';
+  curves: Record<string, { sample: number; source: 'ahead' | 'browser'; clipped: Point[]; unclipped: Point[] }>;
   points: Record<string, { epsilon: number; sample: number; clipped: Point; unclipped: Point }>;
-  grid: { model: string; epsilon: number; labels: number[]; predicted: number[] } | null;
+  grid: { model: string; epsilon: number; source: 'ahead' | 'browser'; labels: number[]; predicted: number[] } | null;
   errors: string[];
   backend: string;
 }
 
-/** Waits until the figure has its softmax curve and the chosen model's point at ε = eps, and returns its numbers. */
+/** Waits until the figure has computed here its softmax curve and the chosen model's point at ε = eps, and returns its numbers. */
 async function sweepResult(page: Page, eps?: number, model = 'softmax', cap = 150_000): Promise<SweepResult> {
   const root = page.locator('.fgsm-sweep').first();
   let last: SweepResult | null = null;
@@ -35,7 +37,7 @@ async function sweepResult(page: Page, eps?: number, model = 'softmax', cap = 15
         last = JSON.parse(raw) as SweepResult;
         const p = last.points[model];
         const at = (e: number | undefined) => eps === undefined || (e !== undefined && Math.abs(e - eps) < 1e-9);
-        return !!last.curves.softmax && !!p && at(p.epsilon) && last.grid?.model === model && at(last.grid.epsilon);
+        return last.curves.softmax?.source === 'browser' && !!p && at(p.epsilon) && last.grid?.model === model && last.grid.source === 'browser' && at(last.grid.epsilon);
       },
       { timeout: cap },
     )
@@ -274,4 +276,83 @@ test('without maxout-pgd or maxout-adv in the build their curves are left out, w
   await page.goto('/embed/fgsm-sweep/?sample=100&backend=wasm&model=maxout-pgd');
   await expect(page.locator('.figure-messages')).toContainText('The maxout-pgd model is not part of this build yet; showing softmax’s digits.');
   await sweepResult(page, 0.25, 'softmax');
+});
+
+test('before the worker answers, the curves and the grid are those computed ahead in Node, said so; the live ones then replace them without a shift', async ({ page }) => {
+  test.setTimeout(420_000);
+  const w = watch(page, origin());
+  interface AheadFile {
+    entries: { request: string; key: { model: string; sample: number; epsilon?: number }; result: { clipped: Point[] | { predicted: number[] }; unclipped: Point[]; labels?: number[] } }[];
+  }
+  const ahead = JSON.parse(readFileSync('src/figures/fgsm-sweep/ahead.json', 'utf8')) as AheadFile;
+  const aheadCurve = (m: string) => ahead.entries.find((e) => e.request === 'fgsmSweep' && e.key.model === m && e.key.sample === 1000)!.result as { clipped: Point[]; unclipped: Point[] };
+  const aheadGrid = ahead.entries.find((e) => e.request === 'fgsmSweepPoint' && e.key.model === 'softmax' && e.key.epsilon === 0.25)!.result as { labels: number[]; clipped: { predicted: number[] } };
+  const models = ['softmax', 'maxout', 'maxout-adv', 'maxout-pgd'].filter((m) => ahead.entries.some((e) => e.request === 'fgsmSweep' && e.key.model === m));
+  expect(models.slice(0, 2)).toEqual(['softmax', 'maxout']);
+
+  // the compute worker's script is held back until the figure computed ahead has been read
+  const held: Route[] = [];
+  let open = false;
+  await page.context().route(/\/worker-[^/]*\.js(\?.*)?$/, (route) => (open ? route.continue() : void held.push(route)));
+  await page.goto('/embed/fgsm-sweep/?backend=wasm');
+  await hydrated(page);
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  const root = page.locator('.fgsm-sweep');
+  const result = async () => JSON.parse((await root.getAttribute('data-result'))!) as SweepResult;
+
+  await test.step('every network’s curves and softmax’s digits at ε = 0.25 as computed ahead, said so', async () => {
+    await expect(root).toHaveAttribute('data-source', 'ahead');
+    const r = await result();
+    expect(r.source).toBe('ahead');
+    for (const m of models) {
+      expect(r.curves[m].source).toBe('ahead');
+      expect(r.curves[m].clipped).toEqual(aheadCurve(m).clipped);
+      expect(r.curves[m].unclipped).toEqual(aheadCurve(m).unclipped);
+      await expect(root.locator(`path.curve[data-model="${m}"]`)).toHaveCount(4);
+    }
+    expect(r.grid).toMatchObject({ model: 'softmax', epsilon: 0.25, source: 'ahead', labels: aheadGrid.labels, predicted: aheadGrid.clipped.predicted });
+    const at025 = aheadCurve('softmax').clipped.find((p) => p.epsilon === 0.25)!;
+    await expect(root.locator('.live')).toContainText(`misclassifies ${at025.error.toFixed(1)} % of the first 1,000 test digits`);
+    await expect(root.locator('.live')).toContainText('Computed ahead in Node with the same code');
+    await expect(root.locator('.readout tr[data-model="softmax"] td').first()).toContainText(`${at025.error.toFixed(1)} %`);
+    const wrong = aheadGrid.labels.filter((l, i) => aheadGrid.clipped.predicted[i] !== l).length;
+    await expect(root.locator('.digits li.wrong')).toHaveCount(wrong);
+    await expect(root.locator('.digits canvas')).toHaveCount(24);
+    // nothing computes until the worker starts
+    await expect(root.locator('figure.figure')).toHaveAttribute('aria-busy', 'false');
+  });
+
+  const boxes = await recordBoxEveryFrame(page, '.fgsm-sweep .digits');
+  const height = await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height);
+  open = true;
+  for (const route of held.splice(0)) await route.continue();
+
+  await test.step('while the worker computes, the figure is busy and still draws what was computed ahead', async () => {
+    await expect(root.locator('.live')).toContainText(/computing here: \d+ %/, { timeout: 120_000 });
+    await expect(root.locator('figure.figure')).toHaveAttribute('aria-busy', 'true');
+    await expect(root.locator('path.curve[data-model="maxout"]')).toHaveCount(4);
+  });
+
+  const live = await test.step('the live curves replace them, equal to Node’s within a digit', async () => {
+    await expect(root).toHaveAttribute('data-source', 'browser', { timeout: 400_000 });
+    return result();
+  });
+  await expect(root.locator('.live')).not.toContainText('Computed ahead');
+  expect(live.grid).toMatchObject({ model: 'softmax', epsilon: 0.25, source: 'browser' });
+  for (const m of models) {
+    expect(live.curves[m].source).toBe('browser');
+    for (const c of ['clipped', 'unclipped'] as const) {
+      aheadCurve(m)[c].forEach((p, i) => {
+        const b = live.curves[m][c][i];
+        expect(b.epsilon).toBe(p.epsilon);
+        expect(Math.abs(b.error - p.error), `${m} ${c} ε = ${p.epsilon}`).toBeLessThanOrEqual(0.2); // two digits of 1,000, as row 1 above
+        if (p.confidence !== null && b.confidence !== null) expect(Math.abs(b.confidence - p.confidence)).toBeLessThanOrEqual(1.5);
+      });
+    }
+  }
+  // the digits below the charts never moved, and the figure kept its height
+  expect((await boxes()).boxes).toHaveLength(1);
+  expect(await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height)).toBe(height);
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
 });

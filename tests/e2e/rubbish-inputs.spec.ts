@@ -1,6 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type Route } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { watch } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { hydrated, recordBoxEveryFrame, watch } from './helpers.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
@@ -19,6 +20,8 @@ interface Numbers {
 interface RubbishData extends Partial<Numbers> {
   /** false: the coarse answer shown while a slider moves. */
   exact: boolean;
+  /** Where the numbers shown were computed: ahead (in Node, shipped with the page) or here. */
+  source?: 'ahead' | 'browser';
   sigma: number | null;
   count: number | null;
   seed: number | null;
@@ -27,7 +30,8 @@ interface RubbishData extends Partial<Numbers> {
   backend: string | null;
 }
 
-async function rubbishResult(page: Page, want: { sigma?: number; count?: number; seed?: number } = {}): Promise<RubbishData> {
+/** The exact answer computed here (by default; `ahead`: the one computed ahead is enough). */
+async function rubbishResult(page: Page, want: { sigma?: number; count?: number; seed?: number; ahead?: boolean } = {}): Promise<RubbishData> {
   const root = page.locator('.rubbish-inputs').first();
   let last: RubbishData | null = null;
   await expect
@@ -39,6 +43,7 @@ async function rubbishResult(page: Page, want: { sigma?: number; count?: number;
         if (!last.models) return false;
         // the exact answer, not the coarse one shown while a slider moves
         if (last.exact === false) return false;
+        if (!want.ahead && last.source === 'ahead') return false;
         if (want.sigma !== undefined && Math.abs(last.sigma! - want.sigma) > 1e-9) return false;
         if (want.count !== undefined && last.count !== want.count) return false;
         if (want.seed !== undefined && last.seed !== want.seed) return false;
@@ -147,4 +152,54 @@ test('a bad URL value is refused with a message; ?step=N gives that step', async
   const four = await rubbishResult(page, { sigma: 3, count: 100 });
   expect(four.models!.rbf.rate).toBe(0);
   expect(four.models!.maxout.rate).toBeGreaterThan(90);
+});
+
+test('before the worker answers, the rates, classes and noise are those computed ahead in Node, said so; the live answer then replaces them without a shift', async ({ page }) => {
+  test.setTimeout(300_000);
+  const w = watch(page, origin());
+  interface AheadFile {
+    entries: { key: { sigma: number; count: number; seed: number }; result: Numbers }[];
+  }
+  const file = JSON.parse(readFileSync('src/figures/rubbish-inputs/ahead.json', 'utf8')) as AheadFile;
+  const ahead = file.entries.find((e) => e.key.sigma === 1 && e.key.count === 10000 && e.key.seed === 20150320)!.result;
+
+  // the compute worker's script is held back until the figure computed ahead has been read
+  const held: Route[] = [];
+  let open = false;
+  await page.context().route(/\/worker-[^/]*\.js(\?.*)?$/, (route) => (open ? route.continue() : void held.push(route)));
+  await page.goto('/embed/rubbish-inputs/?backend=wasm');
+  await hydrated(page);
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  const root = page.locator('.rubbish-inputs');
+
+  await test.step('the rates, the maxout network’s classes and the noise as computed ahead, said so', async () => {
+    await expect(root).toHaveAttribute('data-source', 'ahead');
+    const r = await rubbishResult(page, { sigma: 1, count: 10000, ahead: true });
+    expect(r.source).toBe('ahead');
+    expect(r.models).toEqual(ahead.models);
+    // the confidences are drawn from float32, as the worker's are
+    for (const [m, a] of Object.entries(ahead.answers)) {
+      expect(r.answers![m].predicted).toEqual(a.predicted);
+      r.answers![m].confidence.forEach((c, i) => expect(Math.abs(c - a.confidence[i])).toBeLessThan(1e-6));
+    }
+    for (const m of ['softmax', 'maxout', 'rbf'] as const) await expect(page.getByTestId(`rate-${m}`).locator('td').first()).toHaveText(`${ahead.models[m].rate.toFixed(1)} %`);
+    await expect(root.locator('.live')).toContainText(`maxout network ${ahead.models.maxout.rate.toFixed(1)} %`);
+    await expect(root.locator('.live')).toContainText('Computed ahead in Node with the same code');
+    await expect(root.locator('p.readout')).toContainText('ahead, in Node');
+  });
+
+  const boxes = await recordBoxEveryFrame(page, '.rubbish-inputs [data-panel="samples"]');
+  const height = await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height);
+  open = true;
+  for (const route of held.splice(0)) await route.continue();
+
+  const live = await test.step('the answer computed here replaces it, equal to the one computed ahead within the Node comparison’s tolerance', () => rubbishResult(page, { sigma: 1, count: 10000 }));
+  await expect(root).toHaveAttribute('data-source', 'browser');
+  await expect(root.locator('.live')).not.toContainText('Computed ahead');
+  expectSame(live, ahead);
+  // the noise samples below never moved, and the figure kept its height
+  expect((await boxes()).boxes).toHaveLength(1);
+  expect(await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height)).toBe(height);
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
 });

@@ -13,7 +13,7 @@ interface Call {
   reject: (e: unknown) => void;
 }
 
-function fake(options: { keep?: number; policy?: 'replace' | 'latest'; delay?: number } = {}) {
+function fake(options: { keep?: number; policy?: 'replace' | 'latest'; delay?: number; ahead?: (key: number) => string | undefined } = {}) {
   const calls: Call[] = [];
   let current = 0;
   const r = new Runner<number, string>(
@@ -188,8 +188,63 @@ describe('runner', () => {
   });
 });
 
+describe('runner with results computed ahead', () => {
+  const computedAhead = (k: number) => (k === 1 ? 'one, computed ahead' : k === 2 ? 'two, computed ahead' : undefined);
+
+  it('shows the result computed ahead for its key while the live one computes, then the live one (source ahead, then browser)', async () => {
+    const { r, calls } = fake({ ahead: computedAhead });
+    expect(r.source).toBeNull();
+    r.follow(1, true);
+    expect(r.result).toBe('one, computed ahead');
+    expect(r.resultKey).toBe(1);
+    expect(r.source).toBe('ahead');
+    // it still computes the key live
+    expect(calls.map((c) => c.key)).toEqual([1]);
+    expect(r.busy).toBe(true);
+    calls[0].resolve('one, live');
+    await tick();
+    expect(r.result).toBe('one, live');
+    expect(r.source).toBe('browser');
+  });
+
+  it('a key with a result computed ahead shows it over an older live result; a key without one keeps the live result shown', async () => {
+    const { r, calls } = fake({ ahead: computedAhead, keep: 3 });
+    r.follow(1, true);
+    calls[0].resolve('one, live');
+    await tick();
+    r.follow(2, true);
+    expect(r.result).toBe('two, computed ahead');
+    expect(r.source).toBe('ahead');
+    r.follow(3, true);
+    expect(r.result).toBe('one, live');
+    expect(r.resultKey).toBe(1);
+    expect(r.source).toBe('browser');
+    // back to the key computed live: its kept result, not the one computed ahead
+    r.follow(1, true);
+    expect(r.result).toBe('one, live');
+    expect(r.source).toBe('browser');
+  });
+
+  it('with no key (nothing to compute now) what was shown stays shown', () => {
+    const { r } = fake({ ahead: computedAhead });
+    r.follow(2, false);
+    r.follow(null as unknown as number, false);
+    expect(r.result).toBe('two, computed ahead');
+    expect(r.source).toBe('ahead');
+  });
+
+  it('not allowed to compute, it still shows the result computed ahead for its key', () => {
+    const { r, calls } = fake({ ahead: computedAhead });
+    r.follow(2, false);
+    expect(r.result).toBe('two, computed ahead');
+    expect(r.source).toBe('ahead');
+    expect(calls).toHaveLength(0);
+    expect(r.busy).toBe(false);
+  });
+});
+
 describe('settling: coarse answers while a value moves, the exact one once it rests', () => {
-  function fakeSettling(rest = 20) {
+  function fakeSettling(rest = 20, ahead?: (key: number) => string | undefined) {
     const calls: (Call & { coarse: boolean })[] = [];
     let current = 0;
     const s = new Settling<number, string>(
@@ -201,6 +256,7 @@ describe('settling: coarse answers while a value moves, the exact one once it re
             io.signal.addEventListener('abort', () => reject(new ComputeRequestError({ kind: 'cancelled', message: 'cancelled' })));
           }),
         rest,
+        ahead,
       },
       false,
     );
@@ -208,12 +264,25 @@ describe('settling: coarse answers while a value moves, the exact one once it re
     // answer shown is not for it)
     const wish = (k: number) => {
       current = k;
-      s.exact.wish(k);
+      s.exact.follow(k, true);
       if (JSON.stringify(s.exact.resultKey) !== JSON.stringify(k)) s.approximate.wish(k);
     };
     return { s, calls, wish };
   }
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('with an exact answer computed ahead for the key, shows it at once (source ahead), asks for no coarse one, and the exact answer computed here replaces it', async () => {
+    const { s, calls, wish } = fakeSettling(20, (k) => (k === 5 ? 'five, computed ahead' : undefined));
+    wish(5);
+    expect(s.shown).toBe('five, computed ahead');
+    expect(s.source).toBe('ahead');
+    expect(s.coarse).toBe(false);
+    expect(calls.map((c) => [c.key, c.coarse])).toEqual([[5, false]]);
+    calls[0].resolve('five, exact');
+    await tick();
+    expect(s.shown).toBe('five, exact');
+    expect(s.source).toBe('browser');
+  });
 
   it('shows each coarse answer as it comes while the value moves, then the exact answer where it rests', async () => {
     const { s, calls, wish } = fakeSettling();

@@ -44,6 +44,13 @@ export interface RunnerOptions<K, R> {
    * reader is at; it is asked for again when the figure comes near.
    */
   near?: () => boolean;
+  /**
+   * The result computed ahead for a key (`kit/ahead.svelte.ts`: the default state's, and each scroll step's, computed
+   * in Node by `npm run ahead`), or undefined. While the runner has no live result for its key it shows this one
+   * (`source` 'ahead'), and the live answer replaces it when it comes, drawn by the same code. Read in the runner's
+   * effect: a file that loads later is shown once it is there.
+   */
+  ahead?: (key: K) => R | undefined;
 }
 
 /** Orders the results of all runners as they are shown (which of two runners answered last). */
@@ -54,8 +61,10 @@ export class Runner<K, R> {
    * Raw, not deeply reactive: a result is replaced whole, never changed in place, and a deep proxy over it made
    * every read of its arrays (thousands in a figure's loops) a tracked read, tens of ms an answer while a slider moves.
    */
-  result = $state.raw<R | null>(null);
-  resultKey = $state.raw<K | null>(null);
+  private live = $state.raw<R | null>(null);
+  private liveKey = $state.raw<K | null>(null);
+  /** The result computed ahead for the key asked for now, if there is one. */
+  private aheadNow = $state.raw<{ k: string; key: K; result: R } | null>(null);
   /** When the shown result was shown, as a count over every runner: the larger, the newer. */
   shownAt = $state(0);
   progress = $state<Progress | null>(null);
@@ -67,7 +76,7 @@ export class Runner<K, R> {
   private inflight: string | null = null;
   private inflightKey: K | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private shown: string | null = null;
+  private shown = $state.raw<string | null>(null);
   private failed: string | null = null;
   private waiting: K | null = null;
 
@@ -79,7 +88,8 @@ export class Runner<K, R> {
         const key = o.key();
         const allowed = o.when ? o.when() : true;
         const isNear = near ? near() : true;
-        untrack(() => this.follow(key, allowed, isNear));
+        const ahead = key !== null && o.ahead ? o.ahead(key) : undefined;
+        untrack(() => this.follow(key, allowed, isNear, ahead));
       });
       onDestroy(() => this.cancel());
     }
@@ -88,12 +98,33 @@ export class Runner<K, R> {
   /**
    * What the runner does when its key, `when` or the figure's nearness changes: computes the key where allowed;
    * else stops the request in flight when the figure is far (it is asked for again once near and allowed), or, with
-   * `cancelStale`, when it no longer answers the key.
+   * `cancelStale`, when it no longer answers the key. `ahead`: the result computed ahead for the key (by default
+   * looked up with the `ahead` option).
    */
-  follow(key: K | null, allowed: boolean, near = true): void {
+  follow(key: K | null, allowed: boolean, near = true, ahead: R | undefined = key !== null ? this.o.ahead?.(key) : undefined): void {
+    // no key (nothing to compute now): what is shown stays, as a live result does
+    if (key !== null) this.aheadNow = ahead !== undefined ? { k: JSON.stringify(key), key, result: ahead } : null;
     if (allowed && key !== null) this.wish(key);
     else if (this.inflight !== null && !near) this.cancel();
     else if (this.o.cancelStale && this.inflight !== null && (key === null || JSON.stringify(key) !== this.inflight)) this.cancel();
+  }
+
+  /** The shown result: the live one for the key asked for, else the one computed ahead for it, else the last live one. */
+  get result(): R | null {
+    const a = this.aheadNow;
+    return a !== null && a.k !== this.shown ? a.result : this.live;
+  }
+
+  /** The key of the shown result. */
+  get resultKey(): K | null {
+    const a = this.aheadNow;
+    return a !== null && a.k !== this.shown ? a.key : this.liveKey;
+  }
+
+  /** Where the shown result was computed: ahead (in Node, shipped with the page), here in the browser, or none yet. */
+  get source(): 'ahead' | 'browser' | null {
+    const a = this.aheadNow;
+    return a !== null && a.k !== this.shown ? 'ahead' : this.live !== null ? 'browser' : null;
   }
 
   /** Computing now. */
@@ -128,7 +159,7 @@ export class Runner<K, R> {
         return;
       }
     }
-    if (!force && (this.o.delay ?? 0) > 0 && this.result !== null) {
+    if (!force && (this.o.delay ?? 0) > 0 && this.live !== null) {
       // a request in flight for a key left behind stops now, unless the policy lets it finish
       const policy = this.o.policy ?? 'replace';
       if (this.inflightKey !== null && (typeof policy === 'function' ? policy(this.inflightKey, key) : policy) === 'replace') this.abort();
@@ -171,8 +202,8 @@ export class Runner<K, R> {
   }
 
   private show(k: string, key: K, result: R) {
-    this.result = result;
-    this.resultKey = key;
+    this.live = result;
+    this.liveKey = key;
     this.shownAt = ++shownCount;
     this.shown = k;
     this.error = null;
@@ -233,6 +264,8 @@ export interface SettlingOptions<K, R> {
   rest?: number;
   /** Whether a coarse answer for this key may stand for the state asked for (default: any; e.g. only for the same model). */
   fits?: (key: K) => boolean;
+  /** The exact answer computed ahead for a key (as the runner's `ahead`): shown at once, with no coarse answer asked for. */
+  ahead?: (key: K) => R | undefined;
 }
 
 /**
@@ -249,7 +282,7 @@ export class Settling<K, R> {
 
   constructor(o: SettlingOptions<K, R>, auto = true) {
     this.o = o;
-    this.exact = new Runner<K, R>({ key: o.key, run: (k, io) => o.run(k, io, false), when: o.when, delay: o.rest ?? 250, keep: o.keep ?? 4 }, auto);
+    this.exact = new Runner<K, R>({ key: o.key, run: (k, io) => o.run(k, io, false), when: o.when, delay: o.rest ?? 250, keep: o.keep ?? 4, ahead: o.ahead }, auto);
     this.approximate = new Runner<K, R>(
       { key: o.key, run: (k, io) => o.run(k, io, true), when: () => (o.when ? o.when() : true) && !this.exactFor(this.exact.resultKey), policy: 'latest' },
       auto,
@@ -276,6 +309,12 @@ export class Settling<K, R> {
   get coarse(): boolean {
     const r = this.shown;
     return r !== null && r === this.approximate.result && r !== this.exact.result;
+  }
+
+  /** Where what is shown was computed: ahead (the exact answer shipped with the page), here, or none yet. */
+  get source(): 'ahead' | 'browser' | null {
+    const r = this.shown;
+    return r === null ? null : r === this.exact.result ? this.exact.source : 'browser';
   }
 
   /** The key of what is shown. */
