@@ -25,7 +25,7 @@ async function compareWithNode(page: Page, beyondSample: 0 | 100) {
   const button = page.getByTestId('compute');
   // the page says how much it loads before it loads it
   await expect(button).toContainText(/loads \d+(\.\d)? MB/);
-  await expect(page.locator('.reproduce-table .intro')).toContainText('MB of models');
+  await expect(page.locator('.reproduce-table .intro')).toContainText(/loads \d+(\.\d)? MB of models/);
   await expect(page.locator('.reproduce-table .intro')).toContainText('first 1,000 digits');
   if (beyondSample === 0) {
     await page.getByTestId('beyond-sample').selectOption('off');

@@ -477,6 +477,33 @@ test('on a slow network the prose reads before any model arrives, and the hero s
   }
 });
 
+/** A layout shift the page recorded: its value, when, and what moved (the element, its top and height before → after). */
+interface Shift {
+  value: number;
+  t: number;
+  sources: string[];
+}
+
+/** An init script: the page records every layout shift not caused by input in `window.__shifts`, from its first paint. */
+function recordShifts() {
+  const shifts: Shift[] = [];
+  (window as unknown as { __shifts: Shift[] }).__shifts = shifts;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries() as unknown as { value: number; startTime: number; hadRecentInput: boolean; sources: { node?: Node; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly }[] }[]) {
+      if (e.hadRecentInput) continue;
+      shifts.push({
+        value: e.value,
+        t: Math.round(e.startTime),
+        sources: e.sources.map((s) => {
+          const el = s.node as Element | undefined;
+          const name = el?.className?.toString().split(' ').filter((c) => c && !c.startsWith('svelte-')).join('.') || el?.nodeName || '?';
+          return `${name} ${Math.round(s.previousRect.y)}→${Math.round(s.currentRect.y)} (h ${Math.round(s.previousRect.height)}→${Math.round(s.currentRect.height)})`;
+        }),
+      });
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
+}
+
 test.describe('accessibility (axe: no serious or critical violation)', () => {
   const serious = async (page: Page) => {
     const results = await new AxeBuilder({ page }).analyze();
@@ -495,15 +522,28 @@ test.describe('accessibility (axe: no serious or critical violation)', () => {
     });
   }
   // every embed page, one test each, so that they spread over the test workers; each computes its figure on wasm
-  // (the backend without a GPU) and says no error, in the light theme at 1280 px, then opened again in the dark theme.
-  // In npm run test:stress the dark theme is checked at the smallest phone's size (320×640, the first iPhone SE), where
-  // the page must not scroll sideways either (fgsm-sweep's paper labels stand beside their rings there: centred over the
-  // dashed ε cursor, axe read one as low contrast in about half the runs)
+  // (the backend without a GPU) and says no error, in the light theme at 1280 px, then opened again in the dark theme
+  // on a phone, where the page must not scroll sideways either: at 412×823 (Lighthouse's phone), or in npm run
+  // test:stress at the smallest phone's size (320×640, the first iPhone SE; fgsm-sweep's paper labels stand beside their
+  // rings there: centred over the dashed ε cursor, axe read one as low contrast in about half the runs).
+  //
+  // Nothing moves while an embed page loads and computes on a phone: during the second load at 412×823 the page
+  // records its layout shifts (every shift not caused by input, summed, from the page as served to the computed figure),
+  // which stay within issue 12's goal of 0.05. The page's fonts are cached by the first load, so that the figure's own
+  // shifts are measured: on a cold load a font that arrives after the first paint lays text out again, a shift of the
+  // site's fonts that Lighthouse's cold runs in `npm run bench` count. Shifts come from a figure laid out for another
+  // width until it measures its own (the page as served guesses a desktop width: container queries and sizes in CSS lay
+  // it out as it will be), a progress bar that comes and goes (the kit's lies over the figure), and read-outs, tables
+  // and charts that appear with the result (each figure keeps their room, unfilled, before it).
+  const SHIFT_GOAL = 0.05;
   for (const { phone, tag } of [
-    { phone: false, tag: [] as string[] },
-    { phone: true, tag: ['@stress'] },
+    { phone: { width: 412, height: 823 }, tag: [] as string[] },
+    { phone: { width: 320, height: 640 }, tag: ['@stress'] },
   ]) for (const f of liveFigures) {
-    test(`the embed page ${f.name}, light theme, then dark${phone ? ' at 320×640' : ''}, computed on wasm`, { tag }, async ({ page }) => {
+    const size = `${phone.width}×${phone.height}`;
+    // the layout shift is held on Lighthouse's phone (npm test); the smallest phone checks the rest
+    const shifts = phone.width === 412;
+    test(`the embed page ${f.name}, light theme, then dark at ${size}${shifts ? ` with layout shift within ${SHIFT_GOAL}` : ''}, computed on wasm`, { tag }, async ({ page }) => {
       test.setTimeout(240_000);
       const errors = recordErrors(page);
       // the §6 results figure runs PGD-40 on three networks: on 100 digits its markup is the same and it is done sooner
@@ -520,7 +560,8 @@ test.describe('accessibility (axe: no serious or critical violation)', () => {
       };
       await open('light');
       expect(await serious(page), 'light theme').toEqual([]);
-      if (phone) await page.setViewportSize({ width: 320, height: 640 });
+      await page.setViewportSize(phone);
+      if (shifts) await page.addInitScript(recordShifts);
       await open('dark');
       // measured once the figure's layout has settled: the page's widths and the place of every text in the figure the
       // same over two frames running, then again at the next poll
@@ -542,9 +583,15 @@ test.describe('accessibility (axe: no serious or critical violation)', () => {
         );
       let last = '';
       await expect.poll(async () => { const now = await layout(); const same = now !== '' && now === last; last = now; return same; }).toBe(true);
-      expect(await serious(page), `dark theme${phone ? ' at 320×640' : ''}`).toEqual([]);
+      if (shifts) {
+        const recorded = await page.evaluate(() => (window as unknown as { __shifts: Shift[] }).__shifts);
+        const total = recorded.reduce((a, r) => a + r.value, 0);
+        const sources = recorded.map((r) => `${r.value.toFixed(3)} at ${r.t} ms: ${r.sources.join('; ')}`).join(' | ');
+        expect(total, `${f.name} at ${size}: layout shift ${total.toFixed(3)} from first paint to the computed figure (${sources})`).toBeLessThanOrEqual(SHIFT_GOAL);
+      }
+      expect(await serious(page), `dark theme at ${size}`).toEqual([]);
       const [scroll, client] = last.split(' ').slice(0, 2).map(Number);
-      expect(scroll, `${f.name} at ${phone ? 320 : 1280} px: the page scrolls sideways`).toBeLessThanOrEqual(client);
+      expect(scroll, `${f.name} at ${phone.width} px: the page scrolls sideways`).toBeLessThanOrEqual(client);
       expect(errors).toEqual([]);
     });
   }

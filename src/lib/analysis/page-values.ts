@@ -8,6 +8,20 @@
 /** The paper's Fig. 2 numbers (shared/paper facts, row 5), percent, at ε = 0.25 on the test 3s and 7s. */
 export const PAPER_FIG2 = { epsilon: 0.25, cleanError: 1.6, fgsmError: 99 } as const;
 
+/** The paper's row 15, percent: FGSM ε = 0.25 examples made on maxout, read by softmax and by RBF. */
+export const PAPER_ROW15 = {
+  /** When maxout errs, the share where RBF picks maxout's class. */
+  rbfPicksMaxoutClass: 16.0,
+  /** When maxout errs, the share where softmax picks maxout's class. */
+  softmaxPicksMaxoutClass: 54.6,
+  /** When both err, the share where softmax picks maxout's wrong class. */
+  softmaxAgreesWhenBothErr: 84.6,
+  /** When both err, the share where RBF picks maxout's wrong class. */
+  rbfAgreesWhenBothErr: 54.3,
+  /** When both err, the share where RBF picks softmax's wrong class. */
+  rbfAgreesWithSoftmax: 53.6,
+} as const;
+
 /** The seed of the rubbish inputs N(0, σ²I) of rows 18–20. */
 export const RUBBISH_SEED = 20150320;
 

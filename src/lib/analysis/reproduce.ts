@@ -12,7 +12,7 @@ import type { Cancellable } from '../progress.ts';
 import { seeded } from '../random.ts';
 import { memberParams, modelFunctions } from '../models/architectures.ts';
 import { CancelledError, fgsmImages, percent, predict, summarise, type AttackSummary, type BatchOptions, type Model, type Predictions } from './batch.ts';
-import { RUBBISH_SEED } from './page-values.ts';
+import { PAPER_ROW15, RUBBISH_SEED } from './page-values.ts';
 import { attackImages, type StrongAttack } from './strong-attacks.ts';
 import { fgsmDirections, predictAt } from './fgsm-sweep.ts';
 import { withNaiveGradient } from '../attacks/naive-gradient.ts';
@@ -593,19 +593,19 @@ const row15On = (recipe: RecipeNetworks): RowFunction => async (r) => {
   const a = await bySetting(r, (clip) => agreementOnMaxoutExamples(r, clip, mx));
   const setting = recipeSetting(recipe, `FGSM ε = 0.25 examples made on ${mx}`);
   return [
-    metric(15, `when ${mx} errs: RBF picks ${mx}’s class`, setting, 16.0, values(a, (x) => x.rbfPicksMaxoutClass), reported.tolerance, null),
+    metric(15, `when ${mx} errs: RBF picks ${mx}’s class`, setting, PAPER_ROW15.rbfPicksMaxoutClass, values(a, (x) => x.rbfPicksMaxoutClass), reported.tolerance, null),
     metric(
       15,
       `when ${mx} errs: softmax picks ${mx}’s class`,
       setting,
-      54.6,
+      PAPER_ROW15.softmaxPicksMaxoutClass,
       values(a, (x) => x.softmaxPicksMaxoutClass),
       'more often than RBF',
       a.clipped.softmaxPicksMaxoutClass > a.clipped.rbfPicksMaxoutClass,
     ),
-    metric(15, `when both err: softmax agrees with ${mx}`, setting, 84.6, values(a, (x) => x.softmaxAgreesWhenBothErr), reported.tolerance, null),
-    metric(15, `when both err: RBF agrees with ${mx}`, setting, 54.3, values(a, (x) => x.rbfAgreesWhenBothErr), reported.tolerance, null),
-    metric(15, 'when both err: RBF agrees with softmax', setting, 53.6, values(a, (x) => x.rbfAgreesWithSoftmax), reported.tolerance, null),
+    metric(15, `when both err: softmax agrees with ${mx}`, setting, PAPER_ROW15.softmaxAgreesWhenBothErr, values(a, (x) => x.softmaxAgreesWhenBothErr), reported.tolerance, null),
+    metric(15, `when both err: RBF agrees with ${mx}`, setting, PAPER_ROW15.rbfAgreesWhenBothErr, values(a, (x) => x.rbfAgreesWhenBothErr), reported.tolerance, null),
+    metric(15, 'when both err: RBF agrees with softmax', setting, PAPER_ROW15.rbfAgreesWithSoftmax, values(a, (x) => x.rbfAgreesWithSoftmax), reported.tolerance, null),
   ];
 };
 export const row15 = row15On(RECIPES.site);
