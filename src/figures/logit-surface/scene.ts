@@ -159,17 +159,23 @@ export async function createSurfaceScene(canvas: HTMLCanvasElement, width: numbe
       () => new THREE.Mesh(square(), new THREE.MeshBasicMaterial({ color: 0x000000, transparent: true, opacity: 0.5, side: THREE.DoubleSide, depthWrite: false })),
       () => new THREE.Sprite(new THREE.SpriteMaterial({ map: texture, transparent: true, depthTest: false })),
     ];
-    // each drawn once (a speck at the centre, cleared before the frame is shown), in a task of its own: compile()
-    // alone leaves the costly part to the first draw, when WebGL renders in software (SwiftShader builds its
-    // pipeline for a program when it first draws with it)
+    // each drawn once, in a task of its own, into a target of one pixel: compile() alone leaves the costly part to
+    // the first draw where WebGL renders in software (SwiftShader builds a program's pipeline when it first draws with
+    // it), and a draw on the canvas itself would have the page present a frame for it
+    const target = new THREE.WebGLRenderTarget(1, 1);
     const next = (k: number) => {
-      if (disposed || k >= kinds.length) return;
+      if (disposed) return target.dispose();
+      if (k >= kinds.length) {
+        renderer.setRenderTarget(null);
+        return target.dispose();
+      }
       const object = kinds[k]();
       warm.push(object);
       scene.add(object);
-      render();
+      renderer.setRenderTarget(target);
+      renderer.render(scene, camera);
+      renderer.setRenderTarget(null);
       scene.remove(object);
-      render();
       setTimeout(() => next(k + 1), 0);
     };
     setTimeout(() => next(0), 0);
