@@ -22,6 +22,8 @@ const lastStage: Record<string, (r: Shown) => boolean> = {
   },
   'non-robust-features': (r) => r.result !== null && r.result !== undefined,
   'adversarial-training-results': (r) => Array.isArray(r.rows) && r.rows.length > 0,
+  // its 3-D view draws a new surface in a task after the numbers, once three.js has loaded
+  'logit-surface': (r) => r.view !== 'loading' && r.view !== 'drawing',
 };
 
 /**

@@ -123,7 +123,10 @@ test('a lost WebGL context, and a browser without WebGL, are said so, never a bl
   });
   await expect(page.getByTestId('surface-message')).toContainText('lost its graphics context');
 
-  const other = await page.context().newPage();
+  // on a phone (Lighthouse's), its fonts cached by a first visit: the message takes the surface's place in the room
+  // the surface keeps, and nothing below moves from the first paint to the computed numbers
+  const phone = await page.context().browser()!.newContext({ viewport: { width: 412, height: 823 }, deviceScaleFactor: 1.75, isMobile: true, hasTouch: true });
+  const other = await phone.newPage();
   await other.addInitScript(() => {
     const original = HTMLCanvasElement.prototype.getContext;
     HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, type: string, ...rest: unknown[]) {
@@ -132,9 +135,33 @@ test('a lost WebGL context, and a browser without WebGL, are said so, never a bl
     } as typeof original;
   });
   await other.goto('/embed/logit-surface/?backend=wasm');
+  await other.evaluate(() => document.fonts.ready.then(() => undefined));
+  await other.addInitScript(() => {
+    const shifts: string[] = [];
+    (window as unknown as { __shift: { total: number; shifts: string[] } }).__shift = { total: 0, shifts };
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as unknown as { value: number; hadRecentInput: boolean; sources: { node?: Node; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly }[] }[]) {
+        if (e.hadRecentInput) continue;
+        (window as unknown as { __shift: { total: number } }).__shift.total += e.value;
+        shifts.push(`${e.value.toFixed(4)}: ${e.sources.map((x) => `${(x.node as Element | undefined)?.className?.toString() || x.node?.nodeName} ${Math.round(x.previousRect.y)}→${Math.round(x.currentRect.y)}`).join('; ')}`);
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  await other.goto('/embed/logit-surface/?backend=wasm');
+  const firstBox = await other.getByTestId('surface-canvas').boundingBox();
+  expect(firstBox!.height).toBeGreaterThanOrEqual(240);
   await expect(other.getByTestId('surface-message')).toContainText('could not start WebGL');
   // the numbers are there all the same
   await expect(other.locator('.logit-surface .live')).toContainText('a plane explains', { timeout: 90_000 });
+  await expect(other.locator('figure.figure').first()).toHaveAttribute('aria-busy', 'false');
+  await other.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  // the message stands inside the surface's room, and the room is as tall as it was at the first paint
+  const [room, message] = [await other.getByTestId('surface-canvas').boundingBox(), await other.getByTestId('surface-message').boundingBox()];
+  expect(room!.height).toBeCloseTo(firstBox!.height, 0);
+  expect(message!.y + message!.height).toBeLessThanOrEqual(room!.y + room!.height);
+  const shift = await other.evaluate(() => (window as unknown as { __shift: { total: number; shifts: string[] } }).__shift);
+  expect(shift.total, shift.shifts.join('\n')).toBeLessThanOrEqual(0.05);
+  await phone.close();
 });
 
 test('a bad URL value is refused with a message; ?step=N gives that step', async ({ page }) => {

@@ -30,10 +30,36 @@ const HEIGHT = 1.1;
 const formatHeight = (v: number) => (v === 0 ? '0' : Number(v.toPrecision(2)).toString().replace('-', '−'));
 
 export interface SurfaceScene {
-  update(data: SurfaceData): void;
+  /** Draws a surface, built over two tasks; resolves false when a newer one took its place before it was drawn. */
+  update(data: SurfaceData): Promise<boolean>;
+  /**
+   * Has the shader programs that update() will use made ahead, one material a task, while the page waits for its
+   * first surface: the first update() then draws at once instead of holding the page's thread while they are built.
+   */
+  prepare(): void;
   setCamera(c: Camera): void;
   resize(width: number, height: number): void;
   dispose(): void;
+}
+
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** The triangles of an n × n grid of points, two a cell (one array per size, made once). */
+const indices = new Map<number, Uint16Array | Uint32Array>();
+function gridIndex(n: number): Uint16Array | Uint32Array {
+  let index = indices.get(n);
+  if (index) return index;
+  index = n * n < 65536 ? new Uint16Array(6 * (n - 1) * (n - 1)) : new Uint32Array(6 * (n - 1) * (n - 1));
+  let k = 0;
+  for (let i = 0; i < n - 1; i++) {
+    for (let j = 0; j < n - 1; j++) {
+      const p = i * n + j;
+      index.set([p, p + 1, p + n, p + 1, p + n + 1, p + n], k);
+      k += 6;
+    }
+  }
+  indices.set(n, index);
+  return index;
 }
 
 function label(text: string, color: string): THREE.Sprite {
@@ -60,7 +86,10 @@ function label(text: string, color: string): THREE.Sprite {
  */
 function softwareWebGl(): boolean {
   const probe = document.createElement('canvas');
-  const gl = probe.getContext('webgl2') ?? probe.getContext('webgl');
+  probe.width = probe.height = 1;
+  // the least a context can be (no multisampled, depth or stencil buffers): only its renderer's name is read
+  const attributes: WebGLContextAttributes = { antialias: false, depth: false, stencil: false, alpha: false };
+  const gl = probe.getContext('webgl2', attributes) ?? probe.getContext('webgl', attributes);
   if (!gl) return false;
   const info = gl.getExtension('WEBGL_debug_renderer_info');
   const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
@@ -68,10 +97,13 @@ function softwareWebGl(): boolean {
   return /swiftshader|llvmpipe|softpipe|software/i.test(name);
 }
 
-/** Throws when the browser cannot make a WebGL context. */
-export function createSurfaceScene(canvas: HTMLCanvasElement, width: number, height: number): SurfaceScene {
+/** Rejects when the browser cannot make a WebGL context. */
+export async function createSurfaceScene(canvas: HTMLCanvasElement, width: number, height: number): Promise<SurfaceScene> {
+  const software = softwareWebGl();
+  // the renderer's context in a task of its own: each context made waits on the GPU's process
+  await nextTask();
   // multisampled edges where a GPU draws them; none where the CPU does (softwareWebGl)
-  const renderer = new THREE.WebGLRenderer({ canvas, antialias: !softwareWebGl(), alpha: true, preserveDrawingBuffer: true });
+  const renderer = new THREE.WebGLRenderer({ canvas, antialias: !software, alpha: true, preserveDrawingBuffer: true });
   renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
   renderer.setSize(width, height, false);
   const scene = new THREE.Scene();
@@ -107,11 +139,56 @@ export function createSurfaceScene(canvas: HTMLCanvasElement, width: number, hei
     }
   }
 
-  function update(d: SurfaceData) {
-    // the old surface is let go only after the new one is drawn: disposing its materials first would free their
-    // shader programs, compiled again for the new ones at every update (hundreds of ms each without a GPU)
-    const old = [...content.children];
-    for (const child of old) content.remove(child);
+  /** The materials of each kind update() draws with, kept while the scene lives so that their programs stay compiled. */
+  const warm: THREE.Object3D[] = [];
+  let prepared = false;
+  let disposed = false;
+  function prepare() {
+    if (prepared) return;
+    prepared = true;
+    const square = () => {
+      const g = new THREE.PlaneGeometry(0.01, 0.01);
+      g.setAttribute('color', g.getAttribute('position').clone());
+      return g;
+    };
+    const texture = new THREE.CanvasTexture(document.createElement('canvas'));
+    const kinds: (() => THREE.Object3D)[] = [
+      () => new THREE.Mesh(square(), new THREE.MeshLambertMaterial({ vertexColors: true, side: THREE.DoubleSide })),
+      () => new THREE.LineSegments(square(), new THREE.LineBasicMaterial({ color: 0x000000, transparent: true, opacity: 0.5 })),
+      () => new THREE.Mesh(square(), new THREE.MeshBasicMaterial({ color: 0x000000 })),
+      () => new THREE.Mesh(square(), new THREE.MeshBasicMaterial({ color: 0x000000, transparent: true, opacity: 0.5, side: THREE.DoubleSide, depthWrite: false })),
+      () => new THREE.Sprite(new THREE.SpriteMaterial({ map: texture, transparent: true, depthTest: false })),
+    ];
+    // each drawn once, in a task of its own, into a target of one pixel: compile() alone leaves the costly part to
+    // the first draw where WebGL renders in software (SwiftShader builds a program's pipeline when it first draws with
+    // it), and a draw on the canvas itself would have the page present a frame for it
+    const target = new THREE.WebGLRenderTarget(1, 1);
+    const next = (k: number) => {
+      if (disposed) return target.dispose();
+      if (k >= kinds.length) {
+        renderer.setRenderTarget(null);
+        return target.dispose();
+      }
+      const object = kinds[k]();
+      warm.push(object);
+      scene.add(object);
+      renderer.setRenderTarget(target);
+      renderer.render(scene, camera);
+      renderer.setRenderTarget(null);
+      scene.remove(object);
+      setTimeout(() => next(k + 1), 0);
+    };
+    setTimeout(() => next(0), 0);
+  }
+
+  let generation = 0;
+  /**
+   * Builds the new surface in two tasks (the surface and its grid; then the frame, the axes, their labels and the
+   * FGSM step) and draws it; false when a newer update took its place meanwhile.
+   */
+  async function update(d: SurfaceData): Promise<boolean> {
+    const mine = ++generation;
+    const added: THREE.Object3D[] = [];
     const n = d.size;
     let lo = Infinity, hi = -Infinity;
     for (const v of d.values) {
@@ -132,52 +209,55 @@ export function createSurfaceScene(canvas: HTMLCanvasElement, width: number, hei
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
         const p = i * n + j;
-        positions.set([xOf(j), yOf(d.values[p]), zOf(i)], p * 3);
+        positions[3 * p] = xOf(j);
+        positions[3 * p + 1] = yOf(d.values[p]);
+        positions[3 * p + 2] = zOf(i);
         const c = palette[d.predicted[p] % palette.length];
-        colors.set([c.r, c.g, c.b], p * 3);
-      }
-    }
-    const index: number[] = [];
-    for (let i = 0; i < n - 1; i++) {
-      for (let j = 0; j < n - 1; j++) {
-        const p = i * n + j;
-        index.push(p, p + 1, p + n, p + 1, p + n + 1, p + n);
+        colors[3 * p] = c.r;
+        colors[3 * p + 1] = c.g;
+        colors[3 * p + 2] = c.b;
       }
     }
     const geometry = new THREE.BufferGeometry();
     geometry.setAttribute('position', new THREE.BufferAttribute(positions, 3));
     geometry.setAttribute('color', new THREE.BufferAttribute(colors, 3));
-    geometry.setIndex(index);
+    geometry.setIndex(new THREE.BufferAttribute(gridIndex(n), 1));
     geometry.computeVertexNormals();
-    content.add(new THREE.Mesh(geometry, new THREE.MeshLambertMaterial({ vertexColors: true, side: THREE.DoubleSide })));
+    added.push(new THREE.Mesh(geometry, new THREE.MeshLambertMaterial({ vertexColors: true, side: THREE.DoubleSide })));
     // a light grid on the surface: every sixth line in each direction
     const grid: number[] = [];
-    for (let i = 0; i < n; i += 6) for (let j = 0; j < n - 1; j++) grid.push(...positions.subarray((i * n + j) * 3, (i * n + j) * 3 + 3), ...positions.subarray((i * n + j + 1) * 3, (i * n + j + 1) * 3 + 3));
-    for (let j = 0; j < n; j += 6) for (let i = 0; i < n - 1; i++) grid.push(...positions.subarray((i * n + j) * 3, (i * n + j) * 3 + 3), ...positions.subarray(((i + 1) * n + j) * 3, ((i + 1) * n + j) * 3 + 3));
+    const segment = (p: number, q: number) => grid.push(positions[3 * p], positions[3 * p + 1], positions[3 * p + 2], positions[3 * q], positions[3 * q + 1], positions[3 * q + 2]);
+    for (let i = 0; i < n; i += 6) for (let j = 0; j < n - 1; j++) segment(i * n + j, i * n + j + 1);
+    for (let j = 0; j < n; j += 6) for (let i = 0; i < n - 1; i++) segment(i * n + j, (i + 1) * n + j);
     const gridGeometry = new THREE.BufferGeometry();
     gridGeometry.setAttribute('position', new THREE.Float32BufferAttribute(grid, 3));
-    content.add(new THREE.LineSegments(gridGeometry, new THREE.LineBasicMaterial({ color: 0x000000, transparent: true, opacity: 0.18 })));
+    added.push(new THREE.LineSegments(gridGeometry, new THREE.LineBasicMaterial({ color: 0x000000, transparent: true, opacity: 0.18 })));
+    await nextTask();
+    if (mine !== generation || disposed) {
+      clear(added);
+      return false;
+    }
 
     if (d.zeroPlane) {
       const zero = new THREE.Mesh(new THREE.PlaneGeometry(2, 2), new THREE.MeshBasicMaterial({ color: d.ink, transparent: true, opacity: 0.14, side: THREE.DoubleSide, depthWrite: false }));
       zero.rotation.x = -Math.PI / 2;
       zero.position.y = yOf(0);
-      content.add(zero);
+      added.push(zero);
     }
     // the base frame and the two axes at the bottom of the box
     const base = -HEIGHT / 2 - 0.02;
     const frame = new THREE.BufferGeometry().setFromPoints([
       new THREE.Vector3(-1, base, -1), new THREE.Vector3(1, base, -1), new THREE.Vector3(1, base, 1), new THREE.Vector3(-1, base, 1), new THREE.Vector3(-1, base, -1),
     ]);
-    content.add(new THREE.Line(frame, new THREE.LineBasicMaterial({ color: d.ink, transparent: true, opacity: 0.4 })));
+    added.push(new THREE.Line(frame, new THREE.LineBasicMaterial({ color: d.ink, transparent: true, opacity: 0.4 })));
     const axes = new THREE.BufferGeometry().setFromPoints([new THREE.Vector3(-1, base, 0), new THREE.Vector3(1.15, base, 0), new THREE.Vector3(0, base, 1), new THREE.Vector3(0, base, -1.15)]);
-    content.add(new THREE.LineSegments(axes, new THREE.LineBasicMaterial({ color: d.ink, transparent: true, opacity: 0.6 })));
+    added.push(new THREE.LineSegments(axes, new THREE.LineBasicMaterial({ color: d.ink, transparent: true, opacity: 0.6 })));
     const la = label('a: sign(∇ₓJ)', d.ink);
     la.position.set(1.45, base, 0);
-    content.add(la);
+    added.push(la);
     const lb = label('b: random r', d.ink);
     lb.position.set(0, base, -1.4);
-    content.add(lb);
+    added.push(lb);
     // the height axis, at the back left corner: a vertical rule with the lowest and the highest value (and 0 between)
     const ticks = [lo, hi, ...(lo < 0 && hi > 0 ? [0] : [])];
     const rule = new THREE.BufferGeometry().setFromPoints([
@@ -187,12 +267,12 @@ export function createSurfaceScene(canvas: HTMLCanvasElement, width: number, hei
     const ruleIndex: number[] = [0, 1];
     ticks.forEach((_, k) => ruleIndex.push(2 + 2 * k, 3 + 2 * k));
     rule.setIndex(ruleIndex);
-    content.add(new THREE.LineSegments(rule, new THREE.LineBasicMaterial({ color: d.ink, transparent: true, opacity: 0.6 })));
+    added.push(new THREE.LineSegments(rule, new THREE.LineBasicMaterial({ color: d.ink, transparent: true, opacity: 0.6 })));
     for (const t of ticks) {
       const tl = label(formatHeight(t), d.ink);
       tl.scale.multiplyScalar(0.7);
       tl.position.set(-1.36, yOf(t), -1);
-      content.add(tl);
+      added.push(tl);
     }
 
     // the FGSM step along the surface, lifted a little, with a cone at its end
@@ -200,20 +280,26 @@ export function createSurfaceScene(canvas: HTMLCanvasElement, width: number, hei
     const path = d.fgsmPath.map((j) => new THREE.Vector3(xOf(j), yOf(d.values[mid * n + j]) + 0.02, zOf(mid)));
     if (path.length >= 2) {
       const tube = new THREE.TubeGeometry(new THREE.CatmullRomCurve3(path, false, 'catmullrom', 0), Math.max(8, path.length * 2), 0.014, 6, false);
-      content.add(new THREE.Mesh(tube, new THREE.MeshBasicMaterial({ color: d.accent })));
+      added.push(new THREE.Mesh(tube, new THREE.MeshBasicMaterial({ color: d.accent })));
       const end = path[path.length - 1];
       const before = path[path.length - 2];
       const dir = new THREE.Vector3().subVectors(end, before).normalize();
       const cone = new THREE.Mesh(new THREE.ConeGeometry(0.04, 0.12, 12), new THREE.MeshBasicMaterial({ color: d.accent }));
       cone.position.copy(end).addScaledVector(dir, 0.04);
       cone.quaternion.setFromUnitVectors(new THREE.Vector3(0, 1, 0), dir);
-      content.add(cone);
+      added.push(cone);
     }
     const originPoint = new THREE.Mesh(new THREE.SphereGeometry(0.035, 16, 12), new THREE.MeshBasicMaterial({ color: d.ink }));
     originPoint.position.set(xOf(mid), yOf(d.values[mid * n + mid]) + 0.02, zOf(mid));
-    content.add(originPoint);
+    added.push(originPoint);
+    // the old surface is let go only after the new one is drawn: disposing its materials first would free their
+    // shader programs, compiled again for the new ones at every update (hundreds of ms each without a GPU)
+    const old = [...content.children];
+    for (const child of old) content.remove(child);
+    for (const child of added) content.add(child);
     render();
     clear(old);
+    return true;
   }
 
   function setCamera(c: Camera) {
@@ -232,10 +318,13 @@ export function createSurfaceScene(canvas: HTMLCanvasElement, width: number, hei
   place();
   return {
     update,
+    prepare,
     setCamera,
     resize,
     dispose() {
+      disposed = true;
       clear();
+      clear(warm);
       renderer.dispose();
     },
   };

@@ -9,6 +9,12 @@ import type { SurfaceData, SurfaceScene } from './scene.ts';
 export class SurfaceView {
   status = $state<'loading' | 'ready' | 'no-webgl' | 'lost'>('loading');
   message = $state('');
+  /** A surface given and not yet drawn: it is drawn in a task of its own, after the page has shown its numbers. */
+  drawing = $state(false);
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Counts the scenes asked for and closed, so that a scene finished after close() is let go. */
+  private opened = 0;
+  private opening = false;
   private scene: SurfaceScene | null = null;
   private module: Promise<typeof import('./scene.ts')> | null = null;
   private data: SurfaceData | null = null;
@@ -30,20 +36,45 @@ export class SurfaceView {
       this.module = null;
       return this.fail('no-webgl', `The 3-D view could not be loaded (${(e as Error).message}).`);
     }
-    if (this.scene) return;
+    if (this.scene || this.opening) return;
+    const opened = ++this.opened;
+    this.opening = true;
+    let scene: SurfaceScene;
     try {
-      this.scene = mod.createSurfaceScene(canvas, ...this.size);
+      scene = await mod.createSurfaceScene(canvas, ...this.size);
     } catch {
       return this.fail('no-webgl', 'This browser could not start WebGL, so the 3-D surface cannot be drawn here. The numbers below are computed all the same.');
+    } finally {
+      this.opening = false;
     }
+    // closed while it was being made
+    if (opened !== this.opened || this.scene) return scene.dispose();
+    this.scene = scene;
     this.status = 'ready';
-    if (this.camera) this.scene.setCamera(this.camera);
-    if (this.data) this.scene.update(this.data);
+    scene.resize(...this.size);
+    if (this.camera) scene.setCamera(this.camera);
+    if (this.data) this.draw(this.data);
+    else scene.prepare();
   }
 
   draw(data: SurfaceData | null): void {
     this.data = data;
-    if (data) this.scene?.update(data);
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!data || !this.scene) {
+      this.drawing = false;
+      return;
+    }
+    this.drawing = true;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const scene = this.scene;
+      if (!scene || !this.data) return;
+      void scene.update(this.data).then((drawn) => {
+        // a newer surface replaced this one before it was drawn: its own update says when it is
+        if (drawn && scene === this.scene && this.timer === undefined) this.drawing = false;
+      });
+    }, 0);
   }
 
   look(camera: Camera): void {
@@ -70,6 +101,10 @@ export class SurfaceView {
   };
 
   close(): void {
+    this.opened++;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.drawing = false;
     this.scene?.dispose();
     this.scene = null;
   }
