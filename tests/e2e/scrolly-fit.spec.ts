@@ -79,8 +79,7 @@ async function measure(page: Page, name: string, n: number): Promise<Measure> {
 for (const size of [
   { width: 375, height: 812, phone: true },
   { width: 1280, height: 900, phone: false },
-  // the smallest phone the article is laid out for (the first iPhone SE): in npm run test:stress, the run through every
-  // step taking about 20 min here
+  // the smallest phone the article is laid out for (the first iPhone SE): in npm run test:stress (about 1.5 min here)
   { width: 320, height: 640, phone: true, tag: ['@stress'] },
 ]) {
   test(`at ${size.width}×${size.height}, every step of every scrolly figure fits its frame and shows the part it names`, { tag: 'tag' in size ? size.tag : [] }, async ({ page }) => {
