@@ -4,6 +4,12 @@ import { readFileSync } from 'node:fs';
 import { hydrated, recordBoxEveryFrame, setSlider, watch } from './helpers.ts';
 import type { RowResult } from '../../src/lib/analysis/reproduce.ts';
 
+// a route that rewrites a fetched file (route.fetch) may still be waiting when the test ends (the page's worker asks
+// late): stop routing first, so that it ends quietly instead of as an error outside any test
+test.afterEach(async ({ page }) => {
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+});
+
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
 interface Point {

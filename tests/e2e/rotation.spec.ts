@@ -1,6 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
 import { setSlider, watch } from './helpers.ts';
 
+// a route that rewrites a fetched file (route.fetch) may still be waiting when the test ends (the page's worker asks
+// late): stop routing first, so that it ends quietly instead of as an error outside any test
+test.afterEach(async ({ page }) => {
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+});
+
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
 interface RotationResult {
