@@ -1,7 +1,7 @@
-import { expect, test, type Page, type Route } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { hydrated, recordBoxEveryFrame, watch } from './helpers.ts';
+import { hydrated, recordBoxEveryFrame, watch, holdWorker } from './helpers.ts';
 
 /**
  * The attack-ladder figure (chapter "What the field learned after 2015"): one model's error under FGSM, R+FGSM and
@@ -238,12 +238,10 @@ test('before the worker answers, the ladder and the digit are those computed ahe
   const aheadDigit = ahead.entries.find((e) => e.request === 'attackLadderDigit' && e.key.model === 'maxout-adv' && e.key.digit === 0 && e.key.epsilon === 0.25)!.result;
 
   // the compute worker's script is held back until the figure computed ahead has been read
-  const held: Route[] = [];
-  let open = false;
-  await page.context().route(/\/worker-[^/]*\.js(\?.*)?$/, (route) => (open ? route.continue() : void held.push(route)));
+  const worker = await holdWorker(page);
   await page.goto('/embed/attack-ladder/?backend=wasm');
   await hydrated(page);
-  await expect.poll(() => held.length).toBeGreaterThan(0);
+  await worker.requested();
   const root = page.locator('.attack-ladder');
 
   await test.step('every rung and the digit as computed ahead, said so', async () => {
@@ -264,8 +262,7 @@ test('before the worker answers, the ladder and the digit are those computed ahe
 
   const boxes = await recordBoxEveryFrame(page, '.attack-ladder [data-panel="digit"]');
   const height = await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height);
-  open = true;
-  for (const route of held.splice(0)) await route.continue();
+  await worker.release();
 
   await test.step('while the worker computes, the figure is busy, says so, and the rungs not yet computed here stay drawn', async () => {
     await expect(root.locator('.live')).toContainText(/computing here: \d+ %/, { timeout: 120_000 });

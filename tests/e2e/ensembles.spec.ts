@@ -1,7 +1,7 @@
-import { expect, test, type Page, type Route } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { hydrated, recordBoxEveryFrame, watch } from './helpers.ts';
+import { hydrated, recordBoxEveryFrame, watch, holdWorker } from './helpers.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
@@ -148,12 +148,10 @@ test('before the worker answers, row 17 is the one computed ahead in Node, said 
   const ahead = file.entries.find((e) => e.key.epsilon === 0.25 && e.key.sample === 500)!.result;
 
   // the compute worker's script is held back until the figure computed ahead has been read
-  const held: Route[] = [];
-  let open = false;
-  await page.context().route(/\/worker-[^/]*\.js(\?.*)?$/, (route) => (open ? route.continue() : void held.push(route)));
+  const worker = await holdWorker(page);
   await page.goto('/embed/ensembles/?backend=wasm');
   await hydrated(page);
-  await expect.poll(() => held.length).toBeGreaterThan(0);
+  await worker.requested();
   const root = page.locator('.ensembles');
 
   await test.step('the bars, the table and the live line are row 17 computed ahead, said so', async () => {
@@ -172,8 +170,7 @@ test('before the worker answers, row 17 is the one computed ahead in Node, said 
 
   const boxes = await recordBoxEveryFrame(page, '.ensembles table.readout');
   const height = await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height);
-  open = true;
-  for (const route of held.splice(0)) await route.continue();
+  await worker.release();
 
   const live = await test.step('the answer computed here replaces it, equal to the one computed ahead within the Node comparison’s tolerance', () => ensembleResult(page, { eps: 0.25, sample: 500 }));
   await expect(root).toHaveAttribute('data-source', 'browser');

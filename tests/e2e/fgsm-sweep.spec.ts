@@ -1,7 +1,7 @@
-import { expect, test, type Page, type Route } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { hydrated, recordBoxEveryFrame, setSlider, watch } from './helpers.ts';
+import { hydrated, recordBoxEveryFrame, setSlider, watch, holdWorker } from './helpers.ts';
 import type { RowResult } from '../../src/lib/analysis/reproduce.ts';
 
 // a route that rewrites a fetched file (route.fetch) may still be waiting when the test ends (the page's worker asks
@@ -297,12 +297,10 @@ test('before the worker answers, the curves and the grid are those computed ahea
   expect(models.slice(0, 2)).toEqual(['softmax', 'maxout']);
 
   // the compute worker's script is held back until the figure computed ahead has been read
-  const held: Route[] = [];
-  let open = false;
-  await page.context().route(/\/worker-[^/]*\.js(\?.*)?$/, (route) => (open ? route.continue() : void held.push(route)));
+  const worker = await holdWorker(page);
   await page.goto('/embed/fgsm-sweep/?backend=wasm');
   await hydrated(page);
-  await expect.poll(() => held.length).toBeGreaterThan(0);
+  await worker.requested();
   const root = page.locator('.fgsm-sweep');
   const result = async () => JSON.parse((await root.getAttribute('data-result'))!) as SweepResult;
 
@@ -330,8 +328,7 @@ test('before the worker answers, the curves and the grid are those computed ahea
 
   const boxes = await recordBoxEveryFrame(page, '.fgsm-sweep .digits');
   const height = await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height);
-  open = true;
-  for (const route of held.splice(0)) await route.continue();
+  await worker.release();
 
   await test.step('while the worker computes, the figure is busy and still draws what was computed ahead', async () => {
     await expect(root.locator('.live')).toContainText(/computing here: \d+ %/, { timeout: 120_000 });

@@ -1,4 +1,4 @@
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type Locator, type Page, type Route } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -140,3 +140,20 @@ export const SMALLER_RUN: Readonly<Record<string, string>> = {
   'adversarial-training-results': 'sample=100',
   'non-robust-features': 'n=200&epochs=2',
 };
+
+/**
+ * Holds back the compute worker's script (every page of the context), so that what a figure shows before the worker
+ * answers can be read: `requested()` waits until the page has asked for it, `release()` lets it (and any later one) load.
+ */
+export async function holdWorker(page: Page): Promise<{ requested: () => Promise<void>; release: () => Promise<void> }> {
+  const held: Route[] = [];
+  let open = false;
+  await page.context().route(/\/worker-[^/]*\.js(\?.*)?$/, (route) => (open ? route.continue() : void held.push(route)));
+  return {
+    requested: () => expect.poll(() => held.length).toBeGreaterThan(0),
+    release: async () => {
+      open = true;
+      for (const route of held.splice(0)) await route.continue();
+    },
+  };
+}

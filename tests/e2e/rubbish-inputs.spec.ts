@@ -1,7 +1,7 @@
-import { expect, test, type Page, type Route } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { hydrated, recordBoxEveryFrame, watch } from './helpers.ts';
+import { hydrated, recordBoxEveryFrame, watch, holdWorker } from './helpers.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
@@ -164,12 +164,10 @@ test('before the worker answers, the rates, classes and noise are those computed
   const ahead = file.entries.find((e) => e.key.sigma === 1 && e.key.count === 10000 && e.key.seed === 20150320)!.result;
 
   // the compute worker's script is held back until the figure computed ahead has been read
-  const held: Route[] = [];
-  let open = false;
-  await page.context().route(/\/worker-[^/]*\.js(\?.*)?$/, (route) => (open ? route.continue() : void held.push(route)));
+  const worker = await holdWorker(page);
   await page.goto('/embed/rubbish-inputs/?backend=wasm');
   await hydrated(page);
-  await expect.poll(() => held.length).toBeGreaterThan(0);
+  await worker.requested();
   const root = page.locator('.rubbish-inputs');
 
   await test.step('the rates, the maxout network’s classes and the noise as computed ahead, said so', async () => {
@@ -190,8 +188,7 @@ test('before the worker answers, the rates, classes and noise are those computed
 
   const boxes = await recordBoxEveryFrame(page, '.rubbish-inputs [data-panel="samples"]');
   const height = await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height);
-  open = true;
-  for (const route of held.splice(0)) await route.continue();
+  await worker.release();
 
   const live = await test.step('the answer computed here replaces it, equal to the one computed ahead within the Node comparison’s tolerance', () => rubbishResult(page, { sigma: 1, count: 10000 }));
   await expect(root).toHaveAttribute('data-source', 'browser');
