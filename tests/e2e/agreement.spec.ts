@@ -1,12 +1,15 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { watch } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { hydrated, holdWorker, recordBoxEveryFrame, watch } from './helpers.ts';
 import type { RowResult } from '../../src/lib/analysis/reproduce.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
 type Pair = [string, string];
 interface AgreementFigureResult {
+  /** Where the numbers shown were computed: ahead (in Node, shipped with the page) or here. */
+  source?: 'ahead' | 'browser';
   sample: number;
   clip: boolean;
   focus: string;
@@ -51,7 +54,7 @@ test('the embed page computes row 15 and the effective weights as Node does; the
   test.setTimeout(240_000);
   const w = watch(page, origin());
   await page.goto('/embed/agreement/?backend=wasm');
-  const r = await agreementResult(page);
+  const r = await agreementResult(page, (x) => x.source === 'browser');
   expect(r.sample).toBe(1000);
   expect(r.clip).toBe(true);
   const node = nodeAgreement(1000);
@@ -125,6 +128,70 @@ test('a bad URL value is refused with a message; ?step=N gives that step; the ar
   await page.evaluate(() => document.querySelector('[data-scrolly="agreement"] .step[data-step="4"]')!.scrollIntoView({ block: 'center' }));
   const four = await agreementResult(page, (x) => x.focus === 'weights');
   expect(four.clip).toBe(true);
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('before the worker answers, row 15 and the effective weights are the ones computed ahead in Node, said so; the live answer then replaces them without a shift', async ({ page }) => {
+  test.setTimeout(300_000);
+  const w = watch(page, origin());
+  interface AheadFile {
+    entries: { key: { sample: number }; result: Pick<AgreementFigureResult, 'sample' | 'rows' | 'errors' | 'similarities'> & { weights: { maxout: { counts: number[] } } } }[];
+  }
+  const file = JSON.parse(readFileSync('src/figures/agreement/ahead.json', 'utf8')) as AheadFile;
+  const ahead = file.entries.find((e) => e.key.sample === 1000)!.result;
+
+  // the compute worker's script is held back until the figure computed ahead has been read
+  const worker = await holdWorker(page);
+  await page.goto('/embed/agreement/?backend=wasm');
+  await hydrated(page);
+  await worker.requested();
+  const root = page.locator('.agreement');
+  const row = (re: RegExp) => ahead.rows.find((x) => re.test(x.metric))!;
+
+  await test.step('the matrix, the bars, the cosines and the live line are row 15 computed ahead, said so', async () => {
+    await expect(root).toHaveAttribute('data-source', 'ahead');
+    const r = await agreementResult(page);
+    expect(r.source).toBe('ahead');
+    expect(r.sample).toBe(ahead.sample);
+    expect(r.rows).toEqual(ahead.rows);
+    expect(r.errors).toEqual(ahead.errors);
+    expect(r.similarities).toEqual(ahead.similarities);
+    expect(r.counts).toEqual(ahead.weights.maxout.counts);
+    expect(r.shown.matrix[1][1]).toBe(ahead.errors.softmax.clipped);
+    expect(r.shown.softmaxPicks).toBe(row(/softmax picks/).site);
+    await expect(page.getByTestId('agreement-matrix')).toContainText(`${row(/softmax agrees with maxout/).site.toFixed(1)} %`);
+    await expect(page.getByTestId('agreement-matrix')).toContainText(`${ahead.errors.rbf.clipped.toFixed(1)} %`);
+    const overall = ahead.similarities.find((x) => x.pair.join() === 'maxout,softmax')!.overall;
+    await expect(page.getByTestId('agreement-cosines')).toContainText(overall.toFixed(2));
+    await expect(root.locator('.live')).toContainText(`softmax on ${ahead.errors.softmax.clipped.toFixed(1)} %`);
+    await expect(root.locator('.live')).toContainText('Computed ahead in Node with the same code');
+    await expect(root.locator('p.readout', { hasText: 'Computed ahead in Node on 1,000 test digits.' })).toHaveCount(1);
+    // the three models' ten weight images are drawn
+    await expect(root.locator('[data-panel="weights"] canvas')).toHaveCount(30);
+  });
+
+  const boxes = await recordBoxEveryFrame(page, '.agreement [data-testid="agreement-cosines"]');
+  const height = await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height);
+  await worker.release();
+
+  const live = await test.step('the answer computed here replaces it, equal to the one computed ahead within the Node comparison’s tolerance', () =>
+    agreementResult(page, (x) => x.source === 'browser'),
+  );
+  await expect(root).toHaveAttribute('data-source', 'browser');
+  await expect(root.locator('.live')).not.toContainText('Computed ahead');
+  expect(live.rows.map((x) => x.metric)).toEqual(ahead.rows.map((x) => x.metric));
+  live.rows.forEach((x, i) => {
+    expect(x.paper).toBe(ahead.rows[i].paper);
+    expect(Math.abs(x.site - ahead.rows[i].site!)).toBeLessThanOrEqual(0.3);
+    expect(Math.abs(x.siteUnclipped - ahead.rows[i].siteUnclipped!)).toBeLessThanOrEqual(0.3);
+  });
+  for (const m of ['maxout', 'softmax', 'rbf'] as const) expect(Math.abs(live.errors[m].clipped - ahead.errors[m].clipped)).toBeLessThanOrEqual(0.3);
+  expect(live.counts).toEqual(ahead.weights.maxout.counts);
+  live.similarities.forEach((x, i) => expect(x.overall).toBeCloseTo(ahead.similarities[i].overall, 3));
+  // the cosine table never moved, and the figure kept its height
+  expect((await boxes()).boxes).toHaveLength(1);
+  expect(await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height)).toBe(height);
   expect(w.errors).toEqual([]);
   expect(w.foreign).toEqual([]);
 });
