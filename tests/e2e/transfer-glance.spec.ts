@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { watch } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { hydrated, holdWorker, recordBoxEveryFrame, watch } from './helpers.ts';
 
 /** §2's transfer-glance figure: FGSM digits made on softmax, maxout and rbf, read by all three. */
 
@@ -15,6 +16,8 @@ interface Matrix {
 interface FigureResult {
   /** false: the coarse answer shown while a slider moves. */
   exact: boolean;
+  /** Where the numbers shown were computed: ahead (in Node, shipped with the page) or here. */
+  source?: 'ahead' | 'browser';
   eps: number;
   digit: number;
   view: string;
@@ -68,7 +71,7 @@ test('the embed page agrees with Node; a keyboard move of ε changes the matrix;
   test.setTimeout(600_000);
   const w = watch(page, origin());
   await page.goto('/embed/transfer-glance/?backend=wasm');
-  const first = await figureResult(page, (r) => r.eps === 0.25);
+  const first = await figureResult(page, (r) => r.eps === 0.25 && r.source === 'browser');
   expect(first.view).toBe('both');
   expect(first.digit).toBe(0);
   const node = nodeResult(0.25, 1000, 0);
@@ -145,6 +148,59 @@ test('scrolling the chapter moves the figure through its steps', async ({ page }
   const three = await figureResult(page, (r) => r.view === 'matrix' && r.eps === 0.1);
   expect(three.matrix.error.flat().reduce((s, v) => s + v, 0)).toBeLessThan(two.matrix.error.flat().reduce((s, v) => s + v, 0));
   await expect(page.locator('[data-scrolly="transfer-glance"] .step[data-step="3"]')).toHaveAttribute('data-active', '');
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('before the worker answers, the matrix and the digit are the ones computed ahead in Node, said so; the live answer then replaces them without a shift', async ({ page }) => {
+  test.setTimeout(600_000);
+  const w = watch(page, origin());
+  interface AheadFile {
+    entries: { key: { epsilon: number; sample: number; digit: number }; result: { epsilon: number; digit: number; matrix: Matrix; one: FigureResult['one'] & { cleanConfidence: number[] } } }[];
+  }
+  const file = JSON.parse(readFileSync('src/figures/transfer-glance/ahead.json', 'utf8')) as AheadFile;
+  const ahead = file.entries.find((e) => e.key.epsilon === 0.25 && e.key.sample === 1000 && e.key.digit === 0)!.result;
+
+  // the compute worker's script is held back until the figure computed ahead has been read
+  const worker = await holdWorker(page);
+  await page.goto('/embed/transfer-glance/?backend=wasm');
+  await hydrated(page);
+  await worker.requested();
+  const root = page.locator('.transfer-glance');
+
+  await test.step('the matrix, the digit’s readings and the live line are the ones computed ahead, said so', async () => {
+    await expect(root).toHaveAttribute('data-source', 'ahead');
+    const r = await figureResult(page);
+    expect(r.source).toBe('ahead');
+    expect(r.eps).toBe(0.25);
+    expect(r.digit).toBe(0);
+    expect(r.matrix).toEqual({ models: ahead.matrix.models, sample: ahead.matrix.sample, clean: ahead.matrix.clean, error: ahead.matrix.error });
+    expect(r.one).toEqual({ label: ahead.one.label, predicted: ahead.one.predicted, confidence: ahead.one.confidence, cleanPredicted: ahead.one.cleanPredicted });
+    await expect(page.getByTestId('cell-maxout-softmax')).toHaveText(`${ahead.matrix.error[1][0].toFixed(1)} %`);
+    await expect(page.getByTestId('cell-softmax-rbf')).toHaveText(`${ahead.matrix.error[0][2].toFixed(1)} %`);
+    await expect(root.locator('.live')).toContainText(`maxout ${ahead.matrix.error[0][1].toFixed(1)} %`);
+    await expect(root.locator('.live')).toContainText('Computed ahead in Node with the same code');
+    await expect(root.locator('[data-testid="matrix"] p.readout')).toContainText('Computed ahead in Node.');
+    // the clean digit and its three attacked versions are drawn
+    await expect(root.locator('[data-testid="one-digit"] canvas')).toHaveCount(4);
+  });
+
+  const boxes = await recordBoxEveryFrame(page, '.transfer-glance [data-testid="matrix"] p.readout');
+  const height = await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height);
+  await worker.release();
+
+  const live = await test.step('the answer computed here replaces it, equal to the one computed ahead within the Node comparison’s tolerance', () =>
+    figureResult(page, (r) => r.source === 'browser'),
+  );
+  await expect(root).toHaveAttribute('data-source', 'browser');
+  await expect(root.locator('.live')).not.toContainText('Computed ahead');
+  sameMatrix(live.matrix, ahead.matrix);
+  expect(live.one.label).toBe(ahead.one.label);
+  expect(live.one.predicted).toEqual(ahead.one.predicted);
+  expect(live.one.cleanPredicted).toEqual(ahead.one.cleanPredicted);
+  // the matrix's note never moved, and the figure kept its height
+  expect((await boxes()).boxes).toHaveLength(1);
+  expect(await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height)).toBe(height);
   expect(w.errors).toEqual([]);
   expect(w.foreign).toEqual([]);
 });
