@@ -21,6 +21,7 @@ export const FIGURES: Record<string, () => Promise<{ plan: AheadPlan; handlers: 
   'rubbish-inputs': async () => ({ plan: (await import('../src/figures/rubbish-inputs/ahead.ts')).plan, handlers: await import('../src/figures/rubbish-inputs/compute.ts') }),
   agreement: async () => ({ plan: (await import('../src/figures/agreement/ahead.ts')).plan, handlers: await import('../src/figures/agreement/compute.ts') }),
   'transfer-glance': async () => ({ plan: (await import('../src/figures/transfer-glance/ahead.ts')).plan, handlers: await import('../src/figures/transfer-glance/compute.ts') }),
+  'rbf-immunity': async () => ({ plan: (await import('../src/figures/rbf-immunity/ahead.ts')).plan, handlers: await import('../src/figures/rbf-immunity/compute.ts') }),
 };
 
 export const GENERATED_BY = 'npm run ahead (scripts/ahead.ts): the figure’s own worker handlers in Node, TensorFlow.js';

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { setSlider, watch } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { hydrated, holdWorker, recordBoxEveryFrame, setSlider, watch } from './helpers.ts';
 import type { RowResult } from '../../src/lib/analysis/reproduce.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
@@ -22,12 +23,14 @@ interface Histogram {
 }
 interface ImmunityResult {
   view: string;
+  /** Where the numbers shown were computed: ahead (in Node, shipped with the page) or here. */
+  source?: 'ahead' | 'browser';
   toy: { seed: number; epsilon: number; point: number; label: number; models: ToyModel[]; numTensors: number } | null;
   mnist: { sample: number; rows: RowResult[]; rbfCleanError: number; maxoutCleanError: number; clean: Histogram; fgsm: Histogram; numTensors: number } | null;
   backend: string;
 }
 
-async function immunityResult(page: Page, want: { view?: string; epsilon?: number; point?: number; seed?: number } = {}): Promise<ImmunityResult> {
+async function immunityResult(page: Page, want: { view?: string; epsilon?: number; point?: number; seed?: number; source?: 'ahead' | 'browser' } = {}): Promise<ImmunityResult> {
   const root = page.locator('.rbf-immunity').first();
   let last: ImmunityResult | null = null;
   await expect
@@ -38,6 +41,7 @@ async function immunityResult(page: Page, want: { view?: string; epsilon?: numbe
         last = JSON.parse(raw) as ImmunityResult;
         const view = want.view ?? 'toy';
         if (last.view !== view) return false;
+        if (want.source !== undefined && last.source !== want.source) return false;
         if (view === 'mnist') return last.mnist !== null;
         if (!last.toy) return false;
         if (want.epsilon !== undefined && Math.abs(last.toy.epsilon - want.epsilon) > 1e-9) return false;
@@ -108,7 +112,7 @@ test('the MNIST view computes row 14 as Node does', async ({ page }) => {
   test.setTimeout(120_000);
   const w = watch(page, origin());
   await page.goto('/embed/rbf-immunity/?view=mnist&backend=wasm');
-  const r = await immunityResult(page, { view: 'mnist' });
+  const r = await immunityResult(page, { view: 'mnist', source: 'browser' });
   const node = inNode('mnist', '1000') as { rows: RowResult[]; rbfCleanError: number; maxoutCleanError: number; clean: Histogram; fgsm: Histogram };
   expect(r.mnist!.sample).toBe(1000);
   node.rows.forEach((row, i) => {
@@ -173,6 +177,92 @@ test('in the article, scrolling through the steps moves the figure', async ({ pa
   await go(5);
   await expect(page.locator('[data-scrolly="rbf-immunity"] .step[data-step="5"]')).toHaveAttribute('data-active', '');
   await expect(page.locator('[data-scrolly="rbf-immunity"] table.row14')).toBeInViewport();
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('before the worker answers, the toy and the MNIST view are the ones computed ahead in Node, said so; the live answer then replaces them without a shift', async ({ page }) => {
+  test.setTimeout(300_000);
+  const w = watch(page, origin());
+  interface AheadToy {
+    seed: number;
+    epsilon: number;
+    point: number;
+    label: number;
+    models: { kind: string; accuracy: number; step: { from: number[]; to: number[]; before: number[]; after: number[] }; map: { confidence: string } }[];
+  }
+  interface AheadFile {
+    entries: { request: string; key: Record<string, number>; result: unknown }[];
+  }
+  const file = JSON.parse(readFileSync('src/figures/rbf-immunity/ahead.json', 'utf8')) as AheadFile;
+  const toy = file.entries.find((e) => e.request === 'rbfToy' && e.key.epsilon === 3 && e.key.point === 1 && e.key.seed === 1)!.result as AheadToy;
+  const mnist = file.entries.find((e) => e.request === 'rbfMnist' && e.key.sample === 1000)!.result as { rows: RowResult[]; rbfCleanError: number; maxoutCleanError: number; clean: Histogram; fgsm: Histogram };
+
+  // the compute worker's script is held back until the figure computed ahead has been read
+  const worker = await holdWorker(page);
+  await page.goto('/embed/rbf-immunity/?backend=wasm');
+  await hydrated(page);
+  await worker.requested();
+  const root = page.locator('.rbf-immunity');
+
+  await test.step('the toy’s maps, arrows and readouts are the ones computed ahead, said so', async () => {
+    await expect(root).toHaveAttribute('data-source', 'ahead');
+    const r = await immunityResult(page, { source: 'ahead' });
+    expect(r.toy!.epsilon).toBe(3);
+    expect(r.toy!.label).toBe(toy.label);
+    r.toy!.models.forEach((m, i) => {
+      const a = toy.models[i];
+      expect(m.kind).toBe(a.kind);
+      expect(m.accuracy).toBe(a.accuracy);
+      expect(m.from).toEqual(a.step.from);
+      expect(m.to).toEqual(a.step.to);
+      m.before.forEach((v, j) => expect(v).toBeCloseTo(a.step.before[j], 6));
+      m.after.forEach((v, j) => expect(v).toBeCloseTo(a.step.after[j], 6));
+      // the map's corner, as its 8-bit byte
+      expect(m.corner).toBeCloseTo(Buffer.from(a.map.confidence, 'base64')[0] / 255, 6);
+    });
+    await expect(root.locator('svg.toy-map')).toHaveCount(2);
+    const rbf = toy.models.find((m) => m.kind === 'rbf')!;
+    const c = rbf.step.after[1] > rbf.step.after[0] ? 1 : 0;
+    await expect(root.locator('.map-panel[data-model="rbf"] p.readout')).toContainText(`class ${c} at ${(100 * rbf.step.after[c]).toFixed(1)} %`);
+    await expect(root.locator('.live')).toContainText('Computed ahead in Node with the same code');
+  });
+
+  await test.step('so is the MNIST view’s row 14', async () => {
+    await page.getByTestId('view-mnist').click();
+    const r = await immunityResult(page, { view: 'mnist', source: 'ahead' });
+    expect(r.mnist!.rows.map((x) => x.metric)).toEqual(mnist.rows.map((x) => x.metric));
+    expect(r.mnist!.rows.map((x) => x.site)).toEqual(mnist.rows.map((x) => x.site));
+    expect(r.mnist!.clean).toEqual(mnist.clean);
+    expect(r.mnist!.fgsm).toEqual(mnist.fgsm);
+    const fgsm = mnist.rows.find((x) => x.metric === 'FGSM error')!;
+    await expect(page.getByTestId('fgsm-error')).toHaveText(`${fgsm.site.toFixed(1)} %`);
+    await expect(page.getByTestId('clean-errors')).toHaveText(`${mnist.rbfCleanError.toFixed(1)} % / ${mnist.maxoutCleanError.toFixed(1)} %`);
+    await expect(root.locator('p.readout[data-panel="note"]')).toContainText('Computed ahead in Node.');
+    await expect(root.locator('.live')).toContainText('Computed ahead in Node with the same code');
+    await page.getByTestId('view-toy').click();
+    await immunityResult(page, { source: 'ahead' });
+  });
+
+  const boxes = await recordBoxEveryFrame(page, '.rbf-immunity .map-panel[data-model="rbf"] p.readout');
+  const height = await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height);
+  await worker.release();
+
+  const live = await test.step('the toy trained here replaces it, equal to the one computed ahead within the Node comparison’s tolerance', () =>
+    immunityResult(page, { source: 'browser' }),
+  );
+  await expect(root).toHaveAttribute('data-source', 'browser');
+  await expect(root.locator('.live')).not.toContainText('Computed ahead');
+  live.toy!.models.forEach((m, i) => {
+    const a = toy.models[i];
+    expect(Math.abs(m.accuracy - a.accuracy)).toBeLessThanOrEqual(0.005);
+    m.to.forEach((v, j) => expect(Math.abs(v - a.step.to[j])).toBeLessThan(1e-3));
+    m.after.forEach((v, j) => expect(Math.abs(v - a.step.after[j])).toBeLessThan(1e-3));
+    expect(Math.abs(m.corner - Buffer.from(a.map.confidence, 'base64')[0] / 255)).toBeLessThan(1e-3 + 0.5 / 255);
+  });
+  // the readout never moved, and the figure kept its height
+  expect((await boxes()).boxes).toHaveLength(1);
+  expect(await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height)).toBe(height);
   expect(w.errors).toEqual([]);
   expect(w.foreign).toEqual([]);
 });
