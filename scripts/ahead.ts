@@ -22,6 +22,7 @@ export const FIGURES: Record<string, () => Promise<{ plan: AheadPlan; handlers: 
   agreement: async () => ({ plan: (await import('../src/figures/agreement/ahead.ts')).plan, handlers: await import('../src/figures/agreement/compute.ts') }),
   'transfer-glance': async () => ({ plan: (await import('../src/figures/transfer-glance/ahead.ts')).plan, handlers: await import('../src/figures/transfer-glance/compute.ts') }),
   'rbf-immunity': async () => ({ plan: (await import('../src/figures/rbf-immunity/ahead.ts')).plan, handlers: await import('../src/figures/rbf-immunity/compute.ts') }),
+  'lbfgs-vs-fgsm': async () => ({ plan: (await import('../src/figures/lbfgs-vs-fgsm/ahead.ts')).plan, handlers: await import('../src/figures/lbfgs-vs-fgsm/compute.ts') }),
 };
 
 export const GENERATED_BY = 'npm run ahead (scripts/ahead.ts): the figure’s own worker handlers in Node, TensorFlow.js';

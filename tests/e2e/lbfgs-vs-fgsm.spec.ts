@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { watch } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { hydrated, holdWorker, recordBoxEveryFrame, watch } from './helpers.ts';
 
 /** §2's lbfgs-vs-fgsm figure: Szegedy et al.'s L-BFGS attack beside one FGSM step. */
 
@@ -20,6 +21,8 @@ interface LbfgsAttack extends Attack {
   solves: number;
 }
 interface FigureResult {
+  /** Where the numbers shown were computed: ahead (in Node, shipped with the page) or here. */
+  source?: 'ahead' | 'browser';
   model: string;
   digit: number;
   label: number;
@@ -64,7 +67,7 @@ test('the embed page agrees with the same attacks run in Node; a keyboard move o
   test.setTimeout(120_000);
   const w = watch(page, origin());
   await page.goto('/embed/lbfgs-vs-fgsm/?backend=wasm');
-  const first = await figureResult(page, (r) => r.eps === 0.25);
+  const first = await figureResult(page, (r) => r.eps === 0.25 && r.source === 'browser');
   expect(first).toMatchObject({ model: 'softmax', digit: 0, label: 7, target: 3, view: 'cost' });
   const node = nodeResult('softmax', 0, 3, 0.25);
   expect(first.label).toBe(node.label);
@@ -152,6 +155,77 @@ test('scrolling the chapter moves the figure through its steps', async ({ page }
   await to(3);
   await figureResult(page, (r) => r.view === 'cost');
   await expect(page.locator('.lbfgs-vs-fgsm [data-testid="cost"]')).toBeVisible();
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('before the worker answers, both attacks are the ones computed ahead in Node, said so, their times unfilled; the live answer then replaces them without a shift', async ({ page }) => {
+  test.setTimeout(180_000);
+  const w = watch(page, origin());
+  interface AheadAttack extends Attack {
+    probabilities: number[];
+    evaluations: number;
+    milliseconds: null;
+  }
+  interface AheadFile {
+    entries: {
+      key: { model: string; digit: number; target: number; epsilon: number };
+      result: { label: number; cleanProbabilities: number[]; lbfgs: AheadAttack & Omit<LbfgsAttack, 'solves'> & { solves: unknown[] }; fgsm: AheadAttack };
+    }[];
+  }
+  const file = JSON.parse(readFileSync('src/figures/lbfgs-vs-fgsm/ahead.json', 'utf8')) as AheadFile;
+  const ahead = file.entries.find((e) => e.key.model === 'softmax' && e.key.digit === 0 && e.key.target === 3 && e.key.epsilon === 0.25)!.result;
+  const l = ahead.lbfgs;
+  const f = ahead.fgsm;
+
+  // the compute worker's script is held back until the figure computed ahead has been read
+  const worker = await holdWorker(page);
+  await page.goto('/embed/lbfgs-vs-fgsm/?backend=wasm');
+  await hydrated(page);
+  await worker.requested();
+  const root = page.locator('.lbfgs-vs-fgsm');
+
+  await test.step('the digits, the numbers and the gradient counts are the ones computed ahead, said so; the times stand unfilled', async () => {
+    await expect(root).toHaveAttribute('data-source', 'ahead');
+    const r = await figureResult(page);
+    expect(r.source).toBe('ahead');
+    expect(r).toMatchObject({ model: 'softmax', digit: 0, label: ahead.label, target: 3, eps: 0.25 });
+    expect(r.lbfgs).toMatchObject({ reached: l.reached, predicted: l.predicted, c: l.c, linf: l.linf, l2: l.l2, iterations: l.iterations, evaluations: l.evaluations, solves: l.solves.length, milliseconds: null });
+    expect(r.lbfgs.confidence).toBeCloseTo(l.probabilities[l.predicted], 6);
+    expect(r.fgsm).toMatchObject({ predicted: f.predicted, linf: f.linf, l2: f.l2, evaluations: 1, milliseconds: null });
+    await expect(page.getByTestId('lbfgs-row')).toContainText(`‖r‖∞ = ${l.linf.toFixed(3)}, ‖r‖₂ = ${l.l2.toFixed(3)}`);
+    await expect(page.getByTestId('lbfgs-row')).toContainText(`${l.evaluations} gradients, –`);
+    await expect(page.getByTestId('fgsm-row')).toContainText(`‖η‖∞ = ${f.linf.toFixed(3)}, ‖η‖₂ = ${f.l2.toFixed(3)}`);
+    await expect(page.getByTestId('cost')).toContainText(`L-BFGS took ${l.evaluations}× the gradients of FGSM`);
+    // the gradient bars drawn, the time bars not (Node's milliseconds are not this device's)
+    await expect(page.getByTestId('cost').locator('rect.bar-mark')).toHaveCount(2);
+    await expect(root.locator('canvas')).toHaveCount(5);
+    await expect(root.locator('.live')).toContainText(`L-BFGS towards 3 reached it, read as ${l.predicted}`);
+    await expect(root.locator('.live')).toContainText('Computed ahead in Node with the same code');
+  });
+
+  const boxes = await recordBoxEveryFrame(page, '.lbfgs-vs-fgsm [data-testid="cost"] p.readout');
+  const height = await root.locator('figure.figure').evaluate((fig) => fig.getBoundingClientRect().height);
+  await worker.release();
+
+  const live = await test.step('the attacks computed here replace them, equal to the ones computed ahead within the Node comparison’s tolerance, with their times', () =>
+    figureResult(page, (r) => r.source === 'browser'),
+  );
+  await expect(root).toHaveAttribute('data-source', 'browser');
+  await expect(root.locator('.live')).not.toContainText('Computed ahead');
+  expect(live.label).toBe(ahead.label);
+  expect(live.lbfgs.reached).toBe(l.reached);
+  expect(live.lbfgs.predicted).toBe(l.predicted);
+  expect(Math.abs(live.lbfgs.l2 - l.l2)).toBeLessThan(0.01 * l.l2);
+  expect(Math.abs(live.lbfgs.linf - l.linf)).toBeLessThan(0.02 * l.linf + 1e-4);
+  expect(Math.abs(live.lbfgs.c - l.c)).toBeLessThan(0.05 * l.c);
+  expect(live.fgsm.predicted).toBe(f.predicted);
+  expect(live.fgsm.l2).toBeCloseTo(f.l2, 4);
+  expect(live.lbfgs.milliseconds).toBeGreaterThan(0);
+  await expect(page.getByTestId('cost').locator('rect.bar-mark')).toHaveCount(4);
+  // the cost's line never moved, and the figure kept its height
+  expect((await boxes()).boxes).toHaveLength(1);
+  expect(await root.locator('figure.figure').evaluate((fig) => fig.getBoundingClientRect().height)).toBe(height);
   expect(w.errors).toEqual([]);
   expect(w.foreign).toEqual([]);
 });
