@@ -6,7 +6,8 @@
  * [0, 1] again when read). No TensorFlow.js here (page-side).
  */
 import { finiteOrNull, nullAsNaN, rounded, type AheadPlan } from '../kit/ahead.ts';
-import { decodeSigned8, encodeSigned8, fromBase64, toBase64, type Signed8 } from '../kit/finished.ts';
+import { decodeSigned8, encodeSigned8, type Signed8 } from '../kit/finished.ts';
+import { decodeInk, encodeInk, packTrits, unpackTrits } from '../kit/ahead-codecs.ts';
 import type { RowResult } from '../../lib/analysis/reproduce.ts';
 import type { AttackSummary } from '../../lib/analysis/batch.ts';
 import type { Logistic3v7Figure } from '../../lib/analysis/logistic-3v7.ts';
@@ -21,7 +22,7 @@ export interface AheadLogistic {
   /** w, 8-bit (kit/finished.ts's signed images). */
   weights: Signed8;
   bias: number;
-  /** sign(w), two bits a pixel (`packTrits`). */
+  /** sign(w), two bits a pixel (kit/ahead-codecs.ts). */
   sign: string;
   l1: number;
   clean: AttackSummary;
@@ -29,61 +30,16 @@ export interface AheadLogistic {
   digits: {
     testIndex: number[];
     labels: number[];
-    /** The clean digits, 8-bit, runs of black as their length (`encodeInk`). */
+    /** The clean digits, 8-bit, runs of black as their length (kit/ahead-codecs.ts). */
     clean: string;
     cleanPredicted: number[];
     cleanConfidence: number[];
-    /** For each pixel of each shown digit, which way FGSM moved it (−1, 0, +1, `packTrits`): clip(clean + ε · it). */
+    /** For each pixel of each shown digit, which way FGSM moved it (−1, 0, +1, kit/ahead-codecs.ts): clip(clean + ε · it). */
     moved: string;
     adversarialPredicted: number[];
     adversarialConfidence: number[];
   };
   row5: AheadRow[] | null;
-}
-
-/** Values in {−1, 0, 1}, two bits each (v + 1), four a byte, base64. */
-export function packTrits(values: ArrayLike<number>): string {
-  const bytes = new Uint8Array(Math.ceil(values.length / 4));
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v !== -1 && v !== 0 && v !== 1) throw new RangeError(`not −1, 0 or 1: ${v} at ${i}`);
-    bytes[i >> 2] |= (v + 1) << (2 * (i & 3));
-  }
-  return toBase64(bytes);
-}
-
-export function unpackTrits(data: string, length: number): Float32Array {
-  const bytes = fromBase64(data);
-  return Float32Array.from({ length }, (_, i) => ((bytes[i >> 2] >> (2 * (i & 3))) & 3) - 1);
-}
-
-/** Pixels in [0, 1] as 8-bit, a run of black (0) written as a 0 byte and its length (1 to 255), base64. */
-export function encodeInk(values: ArrayLike<number>): string {
-  const out: number[] = [];
-  for (let i = 0; i < values.length; ) {
-    const b = Math.round(255 * Math.min(1, Math.max(0, values[i])));
-    if (b !== 0) {
-      out.push(b);
-      i++;
-      continue;
-    }
-    let n = 0;
-    while (i < values.length && n < 255 && Math.round(255 * Math.min(1, Math.max(0, values[i]))) === 0) (n++, i++);
-    out.push(0, n);
-  }
-  return toBase64(Uint8Array.from(out));
-}
-
-export function decodeInk(data: string, length: number): Float32Array {
-  const bytes = fromBase64(data);
-  const out = new Float32Array(length);
-  let j = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i] !== 0) out[j++] = bytes[i] / 255;
-    else j += bytes[++i];
-  }
-  if (j !== length) throw new RangeError(`the digits hold ${j} pixels, not ${length}`);
-  return out;
 }
 
 const clip01 = (v: number) => Math.min(1, Math.max(0, v));

@@ -5,7 +5,8 @@
  * draws them at; localisations, shares in [0, 1], 16-bit. No TensorFlow.js here (page-side).
  */
 import { rounded, type AheadPlan } from '../kit/ahead.ts';
-import { decodeSigned8, encodeSigned8, fromBase64, toBase64, type Signed8 } from '../kit/finished.ts';
+import { decodeSigned8, encodeSigned8, type Signed8 } from '../kit/finished.ts';
+import { decodeRange16, encodeRange16, type Range16 } from '../kit/ahead-codecs.ts';
 import { FILTER_ROWS, maxoutFilters as table } from './state.ts';
 import { maxoutFilters, type MaxoutFiltersResult } from './api.ts';
 
@@ -14,28 +15,10 @@ export interface AheadFilters extends Omit<MaxoutFiltersResult, 'models'> {
   models: (Omit<Model, 'filters' | 'localisation' | 'unitLocalisation'> & {
     /** Each unit shown, its pieces as one 8-bit image over the unit's largest |w|. */
     filters: Signed8[];
-    /** Every filter's localisation and each unit's mean, 16-bit (`encodeShare16`). */
-    localisation: string;
-    unitLocalisation: string;
+    /** Every filter's localisation and each unit's mean, shares in [0, 1], 16-bit. */
+    localisation: Range16;
+    unitLocalisation: Range16;
   })[];
-}
-
-/** Shares in [0, 1] as 16-bit, little-endian, base64: round(65535 v). */
-export function encodeShare16(values: ArrayLike<number>): string {
-  const bytes = new Uint8Array(2 * values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = Math.round(65535 * Math.min(1, Math.max(0, values[i])));
-    bytes[2 * i] = v & 255;
-    bytes[2 * i + 1] = v >> 8;
-  }
-  return toBase64(bytes);
-}
-
-export function decodeShare16(data: string): Float32Array {
-  const bytes = fromBase64(data);
-  const out = new Float32Array(bytes.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = (bytes[2 * i] | (bytes[2 * i + 1] << 8)) / 65535;
-  return out;
 }
 
 export const plan: AheadPlan = {
@@ -57,8 +40,8 @@ export const plan: AheadPlan = {
           unitCount: m.unitCount,
           units: m.units,
           filters: m.units.map((_, u) => encodeSigned8(m.filters.subarray(u * size, (u + 1) * size))),
-          localisation: encodeShare16(m.localisation),
-          unitLocalisation: encodeShare16(m.unitLocalisation),
+          localisation: encodeRange16(m.localisation, 0, 1),
+          unitLocalisation: encodeRange16(m.unitLocalisation, 0, 1),
           median: rounded(m.median, 5),
           p90: rounded(m.p90, 5),
           mean: rounded(m.mean, 5),
@@ -74,7 +57,7 @@ export function decodeFilters(e: AheadFilters): MaxoutFiltersResult {
     models: e.models.map((m) => {
       const filters = new Float32Array(m.filters.length * m.pieces * 784);
       m.filters.forEach((f, u) => filters.set(decodeSigned8(f), u * m.pieces * 784));
-      return { ...m, filters, localisation: decodeShare16(m.localisation), unitLocalisation: decodeShare16(m.unitLocalisation) };
+      return { ...m, filters, localisation: decodeRange16(m.localisation), unitLocalisation: decodeRange16(m.unitLocalisation) };
     }),
   };
 }
