@@ -21,6 +21,7 @@ export const FIGURES: Record<string, () => Promise<{ plan: AheadPlan; handlers: 
   'rubbish-inputs': async () => ({ plan: (await import('../src/figures/rubbish-inputs/ahead.ts')).plan, handlers: await import('../src/figures/rubbish-inputs/compute.ts') }),
   'logistic-3v7': async () => ({ plan: (await import('../src/figures/logistic-3v7/ahead.ts')).plan, handlers: await import('../src/figures/logistic-3v7/compute.ts') }),
   'maxout-filters': async () => ({ plan: (await import('../src/figures/maxout-filters/ahead.ts')).plan, handlers: await import('../src/figures/maxout-filters/compute.ts') }),
+  'logit-sweep': async () => ({ plan: (await import('../src/figures/logit-sweep/ahead.ts')).plan, handlers: await import('../src/figures/logit-sweep/compute.ts') }),
 };
 
 export const GENERATED_BY = 'npm run ahead (scripts/ahead.ts): the figure’s own worker handlers in Node, TensorFlow.js';
