@@ -22,6 +22,7 @@ export const FIGURES: Record<string, () => Promise<{ plan: AheadPlan; handlers: 
   'logistic-3v7': async () => ({ plan: (await import('../src/figures/logistic-3v7/ahead.ts')).plan, handlers: await import('../src/figures/logistic-3v7/compute.ts') }),
   'maxout-filters': async () => ({ plan: (await import('../src/figures/maxout-filters/ahead.ts')).plan, handlers: await import('../src/figures/maxout-filters/compute.ts') }),
   'logit-sweep': async () => ({ plan: (await import('../src/figures/logit-sweep/ahead.ts')).plan, handlers: await import('../src/figures/logit-sweep/compute.ts') }),
+  rotation: async () => ({ plan: (await import('../src/figures/rotation/ahead.ts')).plan, handlers: await import('../src/figures/rotation/compute.ts') }),
 };
 
 export const GENERATED_BY = 'npm run ahead (scripts/ahead.ts): the figure’s own worker handlers in Node, TensorFlow.js';

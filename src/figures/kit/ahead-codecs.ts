@@ -127,3 +127,18 @@ export function decodeRows16(r: Rows16): Float32Array {
   for (let i = 0; i < out.length; i++) out[i] = (data.getInt16(2 * i, true) * scales.getFloat32(4 * Math.floor(i / r.width), true)) / 32767;
   return out;
 }
+
+/** Numbers as float32, little-endian, base64: exact for a float32 array (Infinity included). */
+export function encodeFloat32(values: ArrayLike<number>): string {
+  const view = new DataView(new ArrayBuffer(4 * values.length));
+  for (let i = 0; i < values.length; i++) view.setFloat32(4 * i, values[i], true);
+  return toBase64(new Uint8Array(view.buffer));
+}
+
+export function decodeFloat32(data: string): Float32Array {
+  const bytes = fromBase64(data);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(bytes.byteLength / 4);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(4 * i, true);
+  return out;
+}
