@@ -155,7 +155,7 @@ test('before the worker answers, the digit and the angles computed ahead are dra
     await expect(page.getByTestId('clean-prediction')).toHaveText(`“${clean}”, ${p100(example.cleanProbabilities[clean])}`);
     await expect(page.getByTestId('rotated-prediction')).toHaveText(`“${rotated}”, ${p100(example.rotatedProbabilities[rotated])}`);
     await expect(root.locator('[data-panel="chart"] .readout')).toContainText(`${stats.errorAt(2).toFixed(1)} % of the 1,000 digits are misclassified`);
-    await expect(root.locator('[data-panel="chart"] .readout')).toContainText(`Computed ahead in Node, to ${storedSweep.resolution.toFixed(4)}°.`);
+    await expect(root.locator('[data-panel="chart"] .readout')).toContainText(`Computed in Node, to ${storedSweep.resolution.toFixed(4)}°.`);
     await expect(root.locator('.live')).toContainText(`its smallest flipping angle is ${stored.flipAngle!.toFixed(2)}°`);
     await expect(root.locator('.live')).toContainText('Computed ahead in Node with the same code');
   });
