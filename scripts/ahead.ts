@@ -23,6 +23,10 @@ export const FIGURES: Record<string, () => Promise<{ plan: AheadPlan; handlers: 
   'transfer-glance': async () => ({ plan: (await import('../src/figures/transfer-glance/ahead.ts')).plan, handlers: await import('../src/figures/transfer-glance/compute.ts') }),
   'rbf-immunity': async () => ({ plan: (await import('../src/figures/rbf-immunity/ahead.ts')).plan, handlers: await import('../src/figures/rbf-immunity/compute.ts') }),
   'lbfgs-vs-fgsm': async () => ({ plan: (await import('../src/figures/lbfgs-vs-fgsm/ahead.ts')).plan, handlers: await import('../src/figures/lbfgs-vs-fgsm/compute.ts') }),
+  'logistic-3v7': async () => ({ plan: (await import('../src/figures/logistic-3v7/ahead.ts')).plan, handlers: await import('../src/figures/logistic-3v7/compute.ts') }),
+  'maxout-filters': async () => ({ plan: (await import('../src/figures/maxout-filters/ahead.ts')).plan, handlers: await import('../src/figures/maxout-filters/compute.ts') }),
+  'logit-sweep': async () => ({ plan: (await import('../src/figures/logit-sweep/ahead.ts')).plan, handlers: await import('../src/figures/logit-sweep/compute.ts') }),
+  rotation: async () => ({ plan: (await import('../src/figures/rotation/ahead.ts')).plan, handlers: await import('../src/figures/rotation/compute.ts') }),
 };
 
 export const GENERATED_BY = 'npm run ahead (scripts/ahead.ts): the figure’s own worker handlers in Node, TensorFlow.js';

@@ -1,12 +1,16 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { hydrated, setSlider, watch } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { holdWorker, hydrated, recordBoxEveryFrame, setSlider, watch } from './helpers.ts';
+import { decodeLogistic, type AheadLogistic } from '../../src/figures/logistic-3v7/ahead.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
 interface Logistic3v7Result {
   /** Counted on all 2,038 test 3s and 7s (false: the coarse answer on the first 206, shown while ε moves). */
   exact: boolean;
+  /** Where it was computed: ahead in Node (ahead.json) or here. */
+  source: 'ahead' | 'browser' | null;
   model: string | null;
   epsilon: number | null;
   count: number | null;
@@ -16,14 +20,15 @@ interface Logistic3v7Result {
   l1: number;
   bias: number;
   weightsHead: number[];
+  positiveSigns: number;
   digits: { testIndex: number[]; labels: number[]; clean: number[]; adversarial: number[] };
   row5: { metric: string; paper: number; site: number; siteUnclipped: number }[] | null;
   numTensors: number;
   backend: string;
 }
 
-/** Waits for the figure's exact answer (on every test 3 and 7) for this state. */
-async function figureResult(page: Page, want: { eps?: number; model?: string } = {}): Promise<Logistic3v7Result> {
+/** Waits for the figure's exact answer (on every test 3 and 7) for this state, computed here (or, `ahead`, computed ahead). */
+async function figureResult(page: Page, want: { eps?: number; model?: string; ahead?: boolean } = {}): Promise<Logistic3v7Result> {
   const root = page.locator('.logistic-3v7').first();
   let last: Logistic3v7Result | null = null;
   await expect
@@ -33,6 +38,7 @@ async function figureResult(page: Page, want: { eps?: number; model?: string } =
         if (!raw) return false;
         last = JSON.parse(raw) as Logistic3v7Result;
         if (last.model === null || last.epsilon === null || !last.exact) return false;
+        if (last.source !== (want.ahead ? 'ahead' : 'browser')) return false;
         if (want.eps !== undefined && Math.abs(last.epsilon - want.eps) > 1e-9) return false;
         if (want.model !== undefined && last.model !== want.model) return false;
         return true;
@@ -142,6 +148,65 @@ test('a bad URL value is refused with a message; ?step=N gives that step', async
   const five = await figureResult(page, { eps: 0.25, model: 'logistic-3v7-l1' });
   expect(five.cleanError).toBeGreaterThan(5);
   expect(new URL(page.url()).searchParams.get('step')).toBe('5');
+});
+
+test('before the worker answers, the answer computed ahead is drawn, said so; the live answer then replaces it without a shift', async ({ page }) => {
+  test.setTimeout(240_000);
+  const w = watch(page, origin());
+  const file = JSON.parse(readFileSync('src/figures/logistic-3v7/ahead.json', 'utf8')) as { entries: { key: { model: string; epsilon: number }; result: AheadLogistic }[] };
+  const stored = file.entries.find((e) => e.key.model === 'logistic-3v7' && e.key.epsilon === 0.25)!.result;
+  const ahead = decodeLogistic(stored);
+
+  // the compute worker's script is held back until the figure computed ahead has been read
+  const worker = await holdWorker(page);
+  await page.goto('/embed/logistic-3v7/?backend=wasm');
+  await hydrated(page);
+  await worker.requested();
+  const root = page.locator('.logistic-3v7');
+
+  await test.step('the maps, the digits, the bars and the live line are the answer computed ahead, said so', async () => {
+    await expect(root).toHaveAttribute('data-source', 'ahead');
+    const r = await figureResult(page, { eps: 0.25, model: 'logistic-3v7', ahead: true });
+    expect(r.count).toBe(2038);
+    expect(r.cleanError).toBe(stored.clean.error);
+    expect(r.fgsmError).toBe(stored.fgsm.clipped.error);
+    expect(r.fgsmErrorUnclipped).toBe(stored.fgsm.unclipped.error);
+    expect(r.l1).toBe(stored.l1);
+    expect(r.bias).toBe(stored.bias);
+    r.weightsHead.forEach((v, i) => expect(v).toBeCloseTo(ahead.weights[150 + i], 6));
+    expect(r.positiveSigns).toBe(Array.from(ahead.sign).filter((v) => v > 0).length);
+    expect(r.digits).toEqual({ testIndex: stored.digits.testIndex, labels: stored.digits.labels, clean: stored.digits.cleanPredicted, adversarial: stored.digits.adversarialPredicted });
+    expect(r.row5!.map((x) => x.site)).toEqual(stored.row5!.map((x) => x.site));
+    await expect(root.locator('.live')).toContainText(`after FGSM (the paper`);
+    await expect(root.locator('.live')).toContainText('Computed ahead in Node with the same code');
+    await expect(root.locator('text.value')).toHaveText([`${stored.clean.error.toFixed(2)} %`, `${stored.fgsm.clipped.error.toFixed(2)} %`]);
+    await expect(root.getByTestId('adversarial-digits').locator('li')).toHaveCount(10);
+    await expect(root.getByTestId('adversarial-digits').locator('li.wrong')).toHaveCount(stored.digits.adversarialPredicted.filter((p, j) => p !== stored.digits.labels[j]).length);
+  });
+
+  const boxes = await recordBoxEveryFrame(page, '.logistic-3v7 [data-panel="error"]');
+  const height = await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height);
+  await worker.release();
+
+  const live = await test.step('the answer computed here replaces it, equal to the one computed ahead within the Node comparison’s tolerance', () => figureResult(page, { eps: 0.25, model: 'logistic-3v7' }));
+  await expect(root).toHaveAttribute('data-source', 'browser');
+  await expect(root.locator('.live')).not.toContainText('Computed ahead');
+  // at most one digit of 2,038 on either side of the boundary by float rounding, and the file's rounding
+  const digit = 100 / 2038 + 0.001;
+  expect(Math.abs(live.cleanError - stored.clean.error)).toBeLessThanOrEqual(digit);
+  expect(Math.abs(live.fgsmError - stored.fgsm.clipped.error)).toBeLessThanOrEqual(digit);
+  expect(Math.abs(live.fgsmErrorUnclipped - stored.fgsm.unclipped.error)).toBeLessThanOrEqual(digit);
+  expect(live.l1).toBeCloseTo(stored.l1, 2);
+  expect(live.bias).toBeCloseTo(stored.bias, 4);
+  // w drawn 8-bit: within half a step of the image's scale
+  live.weightsHead.forEach((v, i) => expect(Math.abs(v - ahead.weights[150 + i])).toBeLessThanOrEqual(stored.weights.scale / 127.5 + 1e-6));
+  expect(live.positiveSigns).toBe(Array.from(ahead.sign).filter((v) => v > 0).length);
+  expect(live.digits).toEqual({ testIndex: stored.digits.testIndex, labels: stored.digits.labels, clean: stored.digits.cleanPredicted, adversarial: stored.digits.adversarialPredicted });
+  // the error panel never moved, and the figure kept its height
+  expect((await boxes()).boxes).toHaveLength(1);
+  expect(await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height)).toBe(height);
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
 });
 
 // The drag twice: in npm test, that the figure answers while the thumb moves and ends on the exact answer; in npm run

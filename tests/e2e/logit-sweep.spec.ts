@@ -1,6 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { watch } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { holdWorker, hydrated, recordBoxEveryFrame, watch } from './helpers.ts';
+import { decodeSweep, type AheadSweep } from '../../src/figures/logit-sweep/ahead.ts';
+import { predictionBands } from '../../src/lib/analysis/page-values.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
@@ -15,6 +18,8 @@ interface StripPoint {
   logits: number[];
 }
 interface SweepData {
+  /** Where it was computed: ahead in Node (ahead.json) or here. */
+  source: 'ahead' | 'browser' | null;
   model: string | null;
   digit: number | null;
   label: number | null;
@@ -27,8 +32,8 @@ interface SweepData {
   backend: string | null;
 }
 
-/** Waits until the figure shows the sweep of this state (and its cursor at `eps`, if given). */
-async function sweepResult(page: Page, want: { model?: string; digit?: number; range?: number; eps?: number } = {}): Promise<SweepData> {
+/** Waits until the figure shows the sweep of this state (and its cursor at `eps`, if given), computed here (or, `ahead`, computed ahead). */
+async function sweepResult(page: Page, want: { model?: string; digit?: number; range?: number; eps?: number; ahead?: boolean } = {}): Promise<SweepData> {
   const root = page.locator('.logit-sweep').first();
   let last: SweepData | null = null;
   await expect
@@ -38,6 +43,7 @@ async function sweepResult(page: Page, want: { model?: string; digit?: number; r
         if (!raw) return false;
         last = JSON.parse(raw) as SweepData;
         if (!last.strip || !last.cursor) return false;
+        if (last.source !== (want.ahead ? 'ahead' : 'browser')) return false;
         if (want.model !== undefined && last.model !== want.model) return false;
         if (want.digit !== undefined && last.digit !== want.digit) return false;
         if (want.range !== undefined && Math.abs(last.range! - want.range) > 1e-9) return false;
@@ -136,6 +142,54 @@ test('the embed page equals the sweep computed in Node; the keyboard moves ε an
     expect(Math.abs(s[4].logits[k] - mid)).toBeLessThan(1e-3 * Math.max(1, ...s[0].logits.map(Math.abs)));
   }
   await expect(page.locator('.logit-sweep .strip li.right').first()).toBeVisible();
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('before the worker answers, the sweep computed ahead is drawn, said so; the live answer then replaces it without a shift', async ({ page }) => {
+  test.setTimeout(180_000);
+  const w = watch(page, origin());
+  const file = JSON.parse(readFileSync('src/figures/logit-sweep/ahead.json', 'utf8')) as { entries: { key: { model: string; range: number }; result: AheadSweep }[] };
+  const stored = file.entries.find((e) => e.key.model === 'maxout' && e.key.range === 15)!.result;
+  const ahead = decodeSweep(stored);
+  const bands = predictionBands(ahead.epsilons, ahead.predicted);
+  const strip = Array.from(ahead.stripIndices, (i) => ({ eps: ahead.epsilons[i], predicted: ahead.predicted[i], logits: Array.from(ahead.logits.subarray(i * 10, (i + 1) * 10)) }));
+  const f2 = (v: number) => (Math.abs(v) < 0.005 ? '0.00' : v.toFixed(2));
+
+  // the compute worker's script is held back until the figure computed ahead has been read
+  const worker = await holdWorker(page);
+  await page.goto('/embed/logit-sweep/?backend=wasm');
+  await hydrated(page);
+  await worker.requested();
+  const root = page.locator('.logit-sweep');
+
+  await test.step('the curves, the bands, the strip and the live line are the sweep computed ahead, said so', async () => {
+    await expect(root).toHaveAttribute('data-source', 'ahead');
+    const r = await sweepResult(page, { model: 'maxout', digit: 4, range: 15, eps: 0.25, ahead: true });
+    expect(r.label).toBe(stored.trueLabel);
+    expect(r.points).toBe(601);
+    expect(r.bands).toEqual(bands.map((b) => ({ predicted: b.predicted, start: b.start, end: b.end })));
+    expect(r.strip).toEqual(strip);
+    await expect(root.locator('rect.band')).toHaveCount(bands.length);
+    await expect(root.locator('.strip li span.strip-pred')).toHaveText(strip.map((p) => `${p.predicted}${p.predicted === stored.trueLabel ? ' ✓' : ''}`));
+    await expect(root.locator('.strip li > span:not(.strip-pred)')).toHaveText(strip.map((p) => f2(p.eps)));
+    await expect(root.locator('.live')).toContainText(`predicted in turn ${bands.map((b) => b.predicted).join(', ')}.`);
+    await expect(root.locator('.live')).toContainText('Computed ahead in Node with the same code');
+  });
+
+  const boxes = await recordBoxEveryFrame(page, '.logit-sweep ol.strip');
+  const height = await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height);
+  await worker.release();
+
+  const live = await test.step('the sweep computed here replaces it, equal to the one computed ahead within the Node comparison’s tolerance', () =>
+    sweepResult(page, { model: 'maxout', digit: 4, range: 15, eps: 0.25 }),
+  );
+  await expect(root).toHaveAttribute('data-source', 'browser');
+  await expect(root.locator('.live')).not.toContainText('Computed ahead');
+  expectSameSweep(live, { label: stored.trueLabel, bands, strip });
+  // the strip never moved, and the figure kept its height
+  expect((await boxes()).boxes).toHaveLength(1);
+  expect(await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height)).toBe(height);
   expect(w.errors).toEqual([]);
   expect(w.foreign).toEqual([]);
 });

@@ -1,6 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { setSlider, watch } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { holdWorker, hydrated, recordBoxEveryFrame, setSlider, watch } from './helpers.ts';
+import { decodeFilters, type AheadFilters } from '../../src/figures/maxout-filters/ahead.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
@@ -13,6 +15,8 @@ interface ModelNumbers {
   mean: number;
 }
 interface FiltersResult {
+  /** Where it was computed: ahead in Node (ahead.json) or here. */
+  source: 'ahead' | 'browser';
   window: number;
   first: number;
   sort: string;
@@ -22,7 +26,8 @@ interface FiltersResult {
   backend: string;
 }
 
-async function filtersResult(page: Page, want: { window?: number; first?: number; sort?: string } = {}): Promise<FiltersResult> {
+/** Waits for the figure's answer for this state, computed here (or, `ahead`, computed ahead). */
+async function filtersResult(page: Page, want: { window?: number; first?: number; sort?: string; ahead?: boolean } = {}): Promise<FiltersResult> {
   const root = page.locator('.maxout-filters').first();
   let last: FiltersResult | null = null;
   await expect
@@ -32,6 +37,7 @@ async function filtersResult(page: Page, want: { window?: number; first?: number
         if (!raw) return false;
         last = JSON.parse(raw) as FiltersResult;
         if (!last.models) return false;
+        if (last.source !== (want.ahead ? 'ahead' : 'browser')) return false;
         if (want.window !== undefined && last.window !== want.window) return false;
         if (want.first !== undefined && last.first !== want.first) return false;
         if (want.sort !== undefined && last.sort !== want.sort) return false;
@@ -84,6 +90,60 @@ test('the embed page measures the filters as Node does for the same URL state; t
   const back = await filtersResult(page, { window: 5, first: 3 });
   expect(back.numTensors).toBe(r.numTensors);
   expect(new URL(page.url()).searchParams.get('first')).toBe('3');
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('before the worker answers, the default state computed ahead is drawn, said so; the live answer then replaces it without a shift', async ({ page }) => {
+  test.setTimeout(180_000);
+  const w = watch(page, origin());
+  const file = JSON.parse(readFileSync('src/figures/maxout-filters/ahead.json', 'utf8')) as { entries: { key: { window: number; first: number; sort: string }; result: AheadFilters }[] };
+  const stored = file.entries.find((e) => e.key.window === 7 && e.key.first === 0 && e.key.sort === 'unit')!.result;
+  const ahead = decodeFilters(stored);
+  const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+
+  // the compute worker's script is held back until the figure computed ahead has been read
+  const worker = await holdWorker(page);
+  await page.goto('/embed/maxout-filters/?backend=wasm');
+  await hydrated(page);
+  await worker.requested();
+  const root = page.locator('.maxout-filters');
+
+  await test.step('the filters, their shares, the histogram and the live line are the ones computed ahead, said so', async () => {
+    await expect(root).toHaveAttribute('data-source', 'ahead');
+    const r = await filtersResult(page, { window: 7, first: 0, sort: 'unit', ahead: true });
+    expect(r.models).toEqual(ahead.models.map((m) => ({ name: m.name, units: m.units, scores: m.units.map((u) => m.unitLocalisation[u]), median: m.median, p90: m.p90, mean: m.mean })));
+    await expect(root.locator('canvas')).toHaveCount(2 * 6 * 5);
+    for (const [i, m] of ahead.models.entries()) {
+      await expect(root.locator(`section.column[data-model="${m.name}"] .unit-label strong`)).toHaveText(m.units.map((u) => pct(m.unitLocalisation[u])));
+      await expect(root.locator('[data-panel="histogram"]')).toContainText(`${m.name}: median ${pct(m.median)}, top tenth from ${pct(m.p90)}`);
+      expect(r.models![i].units).toEqual([0, 1, 2, 3, 4, 5]);
+    }
+    const [a, b] = ahead.models;
+    await expect(root.locator('.live')).toContainText(`median ${pct(a.median)} for ${a.name}, ${pct(b.median)} for ${b.name}`);
+    await expect(root.locator('.live')).toContainText('Computed ahead in Node with the same code');
+    await expect(root.locator('[data-panel="histogram"] .pending')).toHaveCount(0);
+  });
+
+  const boxes = await recordBoxEveryFrame(page, '.maxout-filters [data-panel="histogram"]');
+  const height = await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height);
+  await worker.release();
+
+  const live = await test.step('the answer computed here replaces it, equal to the one computed ahead within the Node comparison’s tolerance', () => filtersResult(page, { window: 7, first: 0, sort: 'unit' }));
+  await expect(root).toHaveAttribute('data-source', 'browser');
+  await expect(root.locator('.live')).not.toContainText('Computed ahead');
+  for (const [i, m] of ahead.models.entries()) {
+    const b = live.models![i];
+    expect(b.name).toBe(m.name);
+    expect(b.units).toEqual(m.units);
+    b.scores.forEach((v, j) => expect(Math.abs(v - m.unitLocalisation[m.units[j]])).toBeLessThan(1e-5));
+    expect(Math.abs(b.median - m.median)).toBeLessThan(1e-5);
+    expect(Math.abs(b.p90 - m.p90)).toBeLessThan(1e-5);
+    expect(Math.abs(b.mean - m.mean)).toBeLessThan(1e-5);
+  }
+  // the histogram never moved, and the figure kept its height
+  expect((await boxes()).boxes).toHaveLength(1);
+  expect(await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height)).toBe(height);
   expect(w.errors).toEqual([]);
   expect(w.foreign).toEqual([]);
 });

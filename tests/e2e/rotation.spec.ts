@@ -1,5 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
-import { setSlider, watch } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { holdWorker, hydrated, recordBoxEveryFrame, setSlider, watch } from './helpers.ts';
+import { decodeExample, decodeSweep, type AheadExample, type AheadSweep } from '../../src/figures/rotation/ahead.ts';
+import { flipStats } from '../../src/figures/rotation/histogram.ts';
 
 // a route that rewrites a fetched file (route.fetch) may still be waiting when the test ends (the page's worker asks
 // late): stop routing first, so that it ends quietly instead of as an error outside any test
@@ -10,6 +13,8 @@ test.afterEach(async ({ page }) => {
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
 interface RotationResult {
+  /** Where it was computed: ahead in Node (ahead.json, either part) or here. */
+  source: 'ahead' | 'browser' | null;
   digit: number;
   label: number;
   angle: number;
@@ -25,8 +30,8 @@ interface RotationResult {
   backend: string;
 }
 
-/** Waits until the figure shows digit `digit` rotated by `angle` (or at its flipping angle) and has its sample's angles. */
-async function rotationResult(page: Page, want: { angle?: number; atFlip?: boolean; digit?: number } = {}): Promise<RotationResult> {
+/** Waits until the figure shows digit `digit` rotated by `angle` (or at its flipping angle) and has its sample's angles, computed here (or, `ahead`, computed ahead). */
+async function rotationResult(page: Page, want: { angle?: number; atFlip?: boolean; digit?: number; ahead?: boolean } = {}): Promise<RotationResult> {
   const root = page.locator('.rotation').first();
   let last: RotationResult | null = null;
   await expect
@@ -36,6 +41,7 @@ async function rotationResult(page: Page, want: { angle?: number; atFlip?: boole
         if (!raw) return false;
         last = JSON.parse(raw) as RotationResult;
         if (!last.rotated || !last.sweep) return false;
+        if (last.source !== (want.ahead ? 'ahead' : 'browser')) return false;
         if (want.digit !== undefined && last.digit !== want.digit) return false;
         if (want.atFlip !== undefined && last.atFlip !== want.atFlip) return false;
         if (want.angle !== undefined && Math.abs(last.angle - want.angle) > 1e-9) return false;
@@ -104,6 +110,80 @@ test('turning θ keeps ‖x‖ and flips the digit past its flipping angle; the 
   await page.getByTestId('digit').press('Enter');
   const other = await rotationResult(page, { digit: 1 });
   expect(other.label).toBe(2);
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('before the worker answers, the digit and the angles computed ahead are drawn, said so; the live answer then replaces them without a shift', async ({ page }) => {
+  test.setTimeout(300_000);
+  const w = watch(page, origin());
+  const file = JSON.parse(readFileSync('src/figures/rotation/ahead.json', 'utf8')) as { entries: { request: string; key: { angle?: number; atFlip?: boolean; sample?: number }; result: unknown }[] };
+  const stored = file.entries.find((e) => e.request === 'rotationExample' && e.key.angle === 2 && e.key.atFlip === false)!.result as AheadExample;
+  const storedSweep = file.entries.find((e) => e.request === 'rotationSweep' && e.key.sample === 1000)!.result as AheadSweep;
+  const example = decodeExample(stored);
+  const angles = decodeSweep(storedSweep).angles;
+  const stats = flipStats(angles, 30);
+  const argmax = (p: ArrayLike<number>) => Array.from(p).indexOf(Math.max(...Array.from(p)));
+  const p100 = (p: number) => `${(100 * p).toFixed(1)} %`;
+
+  // the compute worker's script is held back until the figure computed ahead has been read
+  const worker = await holdWorker(page);
+  await page.goto('/embed/rotation/?backend=wasm');
+  await hydrated(page);
+  await worker.requested();
+  const root = page.locator('.rotation');
+
+  await test.step('the digit, its predictions, the histogram and the live line are the ones computed ahead, said so', async () => {
+    await expect(root).toHaveAttribute('data-source', 'ahead');
+    const r = await rotationResult(page, { angle: 2, digit: 0, ahead: true });
+    const clean = argmax(example.cleanProbabilities);
+    const rotated = argmax(example.rotatedProbabilities);
+    expect(r.label).toBe(stored.trueLabel);
+    expect(r.flipAngle).toBe(stored.flipAngle);
+    expect(r.clean).toEqual({ predicted: clean, confidence: example.cleanProbabilities[clean] });
+    expect(r.rotated).toEqual({ predicted: rotated, confidence: example.rotatedProbabilities[rotated] });
+    expect([r.norm, r.rotatedNorm, r.changeNorm]).toEqual([stored.norm, stored.rotatedNorm, stored.changeNorm]);
+    expect(r.sweep).toEqual({
+      model: 'softmax',
+      sample: 1000,
+      wrongAtZero: stats.wrongAtZero,
+      notFlipped: stats.notFlipped,
+      median: stats.median,
+      errorAtAngle: stats.errorAt(2),
+      angles: Array.from(angles.subarray(0, 50), (a) => (Number.isFinite(a) ? a : null)),
+    });
+    await expect(page.getByTestId('clean-prediction')).toHaveText(`“${clean}”, ${p100(example.cleanProbabilities[clean])}`);
+    await expect(page.getByTestId('rotated-prediction')).toHaveText(`“${rotated}”, ${p100(example.rotatedProbabilities[rotated])}`);
+    await expect(root.locator('[data-panel="chart"] .readout')).toContainText(`${stats.errorAt(2).toFixed(1)} % of the 1,000 digits are misclassified`);
+    await expect(root.locator('[data-panel="chart"] .readout')).toContainText(`Computed in Node, to ${storedSweep.resolution.toFixed(4)}°.`);
+    await expect(root.locator('.live')).toContainText(`its smallest flipping angle is ${stored.flipAngle!.toFixed(2)}°`);
+    await expect(root.locator('.live')).toContainText('Computed ahead in Node with the same code');
+  });
+
+  const boxes = await recordBoxEveryFrame(page, '.rotation [data-panel="chart"] .readout');
+  const height = await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height);
+  await worker.release();
+
+  const live = await test.step('the answer computed here replaces it, equal to the one computed ahead', () => rotationResult(page, { angle: 2, digit: 0 }));
+  await expect(root).toHaveAttribute('data-source', 'browser');
+  await expect(root.locator('.live')).not.toContainText('Computed ahead');
+  await expect(root.locator('[data-panel="chart"] .readout')).toContainText(new RegExp(`Computed in \\d+\\.\\d s, to ${storedSweep.resolution.toFixed(4)}°`));
+  expect(live.label).toBe(stored.trueLabel);
+  // the flipping angles to the search's resolution, as the sample's angle of digit 0 is compared with the digit's
+  expect(Math.abs(live.flipAngle! - stored.flipAngle!)).toBeLessThan(1e-3);
+  expect(live.clean.predicted).toBe(argmax(example.cleanProbabilities));
+  expect(live.rotated.predicted).toBe(argmax(example.rotatedProbabilities));
+  expect(live.clean.confidence).toBeCloseTo(example.cleanProbabilities[live.clean.predicted], 4);
+  expect(live.rotated.confidence).toBeCloseTo(example.rotatedProbabilities[live.rotated.predicted], 4);
+  expect(live.norm).toBeCloseTo(stored.norm, 4);
+  expect(live.changeNorm).toBeCloseTo(stored.changeNorm, 4);
+  expect(live.sweep!.wrongAtZero).toBe(stats.wrongAtZero);
+  expect(live.sweep!.notFlipped).toBe(stats.notFlipped);
+  expect(Math.abs(live.sweep!.median! - stats.median!)).toBeLessThan(1e-3);
+  live.sweep!.angles.forEach((a, i) => expect(Math.abs(a! - angles[i])).toBeLessThan(1e-3));
+  // the readout never moved, and the figure kept its height
+  expect((await boxes()).boxes).toHaveLength(1);
+  expect(await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height)).toBe(height);
   expect(w.errors).toEqual([]);
   expect(w.foreign).toEqual([]);
 });
