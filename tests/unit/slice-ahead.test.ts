@@ -11,6 +11,8 @@ import { decodePlane, decodeRuns, decodeSigns, decodeSurface, encodePlane, encod
 import type { SliceResult } from '../../src/figures/adversarial-slice/api.ts';
 import { planeFit, summariseSlice, trueClassSurface } from '../../src/lib/analysis/slice-summary.ts';
 import type { RequestContext } from '../../src/compute/handler.ts';
+import { sameLook } from '../../src/figures/logit-surface/view.svelte.ts';
+import type { SurfaceData } from '../../src/figures/logit-surface/scene.ts';
 
 let context: (request: string) => RequestContext;
 beforeAll(async () => {
@@ -93,5 +95,41 @@ describe('a plane decoded', () => {
       const [f, g] = [planeFit(back, got), planeFit(plane, want)];
       for (const k of ['c0', 'ca', 'cb', 'r2'] as const) expect(Math.abs(f[k] - g[k])).toBeLessThan(1e-4 * Math.max(1, Math.abs(g[k])));
     }
+  });
+});
+
+describe('the 3-D view draws a surface again only when it would look otherwise', () => {
+  const n = 11;
+  const surface = (change: Partial<SurfaceData> = {}): SurfaceData => ({
+    size: n,
+    values: Float32Array.from({ length: n * n }, (_, p) => 30 - 4 * (p % n) + 0.5 * Math.floor(p / n)),
+    predicted: Int32Array.from({ length: n * n }, (_, p) => (p % n > 7 ? 3 : 0)),
+    colors: ['#111111', '#222222', '#333333', '#444444'],
+    fgsmPath: [5, 6, 7],
+    zeroPlane: false,
+    ink: 'rgb(0,0,0)',
+    accent: 'rgb(200,0,0)',
+    ...change,
+  });
+  const moved = (at: number, by: number) => {
+    const s = surface();
+    s.values[at] += by;
+    return s;
+  };
+
+  it('the same picture: equal, or heights within 10⁻⁴ of the span (45 here)', () => {
+    expect(sameLook(surface(), surface())).toBe(true);
+    expect(sameLook(surface(), moved(17, 0.003))).toBe(true);
+  });
+
+  it('another picture: a height further apart, another class at a point, another path, level plane or ink', () => {
+    expect(sameLook(surface(), moved(17, 0.01))).toBe(false);
+    const other = surface();
+    other.predicted[40] = 1;
+    expect(sameLook(surface(), other)).toBe(false);
+    expect(sameLook(surface(), surface({ fgsmPath: [5, 6] }))).toBe(false);
+    expect(sameLook(surface(), surface({ zeroPlane: true }))).toBe(false);
+    expect(sameLook(surface(), surface({ ink: 'rgb(255,255,255)' }))).toBe(false);
+    expect(sameLook(surface(), moved(3, NaN))).toBe(false);
   });
 });
