@@ -21,6 +21,7 @@ export const FIGURES: Record<string, () => Promise<{ plan: AheadPlan; handlers: 
   'rubbish-inputs': async () => ({ plan: (await import('../src/figures/rubbish-inputs/ahead.ts')).plan, handlers: await import('../src/figures/rubbish-inputs/compute.ts') }),
   'adversarial-slice': async () => ({ plan: (await import('../src/figures/adversarial-slice/ahead.ts')).plan, handlers: await import('../src/figures/adversarial-slice/compute.ts') }),
   'logit-surface': async () => ({ plan: (await import('../src/figures/logit-surface/ahead.ts')).plan, handlers: await import('../src/figures/adversarial-slice/compute.ts') }),
+  'non-robust-features': async () => ({ plan: (await import('../src/figures/non-robust-features/ahead.ts')).plan, handlers: await import('../src/figures/non-robust-features/compute.ts') }),
 };
 
 export const GENERATED_BY = 'npm run ahead (scripts/ahead.ts): the figure’s own worker handlers in Node, TensorFlow.js';
