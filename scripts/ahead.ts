@@ -22,6 +22,7 @@ export const FIGURES: Record<string, () => Promise<{ plan: AheadPlan; handlers: 
   'adversarial-slice': async () => ({ plan: (await import('../src/figures/adversarial-slice/ahead.ts')).plan, handlers: await import('../src/figures/adversarial-slice/compute.ts') }),
   'logit-surface': async () => ({ plan: (await import('../src/figures/logit-surface/ahead.ts')).plan, handlers: await import('../src/figures/adversarial-slice/compute.ts') }),
   'non-robust-features': async () => ({ plan: (await import('../src/figures/non-robust-features/ahead.ts')).plan, handlers: await import('../src/figures/non-robust-features/compute.ts') }),
+  'linear-growth': async () => ({ plan: (await import('../src/figures/linear-growth/ahead.ts')).plan, handlers: await import('../src/figures/linear-growth/compute.ts') }),
 };
 
 export const GENERATED_BY = 'npm run ahead (scripts/ahead.ts): the figure’s own worker handlers in Node, TensorFlow.js';
