@@ -27,6 +27,10 @@ export const FIGURES: Record<string, () => Promise<{ plan: AheadPlan; handlers: 
   'maxout-filters': async () => ({ plan: (await import('../src/figures/maxout-filters/ahead.ts')).plan, handlers: await import('../src/figures/maxout-filters/compute.ts') }),
   'logit-sweep': async () => ({ plan: (await import('../src/figures/logit-sweep/ahead.ts')).plan, handlers: await import('../src/figures/logit-sweep/compute.ts') }),
   rotation: async () => ({ plan: (await import('../src/figures/rotation/ahead.ts')).plan, handlers: await import('../src/figures/rotation/compute.ts') }),
+  'adversarial-slice': async () => ({ plan: (await import('../src/figures/adversarial-slice/ahead.ts')).plan, handlers: await import('../src/figures/adversarial-slice/compute.ts') }),
+  'logit-surface': async () => ({ plan: (await import('../src/figures/logit-surface/ahead.ts')).plan, handlers: await import('../src/figures/adversarial-slice/compute.ts') }),
+  'non-robust-features': async () => ({ plan: (await import('../src/figures/non-robust-features/ahead.ts')).plan, handlers: await import('../src/figures/non-robust-features/compute.ts') }),
+  'linear-growth': async () => ({ plan: (await import('../src/figures/linear-growth/ahead.ts')).plan, handlers: await import('../src/figures/linear-growth/compute.ts') }),
 };
 
 export const GENERATED_BY = 'npm run ahead (scripts/ahead.ts): the figure’s own worker handlers in Node, TensorFlow.js';

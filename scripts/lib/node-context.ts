@@ -7,6 +7,9 @@ import { checks, Memo, type RequestContext } from '../../src/compute/handler.ts'
 import type { Model } from '../../src/lib/analysis/batch.ts';
 import { loadMnist } from '../../src/lib/data/mnist-node.ts';
 import { toFloat } from '../../src/lib/data/idx.ts';
+import { readFileSync } from 'node:fs';
+import { unpackDigits } from '../../src/lib/data/packed.ts';
+import { ComputeError, TRAIN_FILE } from '../../src/compute/context.ts';
 import { nodeModels } from './node-models.ts';
 
 export async function nodeContext(dir = 'models'): Promise<{ context: (request: string) => RequestContext; models: Awaited<ReturnType<typeof nodeModels>> }> {
@@ -14,6 +17,7 @@ export async function nodeContext(dir = 'models'): Promise<{ context: (request: 
   const loaded = new Map<string, Promise<Model>>();
   const test = loadMnist('test');
   const memo = new Memo();
+  let train: ReturnType<typeof unpackDigits> | null = null;
   let id = 0;
   const context = (request: string): RequestContext => ({
     id: ++id,
@@ -31,6 +35,12 @@ export async function nodeContext(dir = 'models'): Promise<{ context: (request: 
     async testSample(n) {
       checks.integer('the sample', n, 1, 10000);
       return { pixels: toFloat(test, 0, n), labels: test.labels.slice(0, n) };
+    },
+    async trainSample(n) {
+      // the packed training digits the site ships (public/data), as the worker fetches them
+      train ??= unpackDigits(readFileSync(`public/${TRAIN_FILE}`));
+      if (!Number.isInteger(n) || n < 1 || n > train.count) throw new ComputeError({ kind: 'input', message: `the site ships ${train.count} training digits, asked for ${n}` });
+      return { pixels: toFloat(train, 0, n), labels: train.labels.slice(0, n) };
     },
     check: checks,
     memo: (key, make, keep) => memo.get(request, ['wasm', key], make, keep),

@@ -27,6 +27,8 @@ export interface RequestContext {
   testDigit(index: number): Promise<{ pixels: Float32Array; label: number }>;
   /** The first n test digits (checked to be 1 to 10,000). */
   testSample(n: number): Promise<DigitSample>;
+  /** The first n of the training digits the site ships (checked to be 1 to as many as it ships). */
+  trainSample(n: number): Promise<DigitSample>;
   /** Checks of the request's fields: each returns the value or throws an input error that names it. */
   check: Checks;
   /** A result kept by key (per request name and backend), the newest `keep` kept; `make` runs on a miss. */

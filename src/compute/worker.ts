@@ -11,7 +11,7 @@ import type { ComputeErrorInfo, Request, ResultOf } from './messages.ts';
 import { ModelLoadError } from '../lib/models/loader.ts';
 import { CancelledError } from '../lib/analysis/batch.ts';
 import { toFloat } from '../lib/data/idx.ts';
-import { ComputeError, context, forgetModels, getManifest, getModel, getTestDigits, requireBackend, TEST_FILES } from './context.ts';
+import { ComputeError, context, forgetModels, getDigitFile, getManifest, getModel, getTestDigits, requireBackend, TEST_FILES, TRAIN_FILE } from './context.ts';
 import type { DigitSample } from '../lib/analysis/reproduce.ts';
 import { checks, collectHandlers, Memo, type RequestContext } from './handler.ts';
 import * as userModels from './user-models.ts';
@@ -42,6 +42,7 @@ function requestContext(id: number, name: string, backend: NonNullable<typeof co
       return { pixels: toFloat(set, index, index + 1), label: set.labels[index] };
     },
     testSample,
+    trainSample,
     check: checks,
     memo: (key, make, keep) => memo.get(name, [backend, key], make, keep),
   };
@@ -54,6 +55,13 @@ declare const self: DedicatedWorkerGlobalScope;
 async function testSample(n: number): Promise<DigitSample> {
   if (!Number.isInteger(n) || n < 1 || n > 10000) throw new ComputeError({ kind: 'input', message: `the sample must be 1 to 10,000 digits, got ${n}` });
   const set = await getTestDigits(n);
+  return { pixels: toFloat(set, 0, n), labels: set.labels.slice(0, n) };
+}
+
+/** The first n of the training digits the site ships (non-robust-features, through the figures' context). */
+async function trainSample(n: number): Promise<DigitSample> {
+  const set = await getDigitFile(TRAIN_FILE);
+  if (!Number.isInteger(n) || n < 1 || n > set.count) throw new ComputeError({ kind: 'input', message: `the site ships ${set.count} training digits, asked for ${n}` });
   return { pixels: toFloat(set, 0, n), labels: set.labels.slice(0, n) };
 }
 

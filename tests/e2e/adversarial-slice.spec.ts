@@ -1,6 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { setSlider, watch } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { hydrated, holdWorker, recordBoxEveryFrame, setSlider, watch } from './helpers.ts';
+import { decodePlane, type AheadPlane } from '../../src/figures/adversarial-slice/ahead.ts';
+import { summariseSlice } from '../../src/lib/analysis/slice-summary.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
@@ -19,10 +22,13 @@ interface SliceFigureResult {
   predicted: number[];
   originLogits: number[];
   numTensors: number;
+  /** Where the plane shown was computed: ahead (in Node, shipped with the page) or here. */
+  source?: 'ahead' | 'browser';
   backend: string;
 }
 
-async function sliceResult(page: Page, want: (r: SliceFigureResult) => boolean = () => true): Promise<SliceFigureResult> {
+/** The plane computed here (by default; `ahead`: the one computed ahead is enough). */
+async function sliceResult(page: Page, want: (r: SliceFigureResult) => boolean = () => true, ahead = false): Promise<SliceFigureResult> {
   const root = page.locator('.adversarial-slice').first();
   let last: SliceFigureResult | null = null;
   await expect
@@ -32,6 +38,7 @@ async function sliceResult(page: Page, want: (r: SliceFigureResult) => boolean =
         if (!raw) return false;
         const r = JSON.parse(raw) as SliceFigureResult;
         if (!r.predicted) return false;
+        if (!ahead && r.source === 'ahead') return false;
         last = r;
         return want(r);
       },
@@ -130,4 +137,64 @@ test('fits a 375 px wide screen', async ({ page }) => {
   await sliceResult(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+});
+
+test('before the worker answers, the plane is the one computed ahead in Node, said so; the live plane then replaces it without a shift', async ({ page }) => {
+  test.setTimeout(240_000);
+  const w = watch(page, origin());
+  interface AheadFile {
+    entries: { key: { model: string; digit: number; range: number; seed: number; clip: boolean }; result: AheadPlane }[];
+  }
+  const file = JSON.parse(readFileSync('src/figures/adversarial-slice/ahead.json', 'utf8')) as AheadFile;
+  // the default state: maxout, test digit 0, ±0.5, random direction 1, not clipped
+  const entry = file.entries.find((e) => e.key.model === 'maxout' && e.key.digit === 0 && e.key.range === 0.5 && e.key.seed === 1 && !e.key.clip)!.result;
+  const ahead = decodePlane(entry);
+  const summary = summariseSlice(ahead, ahead.trueLabel);
+  const mid = 30 * 61 + 30;
+
+  // the compute worker's script is held back until the plane computed ahead has been read
+  const worker = await holdWorker(page);
+  await page.goto('/embed/adversarial-slice/?backend=wasm');
+  await hydrated(page);
+  await worker.requested();
+  const root = page.locator('.adversarial-slice');
+
+  await test.step('the class map, the predictions and the readout are the plane computed ahead, said so', async () => {
+    await expect(root).toHaveAttribute('data-source', 'ahead');
+    const r = await sliceResult(page, () => true, true);
+    expect(r.source).toBe('ahead');
+    expect([r.model, r.digit, r.range, r.seed, r.clip, r.size]).toEqual(['maxout', 0, 0.5, 1, false, 61]);
+    expect(r.label).toBe(entry.trueLabel);
+    expect(r.predicted).toEqual(Array.from(ahead.predicted));
+    expect(r.summary).toEqual(summary);
+    expect(r.originLogits).toEqual(Array.from(Float32Array.from(entry.originLogits)));
+    expect(r.cosine).toBe(entry.cosine);
+    await expect(root.locator('image.class-map')).toHaveCount(1);
+    await expect(page.getByTestId('origin-prediction')).toHaveText(`“${ahead.predicted[mid]}”`);
+    await expect(root.locator('p.readout')).toContainText(`Wrong on ${summary.wrong.toFixed(1)} % of the plane`);
+    await expect(root.locator('p.readout')).toContainText('3,721 points in Node, ahead.');
+    await expect(root.locator('.live')).toContainText('maxout, test digit 0');
+    await expect(root.locator('.live')).toContainText('Computed ahead in Node with the same code');
+  });
+
+  const map = await recordBoxEveryFrame(page, '.adversarial-slice image.class-map');
+  const digits = await recordBoxEveryFrame(page, '.adversarial-slice .images');
+  const height = await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height);
+  await worker.release();
+
+  const live = await test.step('the plane computed here replaces it, equal to the one computed ahead within the Node comparison’s tolerance', () => sliceResult(page));
+  await expect(root).toHaveAttribute('data-source', 'browser');
+  await expect(root.locator('.live')).not.toContainText('Computed ahead');
+  await expect(root.locator('p.readout')).not.toContainText('in Node, ahead');
+  expect(live.label).toBe(entry.trueLabel);
+  expect(live.predicted.filter((p, i) => p !== ahead.predicted[i]).length).toBeLessThanOrEqual(3);
+  for (let k = 0; k < 10; k++) expect(live.originLogits[k]).toBeCloseTo(entry.originLogits[k], 3);
+  expect(live.summary.wrongAlongFgsm).toBeCloseTo(summary.wrongAlongFgsm, 6);
+  expect(live.cosine).toBe(entry.cosine);
+  // the map and the digits never moved, and the figure kept its height
+  expect((await map()).boxes).toHaveLength(1);
+  expect((await digits()).boxes).toHaveLength(1);
+  expect(await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height)).toBe(height);
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
 });

@@ -1,5 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
-import { watch } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { hydrated, holdWorker, recordBoxEveryFrame, watch } from './helpers.ts';
+import { num } from '../../src/figures/linear-growth/numbers.ts';
 
 /** §3's linear-growth figure: wᵀη against n on random weights, and a trained softmax model's logit shifts. */
 
@@ -14,6 +16,8 @@ interface Point {
   high: number;
 }
 interface LinearGrowthData {
+  /** Where what is shown was computed: ahead (in Node, shipped with the page) while any part is, or here. */
+  source?: 'ahead' | 'browser';
   eps: number;
   seed: number;
   n: number;
@@ -38,8 +42,11 @@ interface LinearGrowthData {
 
 const SD_ABS_NORMAL = Math.sqrt(1 - 2 / Math.PI);
 
-/** Waits until the figure shows a result that satisfies `ready` (and the digit panel has computed), and returns it. */
-async function figureResult(page: Page, ready: (r: LinearGrowthData) => boolean = () => true): Promise<LinearGrowthData> {
+/**
+ * Waits until the figure shows a result that satisfies `ready` (and the digit panel has computed), computed here
+ * (`ahead`: or computed ahead), and returns it.
+ */
+async function figureResult(page: Page, ready: (r: LinearGrowthData) => boolean = () => true, ahead = false): Promise<LinearGrowthData> {
   const figure = page.locator('.linear-growth').first();
   let result: LinearGrowthData | null = null;
   await expect
@@ -48,7 +55,7 @@ async function figureResult(page: Page, ready: (r: LinearGrowthData) => boolean 
         const raw = await figure.getAttribute('data-result');
         if (!raw) return false;
         const r = JSON.parse(raw) as LinearGrowthData;
-        if (!r.digit || !r.highlighted || !ready(r)) return false;
+        if (!r.digit || !r.highlighted || !ready(r) || (!ahead && r.source === 'ahead')) return false;
         result = r;
         return true;
       },
@@ -252,4 +259,60 @@ test('webgl (or whichever starts first), wasm and cpu measure the same numbers',
     for (let k = 0; k < 10; k++) expect(Math.abs(b.digit!.shift[k] - a.digit!.shift[k])).toBeLessThan(1e-3);
     expect(b.digit!.budget.changed).toBe(a.digit!.budget.changed);
   }
+});
+
+test('before the worker answers, the sweep and the digit are those computed ahead in Node, said so; the live ones then replace them without a shift', async ({ page, baseURL }) => {
+  test.setTimeout(240_000);
+  const w = watch(page, new URL(baseURL!).origin);
+  interface AheadFile {
+    entries: { request: string; key: { epsilon: number; seed?: number; testDigit?: number }; result: { n?: number; points?: Point[]; shift?: number[]; cleanLogits?: number[]; label?: number } }[];
+  }
+  const file = JSON.parse(readFileSync('src/figures/linear-growth/ahead.json', 'utf8')) as AheadFile;
+  // the default state: ε = 0.25, w from seed 1, n = 784 highlighted, test digit 0
+  const sweep = file.entries.find((e) => e.request === 'linearGrowthSweep' && e.key.epsilon === 0.25 && e.key.seed === 1)!.result;
+  const digit = file.entries.find((e) => e.request === 'linearGrowthDigit' && e.key.epsilon === 0.25 && e.key.testDigit === 0)!.result;
+  const at784 = sweep.points!.find((p) => p.n === 784)!;
+
+  // the compute worker's script is held back until what was computed ahead has been read
+  const worker = await holdWorker(page);
+  await page.goto('/embed/linear-growth/?backend=wasm');
+  await hydrated(page);
+  await worker.requested();
+  const root = page.locator('.linear-growth');
+
+  await test.step('the sweep, the readout, the digit and the live line are those computed ahead, said so', async () => {
+    await expect(root).toHaveAttribute('data-source', 'ahead');
+    const r = await figureResult(page, () => true, true);
+    expect(r.source).toBe('ahead');
+    expect([r.eps, r.seed, r.n]).toEqual([0.25, 1, 784]);
+    expect(r.points).toEqual(sweep.points);
+    expect(r.highlighted).toEqual(at784);
+    expect(r.digit!.label).toBe(digit.label);
+    r.digit!.shift.forEach((v, k) => expect(v).toBeCloseTo(digit.shift![k], 5));
+    r.digit!.cleanLogits.forEach((v, k) => expect(v).toBeCloseTo(digit.cleanLogits![k], 5));
+    await expect(page.getByTestId('lg-readout').locator('.shift-text')).toHaveText(num(at784.shift));
+    await expect(root.locator('#lg-panel-random .note')).toContainText(`wasm (${sweep.points!.length} values of n, in Node)`);
+    await expect(root.locator('.live')).toContainText('n = 784, ε = 0.25');
+    await expect(root.locator('.live')).toContainText('Computed ahead in Node with the same code');
+  });
+
+  const readout = await recordBoxEveryFrame(page, '.linear-growth [data-testid="lg-readout"]');
+  const budget = await recordBoxEveryFrame(page, '.linear-growth [data-testid="lg-budget"]');
+  const height = await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height);
+  await worker.release();
+
+  const live = await test.step('the sweep and the digit computed here replace them, equal within the backends’ comparison’s tolerance', () => figureResult(page));
+  await expect(root).toHaveAttribute('data-source', 'browser');
+  await expect(root.locator('.live')).not.toContainText('Computed ahead');
+  await expect(root.locator('#lg-panel-random .note')).not.toContainText('in Node');
+  expect(live.points.map((p) => p.n)).toEqual(sweep.points!.map((p) => p.n));
+  live.points.forEach((p, i) => expect(Math.abs(p.shift / sweep.points![i].shift - 1), `n = ${p.n}`).toBeLessThan(1e-5));
+  live.digit!.shift.forEach((v, k) => expect(Math.abs(v - digit.shift![k])).toBeLessThan(1e-3));
+  checkLinearGrowth(live);
+  // the readout and the digit's budget never moved, and the figure kept its height
+  expect((await readout()).boxes).toHaveLength(1);
+  expect((await budget()).boxes).toHaveLength(1);
+  expect(await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height)).toBe(height);
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
 });

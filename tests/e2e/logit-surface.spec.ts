@@ -1,7 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { watch } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { hydrated, holdWorker, recordBoxEveryFrame, watch } from './helpers.ts';
 import { planeFit, trueClassSurface } from '../../src/lib/analysis/slice-summary.ts';
+import { decodePlane, type AheadPlane } from '../../src/figures/adversarial-slice/ahead.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
@@ -20,6 +22,8 @@ interface SurfaceResult {
   corners: number[];
   view: string;
   numTensors: number;
+  /** Where the plane shown was computed: ahead (in Node, shipped with the page) or here. */
+  source?: 'ahead' | 'browser';
   backend: string;
 }
 interface CameraAttr {
@@ -28,7 +32,8 @@ interface CameraAttr {
   distance: number;
 }
 
-async function surfaceResult(page: Page, want: (r: SurfaceResult) => boolean = () => true): Promise<SurfaceResult> {
+/** The surface computed here (by default; `ahead`: the one computed ahead is enough). */
+async function surfaceResult(page: Page, want: (r: SurfaceResult) => boolean = () => true, ahead = false): Promise<SurfaceResult> {
   const root = page.locator('.logit-surface').first();
   let last: SurfaceResult | null = null;
   await expect
@@ -38,6 +43,7 @@ async function surfaceResult(page: Page, want: (r: SurfaceResult) => boolean = (
         if (!raw) return false;
         const r = JSON.parse(raw) as SurfaceResult;
         if (!r.fit) return false;
+        if (!ahead && r.source === 'ahead') return false;
         last = r;
         return want(r);
       },
@@ -151,8 +157,9 @@ test('a lost WebGL context, and a browser without WebGL, are said so, never a bl
   const firstBox = await other.getByTestId('surface-canvas').boundingBox();
   expect(firstBox!.height).toBeGreaterThanOrEqual(240);
   await expect(other.getByTestId('surface-message')).toContainText('could not start WebGL');
-  // the numbers are there all the same
+  // the numbers are there all the same, those computed here in the end
   await expect(other.locator('.logit-surface .live')).toContainText('a plane explains', { timeout: 90_000 });
+  await expect(other.locator('.logit-surface')).toHaveAttribute('data-source', 'browser', { timeout: 90_000 });
   await expect(other.locator('figure.figure').first()).toHaveAttribute('aria-busy', 'false');
   await other.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   // the message stands inside the surface's room, and the room is as tall as it was at the first paint
@@ -196,6 +203,75 @@ test('in the article the surface follows the scroll steps; the embed page fits a
   await surfaceResult(page, (x) => x.view === 'ready');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
+});
+
+test('before the worker answers, the surface is the one computed ahead in Node, drawn and said so; the live surface then replaces it without a shift', async ({ page }) => {
+  test.setTimeout(240_000);
+  const w = watch(page, origin());
+  interface AheadFile {
+    entries: { key: { model: string; digit: number; range: number; seed: number; clip: boolean }; result: AheadPlane }[];
+  }
+  const file = JSON.parse(readFileSync('src/figures/logit-surface/ahead.json', 'utf8')) as AheadFile;
+  // the default state: maxout, test digit 0, ±0.5, random direction 1, not clipped; the height: the true class's logit
+  const entry = file.entries.find((e) => e.key.model === 'maxout' && e.key.digit === 0 && e.key.range === 0.5 && e.key.seed === 1 && !e.key.clip)!.result;
+  const plane = decodePlane(entry);
+  const values = trueClassSurface(plane, 'logit');
+  const fit = planeFit(plane, values);
+  const corners = [0, 60, 60 * 61, 61 * 61 - 1].map((p) => values[p]);
+  const [lo, hi] = [Math.min(...values), Math.max(...values)];
+
+  // the compute worker's script is held back until the surface computed ahead has been read and drawn
+  const worker = await holdWorker(page);
+  await page.goto('/embed/logit-surface/?backend=wasm');
+  await hydrated(page);
+  await worker.requested();
+  const root = page.locator('.logit-surface');
+
+  await test.step('the surface is drawn, and its numbers and colour key are those of the plane computed ahead, said so', async () => {
+    await expect(root).toHaveAttribute('data-source', 'ahead');
+    const r = await surfaceResult(page, (x) => x.view === 'ready', true);
+    expect(r.source).toBe('ahead');
+    expect([r.model, r.digit, r.range, r.seed, r.clip, r.surface]).toEqual(['maxout', 0, 0.5, 1, false, 'logit']);
+    expect(r.label).toBe(entry.trueLabel);
+    expect(r.origin).toBeCloseTo(values[30 * 61 + 30], 5);
+    r.corners.forEach((c, i) => expect(c).toBeCloseTo(corners[i], 5));
+    for (const k of ['c0', 'ca', 'cb', 'r2'] as const) expect(r.fit[k]).toBeCloseTo(fit[k], 6);
+    await expect(page.getByTestId('surface-key')).toContainText(`from ${lo.toFixed(1)} to ${hi.toFixed(1)}`);
+    await expect(root.locator('.live')).toContainText('maxout, test digit 0');
+    await expect(root.locator('.live')).toContainText('Computed ahead in Node with the same code');
+    // the drawing is not blank
+    const drawn = await page.evaluate(() => {
+      const c = document.querySelector('[data-testid="surface-canvas"]') as HTMLCanvasElement;
+      const copy = Object.assign(document.createElement('canvas'), { width: 64, height: 64 });
+      const g = copy.getContext('2d')!;
+      g.drawImage(c, 0, 0, 64, 64);
+      const d = g.getImageData(0, 0, 64, 64).data;
+      return new Set(Array.from({ length: d.length / 4 }, (_, i) => `${d[4 * i]},${d[4 * i + 1]},${d[4 * i + 2]}`)).size;
+    });
+    expect(drawn).toBeGreaterThan(20);
+  });
+
+  const canvas = await recordBoxEveryFrame(page, '.logit-surface [data-testid="surface-canvas"]');
+  const key = await recordBoxEveryFrame(page, '.logit-surface [data-testid="surface-key"]');
+  const height = await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height);
+  await worker.release();
+
+  const live = await test.step('the surface computed here replaces it, equal to the one computed ahead within the Node comparison’s tolerance', () => surfaceResult(page, (x) => x.view === 'ready'));
+  await expect(root).toHaveAttribute('data-source', 'browser');
+  await expect(root.locator('.live')).not.toContainText('Computed ahead');
+  const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-3 * Math.max(1, Math.abs(b)));
+  expect(live.label).toBe(entry.trueLabel);
+  close(live.origin, values[30 * 61 + 30]);
+  close(live.fit.r2, fit.r2);
+  close(live.fit.ca, fit.ca);
+  close(live.fit.cb, fit.cb);
+  live.corners.forEach((c, i) => close(c, corners[i]));
+  // the surface and its key never moved, and the figure kept its height
+  expect((await canvas()).boxes).toHaveLength(1);
+  expect((await key()).boxes).toHaveLength(1);
+  expect(await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height)).toBe(height);
   expect(w.errors).toEqual([]);
   expect(w.foreign).toEqual([]);
 });

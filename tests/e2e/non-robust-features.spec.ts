@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { setSlider, watch } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { hydrated, holdWorker, recordBoxEveryFrame, setSlider, watch } from './helpers.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
@@ -21,8 +22,10 @@ interface Shown {
     control: { accuracy: number; shifted: number } | null;
     targets: number[];
     labels: number[];
-    numTensors: number;
+    numTensors: number | null;
   } | null;
+  /** Where the run shown was computed: ahead (in Node, shipped with the page) or here. */
+  source?: 'ahead' | 'browser';
   stopped: boolean;
   backend: string | null;
 }
@@ -31,14 +34,14 @@ async function shown(page: Page): Promise<Shown> {
   return JSON.parse((await page.locator('.non-robust').first().getAttribute('data-result'))!) as Shown;
 }
 
-/** Waits until the figure shows a finished run at ε = epsilon. */
-async function finished(page: Page, epsilon: number): Promise<NonNullable<Shown['result']>> {
+/** Waits until the figure shows a finished run at ε = epsilon, computed here (`ahead`: or the one computed ahead). */
+async function finished(page: Page, epsilon: number, ahead = false): Promise<NonNullable<Shown['result']>> {
   let last: Shown | null = null;
   await expect
     .poll(
       async () => {
         last = await shown(page);
-        return last.result !== null && Math.abs(last.result.epsilon - epsilon) < 1e-9;
+        return last.result !== null && Math.abs(last.result.epsilon - epsilon) < 1e-9 && (ahead || last.source !== 'ahead');
       },
       { timeout: 120_000 },
     )
@@ -140,4 +143,67 @@ test('in the article, the scroll steps set ε', async ({ page }) => {
   await page.evaluate(() => document.querySelector('[data-scrolly="non-robust-features"] .step[data-step="1"]')!.scrollIntoView({ block: 'center' }));
   await expect.poll(async () => (await shown(page)).state.epsilon, { timeout: 60_000 }).toBe(0.1);
   await expect(page.locator('.non-robust .stages, .non-robust [data-testid="summary"]').first()).toBeVisible({ timeout: 60_000 });
+});
+
+test('before the worker answers, the run is the one computed ahead in Node, said so; the run computed here then replaces it without a shift', async ({ page }) => {
+  test.setTimeout(300_000);
+  const w = watch(page, origin());
+  interface AheadRun {
+    epsilon: number;
+    student: string;
+    count: number;
+    reachedTarget: number;
+    maxChange: number;
+    test: { accuracy: number; shifted: number; count: number };
+    control: { accuracy: number; shifted: number; count: number } | null;
+    examples: { labels: number[]; targets: number[] };
+  }
+  const file = JSON.parse(readFileSync('src/figures/non-robust-features/ahead.json', 'utf8')) as { entries: { key: { n: number; epsilon: number; student: string; test: number }; result: AheadRun }[] };
+  // the default state: 1,000 training digits, ε = 0.2, a maxout student, 1,000 test digits
+  const ahead = file.entries.find((e) => e.key.n === 1000 && e.key.epsilon === 0.2 && e.key.student === 'maxout' && e.key.test === 1000)!.result;
+
+  // the compute worker's script is held back until the run computed ahead has been read
+  const worker = await holdWorker(page);
+  await page.goto('/embed/non-robust-features/?backend=wasm');
+  await hydrated(page);
+  await worker.requested();
+  const root = page.locator('.non-robust');
+
+  await test.step('the digits, the summary and the live line are the run computed ahead, said so', async () => {
+    await expect(root).toHaveAttribute('data-source', 'ahead');
+    const r = await finished(page, 0.2, true);
+    expect((await shown(page)).source).toBe('ahead');
+    expect([r.count, r.student, r.testCount]).toEqual([1000, 'maxout', 1000]);
+    expect([r.reachedTarget, r.maxChange, r.accuracy, r.shifted]).toEqual([ahead.reachedTarget, ahead.maxChange, ahead.test.accuracy, ahead.test.shifted]);
+    expect(r.control).toEqual(ahead.control);
+    expect(r.labels).toEqual(ahead.examples.labels);
+    expect(r.targets).toEqual(ahead.examples.targets);
+    const summary = page.getByTestId('summary');
+    await expect(summary).toContainText(`gets ${ahead.test.accuracy.toFixed(1)} % of 1,000 clean test digits right`);
+    await expect(summary).toContainText('Computed ahead, in Node.');
+    await expect(root.locator('.pair .tag').first()).toHaveText(new RegExp(`^${ahead.examples.labels[0]}→${ahead.examples.targets[0]}`));
+    await expect(root.locator('.live')).toContainText('Computed ahead in Node with the same code');
+    await expect(page.getByTestId('run')).toBeEnabled();
+  });
+
+  const digits = await recordBoxEveryFrame(page, '.non-robust [data-panel="digits"]');
+  const chart = await recordBoxEveryFrame(page, '.non-robust [data-panel="chart"]');
+  const height = await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height);
+  await worker.release();
+
+  const live = await test.step('the run computed here replaces it, equal to the one computed ahead within the Node comparison’s tolerance', () => finished(page, 0.2));
+  await expect(root).toHaveAttribute('data-source', 'browser');
+  await expect(root.locator('.live')).not.toContainText('Computed ahead');
+  await expect(page.getByTestId('summary')).not.toContainText('Computed ahead');
+  expect(Math.abs(live.reachedTarget - ahead.reachedTarget)).toBeLessThan(2);
+  expect(Math.abs(live.accuracy - ahead.test.accuracy)).toBeLessThan(3);
+  expect(Math.abs(live.shifted - ahead.test.shifted)).toBeLessThan(3);
+  expect(Math.abs(live.control!.accuracy - ahead.control!.accuracy)).toBeLessThan(3);
+  expect(live.labels).toEqual(ahead.examples.labels);
+  // the digits and the chart never moved, and the figure kept its height
+  expect((await digits()).boxes).toHaveLength(1);
+  expect((await chart()).boxes).toHaveLength(1);
+  expect(await root.locator('figure.figure').evaluate((f) => f.getBoundingClientRect().height)).toBe(height);
+  expect(w.errors).toEqual([]);
+  expect(w.foreign).toEqual([]);
 });

@@ -35,8 +35,10 @@ export interface SurfaceScene {
   /**
    * Has the shader programs that update() will use made ahead, one material a task, while the page waits for its
    * first surface: the first update() then draws at once instead of holding the page's thread while they are built.
+   * update() waits for it (and starts it where it has not been): a surface at hand when the scene is made (one
+   * computed ahead) is drawn after the programs are made, each in a task of its own, not with them all in one.
    */
-  prepare(): void;
+  prepare(): Promise<void>;
   setCamera(c: Camera): void;
   resize(width: number, height: number): void;
   dispose(): void;
@@ -141,11 +143,13 @@ export async function createSurfaceScene(canvas: HTMLCanvasElement, width: numbe
 
   /** The materials of each kind update() draws with, kept while the scene lives so that their programs stay compiled. */
   const warm: THREE.Object3D[] = [];
-  let prepared = false;
+  let prepared: Promise<void> | null = null;
   let disposed = false;
-  function prepare() {
-    if (prepared) return;
-    prepared = true;
+  function prepare(): Promise<void> {
+    prepared ??= new Promise<void>((done) => warmUp(done));
+    return prepared;
+  }
+  function warmUp(done: () => void) {
     const square = () => {
       const g = new THREE.PlaneGeometry(0.01, 0.01);
       g.setAttribute('color', g.getAttribute('position').clone());
@@ -164,10 +168,11 @@ export async function createSurfaceScene(canvas: HTMLCanvasElement, width: numbe
     // it), and a draw on the canvas itself would have the page present a frame for it
     const target = new THREE.WebGLRenderTarget(1, 1);
     const next = (k: number) => {
-      if (disposed) return target.dispose();
+      if (disposed) return (target.dispose(), done());
       if (k >= kinds.length) {
         renderer.setRenderTarget(null);
-        return target.dispose();
+        target.dispose();
+        return done();
       }
       const object = kinds[k]();
       warm.push(object);
@@ -188,6 +193,8 @@ export async function createSurfaceScene(canvas: HTMLCanvasElement, width: numbe
    */
   async function update(d: SurfaceData): Promise<boolean> {
     const mine = ++generation;
+    await prepare();
+    if (mine !== generation || disposed) return false;
     const added: THREE.Object3D[] = [];
     const n = d.size;
     let lo = Infinity, hi = -Infinity;

@@ -21,7 +21,11 @@ export interface NonRobustRequest {
 export interface NonRobustResult extends Omit<DdetResult, 'seconds'> {
   /** The model the training digits were attacked on. */
   source: string;
-  stageSeconds: Record<Stage, number>;
+  /** The seconds of each stage apart (not kept for a run computed ahead). */
+  stageSeconds?: Record<Stage, number>;
 }
+
+/** How many attacked training digits the figure shows. */
+export const KEEP = 8;
 
 export const nonRobust = defineRequest<NonRobustRequest, NonRobustResult>('nonRobust');

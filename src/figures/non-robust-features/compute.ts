@@ -4,8 +4,6 @@
  * model, a fresh student trained in the worker, tested on clean test digits.
  */
 import { defineHandler } from '../../compute/handler.ts';
-import { ComputeError, getDigitFile, getTestDigits, TRAIN_FILE } from '../../compute/context.ts';
-import { toFloat } from '../../lib/data/idx.ts';
 import { ddetExperiment, students } from '../../lib/analysis/non-robust.ts';
 import { nonRobustDefaults } from '../../lib/analysis/non-robust-defaults.ts';
 import { nonRobust } from './api.ts';
@@ -19,12 +17,11 @@ export const handler = defineHandler(nonRobust, async (r, ctx) => {
   const test = ctx.check.integer('the test digits', r.test, 1, 10000);
   const student = ctx.check.oneOf('the student', r.student, students);
   ctx.progress(0, 'loading the model and the digits');
-  const [source, trainSet, testSet] = await Promise.all([ctx.model(nonRobustDefaults.source), getDigitFile(TRAIN_FILE), getTestDigits(test)]);
-  if (n > trainSet.count) throw new ComputeError({ kind: 'input', message: `the site ships ${trainSet.count} training digits, asked for ${n}` });
+  const [source, train, testSet] = await Promise.all([ctx.model(nonRobustDefaults.source), ctx.trainSample(n), ctx.testSample(test)]);
   const { seconds, ...run } = await ddetExperiment(
     source,
-    { pixels: toFloat(trainSet, 0, n), labels: trainSet.labels.slice(0, n) },
-    { pixels: toFloat(testSet, 0, test), labels: testSet.labels.slice(0, test) },
+    train,
+    testSet,
     { epsilon, steps, student, epochs, seed, control: true, keep: r.keep, cancelled: ctx.cancelled, onProgress: ctx.progress },
   );
   return { ...run, source: nonRobustDefaults.source, stageSeconds: seconds };
