@@ -11,6 +11,7 @@ import { siteAssets } from './scripts/lib/site-assets.ts';
 import { cssHash, islandCss } from './scripts/lib/island-css.ts';
 import { threadedWasm } from './scripts/lib/threaded-wasm.ts';
 import { fontFaces } from './scripts/lib/font-faces.ts';
+import { KATEX_OPTIONS, katexCss } from './scripts/lib/katex-css.ts';
 
 const root = fileURLToPath(new URL('./', import.meta.url));
 
@@ -38,7 +39,7 @@ export default defineConfig({
     processor: unified({
       remarkPlugins: [remarkMath],
       rehypePlugins: [
-        [rehypeKatex, { output: 'htmlAndMathml' }],
+        [rehypeKatex, KATEX_OPTIONS],
         citations({ bibliography: 'content/references.bib', path: fileURLToPath(new URL('./', import.meta.url)) }),
         chapterFootnotes,
       ],
@@ -50,8 +51,9 @@ export default defineConfig({
   // (scripts/lib/island-css.ts), so server-rendered figures are styled before they hydrate.
   integrations: [svelte({ emitCss: false, compilerOptions: { css: 'external', cssHash: cssHash(root) } }), mdx(), siteAssets(), hydrationQueue],
   vite: {
-    // the text's and KaTeX's @font-face rules: WOFF2 only, no faces for scripts the text never sets (scripts/lib/font-faces.ts)
-    plugins: [islandCss(root), fontFaces()],
+    // the text's and KaTeX's @font-face rules: WOFF2 only, no faces for scripts the text never sets (scripts/lib/font-faces.ts);
+    // KaTeX's stylesheet cut to the rules the article's formulas use (scripts/lib/katex-css.ts)
+    plugins: [islandCss(root), fontFaces(), katexCss()],
     // the compute worker's bundle: TensorFlow.js's threaded wasm factory made self-contained (scripts/lib/threaded-wasm.ts)
     worker: { format: 'es', plugins: () => [threadedWasm()] },
     // the chunks over Vite's 500 kB are TensorFlow.js inside the compute worker and three.js for the 3-D surface,

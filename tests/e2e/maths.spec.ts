@@ -9,8 +9,9 @@
  */
 import { expect, test } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { brokenEscape, contentFiles, formulas } from '../math-sources.ts';
+import { brokenEscape, contentFiles, formulas } from '../../scripts/lib/math-sources.ts';
 
 const dist = process.env.E2E_DIST ?? 'dist';
 const page = join(dist, 'index.html');
@@ -106,4 +107,39 @@ test('in the browser, §5 shows ‖w‖₁ and wᵀ, never "Vert" or "op"', asyn
   }
   expect(seen.filter((s) => /∥\s*w\s*∥/.test(s)).length).toBeGreaterThanOrEqual(8);
   expect(seen.filter((s) => s.includes('⊤')).length).toBeGreaterThanOrEqual(4);
+});
+
+test('KaTeX’s stylesheet, cut at build time to the formulas of the sources, styles every formula on the page', async ({ page: tab }) => {
+  const full = readFileSync(createRequire(import.meta.url).resolve('katex/dist/katex.min.css'), 'utf8').replace(/@font-face\{[^}]*\}/g, '');
+  await tab.goto('/');
+  // every selector of KaTeX's full stylesheet that matches an element of the page (the browser's own matching), and
+  // every selector of the stylesheets the page loaded
+  const { needed, missing, faces } = await tab.evaluate(async (text) => {
+    const selectors = (rules: CSSRuleList, out: string[] = []): string[] => {
+      for (const r of rules) {
+        if (r instanceof CSSStyleRule) out.push(...r.selectorText.split(',').map((s) => s.trim()));
+        else if ('cssRules' in r) selectors((r as CSSGroupingRule).cssRules, out);
+      }
+      return out;
+    };
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(text);
+    const matches = (s: string) => {
+      try {
+        return document.querySelector(s.replace(/::?(before|after|first-line|selection)\b/g, '') || '*') !== null;
+      } catch {
+        return false;
+      }
+    };
+    const needed = [...new Set(selectors(sheet.cssRules))].filter(matches);
+    const loaded = new Set([...document.styleSheets].flatMap((s) => selectors(s.cssRules)));
+    await document.fonts.ready;
+    const faces = [...document.fonts].filter((f) => f.status === 'loaded').map((f) => f.family.replace(/"/g, ''));
+    return { needed, missing: needed.filter((s) => !loaded.has(s)), faces };
+  }, full);
+  expect(needed.length).toBeGreaterThan(30);
+  expect(missing).toEqual([]);
+  // and the faces it sets the formulas in loaded: the main one, and the italic of the variables
+  expect(faces).toContain('KaTeX_Main');
+  expect(faces).toContain('KaTeX_Math');
 });

@@ -1,7 +1,8 @@
 /**
  * The build-time transforms of astro.config.mjs, on the real sources they work on: every Svelte component's CSS in
  * one stylesheet and each figure's in its embed page (scripts/lib/island-css.ts), the fonts' @font-face rules trimmed
- * (scripts/lib/font-faces.ts), and TensorFlow.js's threaded wasm factory made self-contained (scripts/lib/threaded-wasm.ts).
+ * (scripts/lib/font-faces.ts), KaTeX's stylesheet cut to the article's formulas (scripts/lib/katex-css.ts), and TensorFlow.js's
+ * threaded wasm factory made self-contained (scripts/lib/threaded-wasm.ts).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { componentCss, cssHash, figureComponents, figureCss } from '../../scripts/lib/island-css.ts';
 import { trimFontFaces, UNUSED_RANGES } from '../../scripts/lib/font-faces.ts';
 import { selfContainedThreadedWasm } from '../../scripts/lib/threaded-wasm.ts';
+import { articleMath, cutKatexCss } from '../../scripts/lib/katex-css.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -102,6 +104,45 @@ describe('font faces', () => {
     expect(k.match(/format\("woff2"\)/g)!.length).toBe(katex.match(/@font-face/g)!.length);
     // the rest of KaTeX's stylesheet is untouched
     expect(k.replace(/@font-face\{[^}]*\}/g, '')).toBe(katex.replace(/@font-face\{[^}]*\}/g, ''));
+  });
+
+  it("KaTeX's stylesheet keeps every rule the article's formulas use, and no rule for a class they never have", async () => {
+    const full = trimFontFaces(katex);
+    const markup = articleMath();
+    // the classes KaTeX wrote for the formulas of the sources, read from its markup here
+    const used = new Set([...markup.matchAll(/class="([^"]*)"/g)].flatMap((m) => m[1].split(/\s+/)).filter(Boolean));
+    expect(used.size).toBeGreaterThan(30);
+    const cut = await cutKatexCss(full, markup);
+    const rules = (css: string) => [...css.replace(/@font-face\{[^}]*\}/g, '').matchAll(/([^{}]+)\{[^{}]*\}/g)].map((m) => m[1].trim());
+    const classesOf = (selector: string) => [...selector.matchAll(/\.([\w-]+)/g)].map((m) => m[1]);
+    const kept = new Set(rules(cut).flatMap((r) => r.split(',')).map((s) => s.trim()));
+    // every selector of the full sheet whose classes all occur in the markup is kept...
+    const needed = rules(full)
+      .filter((r) => !r.startsWith('@'))
+      .flatMap((r) => r.split(','))
+      .map((s) => s.trim())
+      // (selectors of classes only: one that also names an element, .katex img, needs that element too)
+      .filter((s) => /^\.[\w-]+(\s*[>\s]\s*\.[\w-]+|\.[\w-]+)*$/.test(s) && classesOf(s).every((c) => used.has(c)));
+    expect(needed.length).toBeGreaterThan(30);
+    expect(needed.filter((s) => !kept.has(s))).toEqual([]);
+    // ...and no kept selector names a class that is not even a word of the markup (the cut keeps a rule for a word
+    // that is only a tag or an attribute there, MathML's mover or stretchy, to be safe), the wrappers rehype-katex
+    // writes aside
+    const words = new Set(markup.match(/[\w-]+/g));
+    const wrappers = new Set(['katex', 'katex-display', 'katex-html', 'katex-mathml', 'katex-error']);
+    const named = (s: string) => classesOf(s.replace(/:not\([^)]*\)/g, ''));
+    expect([...kept].flatMap(named).filter((c) => !words.has(c) && !wrappers.has(c))).toEqual([]);
+    expect(kept.size).toBeLessThan(rules(full).flatMap((r) => r.split(',')).length / 3);
+    // the faces kept are the ones the kept rules name, KaTeX_Main among them
+    const faces = [...cut.matchAll(/@font-face\{[^}]*font-family:([\w_]+)/g)].map((m) => m[1]);
+    expect(faces).toContain('KaTeX_Main');
+    for (const f of faces) expect(cut.replace(/@font-face\{[^}]*\}/g, '')).toContain(f);
+    // and every family a kept rule names, in `font` or `font-family`, keeps its faces
+    const families = new Set([...cut.replace(/@font-face\{[^}]*\}/g, '').matchAll(/font(?:-family)?:([^;}]*)/g)].flatMap((m) => m[1].match(/KaTeX_\w+/g) ?? []));
+    expect(families.size).toBeGreaterThan(3);
+    for (const f of families) expect(faces).toContain(f);
+    expect(faces.length).toBeLessThan(full.match(/@font-face/g)!.length);
+    expect(cut.length).toBeLessThan(full.length * 0.4);
   });
 
   it('the text sets no character of the subsets left out (Cyrillic, extended Greek)', () => {

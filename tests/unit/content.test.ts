@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { brokenEscape, contentFiles, formulas } from '../math-sources.ts';
+import { brokenEscape, contentFiles, formulas } from '../../scripts/lib/math-sources.ts';
 
 const files = contentFiles();
 

@@ -1,7 +1,8 @@
 /**
  * The TeX written in the article's sources, found the way remark-math finds it:
  * `$$ … $$` blocks and `$ … $` spans, outside frontmatter, code and import lines.
- * Shared by the unit test on the sources and the browser-suite test on the built page.
+ * Shared by the unit test on the sources, the browser-suite test on the built page and the build's cut of KaTeX's
+ * stylesheet (katex-css.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
