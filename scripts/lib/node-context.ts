@@ -7,9 +7,8 @@ import { checks, Memo, type RequestContext } from '../../src/compute/handler.ts'
 import type { Model } from '../../src/lib/analysis/batch.ts';
 import { loadMnist } from '../../src/lib/data/mnist-node.ts';
 import { toFloat } from '../../src/lib/data/idx.ts';
-import { readFileSync } from 'node:fs';
-import { unpackDigits } from '../../src/lib/data/packed.ts';
-import { ComputeError, TRAIN_FILE } from '../../src/compute/context.ts';
+import { ComputeError } from '../../src/compute/context.ts';
+import { TRAIN_SHIPPED } from './site-assets.ts';
 import { nodeModels } from './node-models.ts';
 
 export async function nodeContext(dir = 'models'): Promise<{ context: (request: string) => RequestContext; models: Awaited<ReturnType<typeof nodeModels>> }> {
@@ -17,7 +16,7 @@ export async function nodeContext(dir = 'models'): Promise<{ context: (request: 
   const loaded = new Map<string, Promise<Model>>();
   const test = loadMnist('test');
   const memo = new Memo();
-  let train: ReturnType<typeof unpackDigits> | null = null;
+  let train: ReturnType<typeof loadMnist> | null = null;
   let id = 0;
   const context = (request: string): RequestContext => ({
     id: ++id,
@@ -37,9 +36,10 @@ export async function nodeContext(dir = 'models'): Promise<{ context: (request: 
       return { pixels: toFloat(test, 0, n), labels: test.labels.slice(0, n) };
     },
     async trainSample(n) {
-      // the packed training digits the site ships (public/data), as the worker fetches them
-      train ??= unpackDigits(readFileSync(`public/${TRAIN_FILE}`));
-      if (!Number.isInteger(n) || n < 1 || n > train.count) throw new ComputeError({ kind: 'input', message: `the site ships ${train.count} training digits, asked for ${n}` });
+      // the training digits the site ships (public/data, packed by the build from the same package: the first
+      // TRAIN_SHIPPED of them), read here from the package itself, so that no build is needed
+      train ??= loadMnist('train');
+      if (!Number.isInteger(n) || n < 1 || n > TRAIN_SHIPPED) throw new ComputeError({ kind: 'input', message: `the site ships ${TRAIN_SHIPPED} training digits, asked for ${n}` });
       return { pixels: toFloat(train, 0, n), labels: train.labels.slice(0, n) };
     },
     check: checks,

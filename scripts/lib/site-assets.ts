@@ -33,6 +33,9 @@ function copyDir(from: string, to: string, filter: (name: string) => boolean = (
   }
 }
 
+/** How many training digits the site ships (public/data/mnist-train-5000.bin): the first of the official set. */
+export const TRAIN_SHIPPED = 5000;
+
 export function writeSiteAssets(log: (message: string) => void = console.log): void {
   const pub = join(root, 'public');
   // MODELS_DIR builds the site on another models folder (the tests' quick models, say).
@@ -49,7 +52,7 @@ export function writeSiteAssets(log: (message: string) => void = console.log): v
   if (!existsSync(test) || !existsSync(train) || !existsSync(test1000)) {
     writeFileSync(test, packDigits(loadMnist('test')));
     writeFileSync(test1000, packDigits(loadMnist('test'), 0, 1000));
-    writeFileSync(train, packDigits(loadMnist('train'), 0, 5000));
+    writeFileSync(train, packDigits(loadMnist('train'), 0, TRAIN_SHIPPED));
     log('packed MNIST digits into public/data/');
   }
 
