@@ -84,6 +84,12 @@ export class ScrollyFit {
     return this.place.getBoundingClientRect().height;
   }
 
+  /**
+   * The searches already run, by what decides their answer (parts shown, budget, frame width, the figure's height at
+   * zoom 1): the styles chosen and the height they gave, the latest 16.
+   */
+  private readonly known = new Map<string, { zoom: string; maxWidth: string; marginInline: string; label: string; height: number }>();
+
   /** The figure's height when the last fit ended: a refit is needed only when it changes. */
   private fittedHeight = -1;
   private running = false;
@@ -216,6 +222,37 @@ export class ScrollyFit {
       this.frame.dataset.zoom = '1';
       return h;
     }
+    // the same parts, screen and natural height as a search that has already run: its answer, measured once to be
+    // sure, instead of the six to eight forced layouts of a search (the steps of a scrolly mostly share their parts,
+    // and each step's fit is a task the reader's scroll waits on)
+    const key = `${this.narrowed ? 1 : 0}|${this.focus.join(' ')}|${budget}|${this.frame.clientWidth}|${h.toFixed(1)}`;
+    const known = this.known.get(key);
+    if (known) {
+      place.style.zoom = known.zoom;
+      place.style.maxWidth = known.maxWidth;
+      place.style.marginInline = known.marginInline;
+      await wait();
+      const end = this.height();
+      if (Math.abs(end - known.height) < 0.5) {
+        this.frame.dataset.zoom = known.label;
+        return end;
+      }
+      // the figure changed in a way its natural height did not show: search afresh
+      this.known.delete(key);
+      place.style.zoom = '1';
+      place.style.maxWidth = '';
+      place.style.marginInline = '';
+    }
+    const end = await this.scale(budget, wait);
+    this.known.delete(key);
+    this.known.set(key, { zoom: place.style.zoom, maxWidth: place.style.maxWidth, marginInline: place.style.marginInline, label: this.frame.dataset.zoom!, height: end });
+    if (this.known.size > 16) this.known.delete(this.known.keys().next().value!);
+    return end;
+  }
+
+  /** The figure taller than its budget at zoom 1: scales it to the largest zoom that fits (see search). */
+  private async scale(budget: number, wait: () => Promise<void>): Promise<number> {
+    const place = this.place;
     // laid out wider at a smaller zoom, a figure comes out shorter than its scaled height, and a figure whose
     // layout changes at some width (charts side by side) much shorter: the largest zoom that fits, by bisection
     const fitsAt = async (z: number) => {
