@@ -145,3 +145,38 @@ test('the Export and Embed menus open one at a time, Escape closes either, and f
   await expect(page.locator('.embed-menu .panel')).toHaveCount(0);
   await expect(page.locator('.export-menu .panel')).toBeVisible();
 });
+
+test('the menus load after the figure; pressing Export or Embed before they have loaded opens that menu, its button focused', async ({ page }) => {
+  // the menus' code is held back until each button has been pressed once
+  const held: import('@playwright/test').Route[] = [];
+  let open = false;
+  await page.route(/\/FigureMenus\.[^/]*\.js$/, (route) => (open ? route.continue() : void held.push(route)));
+  await page.goto('/embed/fgsm-hero/');
+  await hydrated(page);
+  const exportButton = page.getByRole('button', { name: 'Export', exact: true });
+  await expect(exportButton).toHaveAttribute('aria-expanded', 'false');
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  await exportButton.click();
+  await expect(page.locator('.export-menu .panel')).toHaveCount(0);
+  open = true;
+  for (const r of held.splice(0)) await r.continue();
+  await expect(page.locator('.export-menu .panel')).toBeVisible();
+  await expect(exportButton).toHaveAttribute('aria-expanded', 'true');
+  await expect(exportButton).toBeFocused();
+  // its styles came with it: the panel lies over the figure, not in the flow
+  expect(await page.locator('.export-menu .panel').evaluate((e) => getComputedStyle(e).position)).toBe('absolute');
+  // the same for Embed on a fresh page
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+  open = false;
+  await page.route(/\/FigureMenus\.[^/]*\.js$/, (route) => (open ? route.continue() : void held.push(route)));
+  await page.goto('/embed/fgsm-hero/');
+  await hydrated(page);
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  const embedButton = page.getByRole('button', { name: 'Embed', exact: true });
+  await embedButton.click();
+  open = true;
+  for (const r of held.splice(0)) await r.continue();
+  await expect(page.locator('.embed-menu .panel')).toBeVisible();
+  await expect(embedButton).toBeFocused();
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+});

@@ -27,13 +27,37 @@ function svelteFiles(dir: string): string[] {
 describe('island CSS', () => {
   const css = componentCss(root);
 
+  /** Components that carry their own styles in their JavaScript (`<svelte:options css="injected" />`). */
+  const injected = (f: string) => /<svelte:options[^>]*\bcss="injected"/.test(readFileSync(f, 'utf8'));
+
   it('holds the styles of every component that has a <style> block, and of no other', () => {
     const styled = svelteFiles(join(root, 'src'))
-      .filter((f) => /<style[\s>]/.test(readFileSync(f, 'utf8')))
+      .filter((f) => /<style[\s>]/.test(readFileSync(f, 'utf8')) && !injected(f))
       .map((f) => relative(root, f).split('\\').join('/'))
       .sort();
     expect(styled.length).toBeGreaterThan(20);
     expect([...css.keys()].sort()).toEqual(styled);
+  });
+
+  it('leaves out only the styles of components that load after the page, never server-rendered ones', () => {
+    // a component with its styles in its JavaScript is loaded by import() (or only by modules that are): the
+    // server-rendered markup, styled before hydration, never holds it
+    const files = [...svelteFiles(join(root, 'src')), ...svelteFilesAndSources(join(root, 'src'))];
+    const sources = new Map([...new Set(files)].map((f) => [f, readFileSync(f, 'utf8')]));
+    const base = (f: string) => f.split(/[\\/]/).pop()!;
+    const staticImporters = (name: string) => [...sources].filter(([, t]) => new RegExp(`^\\s*import\\s+\\w+\\s+from\\s+'[^']*/${name}'`, 'm').test(t)).map(([f]) => f);
+    const dynamicallyImported = (name: string) => [...sources.values()].some((t) => t.includes(`import('./${name}')`) || new RegExp(`import\\('[^']*/${name}'\\)`).test(t));
+    const late = [...sources.keys()].filter((f) => f.endsWith('.svelte') && injected(f));
+    expect(late.length).toBeGreaterThanOrEqual(4);
+    for (const f of late) {
+      const name = base(f);
+      const importers = staticImporters(name);
+      expect(dynamicallyImported(name) || importers.length > 0, `${name} is loaded somewhere`).toBe(true);
+      for (const i of importers) {
+        expect(dynamicallyImported(base(i)) && staticImporters(base(i)).length === 0, `${name} is imported by ${base(i)}, which must itself load only by import()`).toBe(true);
+      }
+      if (importers.length === 0) expect(dynamicallyImported(name), `${name} loads by import()`).toBe(true);
+    }
   });
 
   it('scopes each rule with the class the server-rendered markup carries', () => {
