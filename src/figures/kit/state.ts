@@ -6,6 +6,7 @@
  */
 import { USER_MODEL_NAME, YOURS_PREFIX } from '../../lib/models/user-store.ts';
 import { decodeDrawing } from '../../lib/data/drawing-code.ts';
+import { count } from './format.ts';
 export interface NumberProperty {
   type: 'number';
   label: string;
@@ -53,7 +54,7 @@ export type YoursModel = `yours:${string}`;
  */
 export function sampleChoice<const T extends string>(options: readonly T[], fallback: NoInfer<T>, label = 'test digits', names: Partial<Record<T, string>> = {}): ChoiceProperty<T> {
   const named = Object.fromEntries(
-    options.map((o) => [o, names[o] ?? (o === '10000' ? 'all 10,000' : /^\d+$/.test(o) ? `first ${Number(o).toLocaleString('en-US')}` : o)]),
+    options.map((o) => [o, names[o] ?? (o === '10000' ? 'all 10,000' : /^\d+$/.test(o) ? `first ${count(Number(o))}` : o)]),
   ) as Record<T, string>;
   return { type: 'choice', label, default: fallback, options, names: named };
 }
