@@ -1,6 +1,8 @@
-/** The compact encodings of results computed ahead (src/figures/kit/ahead-codecs.ts): each back within what it promises. */
+/** The compact encodings of results computed ahead (src/figures/kit/ahead-codecs.ts): each back within what it promises; and the parts every plan shares (kit/ahead.ts). */
 import { describe, expect, it } from 'vitest';
 import { decodeFloat32, decodeInk, decodeRange16, decodeRows16, encodeFloat32, encodeInk, encodeRange16, encodeRows16, packTrits, unpackTrits } from '../../src/figures/kit/ahead-codecs.ts';
+import { decodeRows, encodeRows, uniqueAsks } from '../../src/figures/kit/ahead.ts';
+import type { RowResult } from '../../src/lib/analysis/reproduce.ts';
 
 describe('results computed ahead, encoded compactly', () => {
   it('two-bit signs come back exactly, and anything but −1, 0, 1 is refused', () => {
@@ -35,5 +37,24 @@ describe('results computed ahead, encoded compactly', () => {
   it('float32 comes back exactly, Infinity included', () => {
     const v = Float32Array.from([0, 1.5, -2.25, Infinity, 3.14159, 1e-7]);
     expect(Array.from(decodeFloat32(encodeFloat32(v)))).toEqual(Array.from(v));
+  });
+});
+
+describe('the plans’ shared parts (kit/ahead.ts)', () => {
+  it('uniqueAsks keeps the first ask of each request and key, whatever the order of the key’s fields', () => {
+    const asks = [
+      { request: 'a', key: { x: 1, y: 2 }, models: ['m'], cheap: true },
+      { request: 'a', key: { y: 2, x: 1 }, models: ['m'], cheap: false },
+      { request: 'b', key: { x: 1, y: 2 }, models: ['m'] },
+      { request: 'a', key: { x: 1, y: 3 }, models: ['m'] },
+    ];
+    expect(uniqueAsks(asks)).toEqual([asks[0], asks[2], asks[3]]);
+  });
+  it('a table row’s settings go to JSON with NaN as null and come back as NaN', () => {
+    const row = { site: 12.3456, siteUnclipped: NaN, sitePaperSetting: 99.999 } as unknown as RowResult;
+    const file = JSON.parse(JSON.stringify(encodeRows([row])));
+    expect(file[0]).toMatchObject({ site: 12.35, siteUnclipped: null, sitePaperSetting: 100 });
+    expect(decodeRows(file)[0]).toMatchObject({ site: 12.35, siteUnclipped: NaN, sitePaperSetting: 100 });
+    expect(encodeRows([row], (v) => (Number.isFinite(v) ? Number(v.toPrecision(2)) : null))[0]).toMatchObject({ site: 12, siteUnclipped: null });
   });
 });

@@ -11,7 +11,7 @@
  *   to 10⁻³ (encodeSurface), with the best other class's runs. The other logits
  *   of a point, which neither figure reads, are not kept: decoded, they are NaN.
  */
-import { decodeUnit8, encodeUnit8, rounded, type AheadPlan } from '../kit/ahead.ts';
+import { uniqueAsks, decodeUnit8, encodeUnit8, rounded, type AheadPlan } from '../kit/ahead.ts';
 import { axisValue } from '../../lib/analysis/slice-summary.ts';
 import { adversarialSlice as table, adversarialSliceSteps } from './state.ts';
 import { SLICE_SIZE, slice, type SliceRequest, type SliceResult } from './api.ts';
@@ -197,14 +197,7 @@ export function planeKey(s: Pick<SliceRequest, 'model' | 'digit' | 'drawn' | 'ra
 
 /** The default state's plane and each scroll step's, once each; the cheapest (softmax, a linear model) checked again. */
 export function planeAsks(states: Pick<SliceRequest, 'model' | 'digit' | 'drawn' | 'range' | 'seed' | 'clip'>[]): AheadPlan['asks'] {
-  const seen = new Set<string>();
-  return states.flatMap((s) => {
-    const key = planeKey(s);
-    const id = JSON.stringify(key);
-    if (seen.has(id)) return [];
-    seen.add(id);
-    return [{ request: slice.name, key, models: [s.model], cheap: s.model === 'softmax' }];
-  });
+  return uniqueAsks(states.map((s) => ({ request: slice.name, key: planeKey(s), models: [s.model], cheap: s.model === 'softmax' })));
 }
 
 const defaults = { model: table.model.default, digit: table.digit.default, drawn: table.drawn.default, range: table.range.default, seed: table.seed.default, clip: table.clip.default };

@@ -4,14 +4,12 @@
  * only the clip setting and the highlighted panel, and the answer holds both settings). Each class's weight image is
  * 8-bit with its own scale (the figure draws each scaled to its own largest |w|). No TensorFlow.js here (page-side).
  */
-import { finiteOrNull, nullAsNaN, rounded, type AheadPlan } from '../kit/ahead.ts';
+import { rounded, type AheadPlan, decodeRows, encodeRows, type AheadRow } from '../kit/ahead.ts';
 import { decodeSigned8, encodeSigned8, type Signed8 } from '../kit/finished.ts';
-import type { RowResult } from '../../lib/analysis/reproduce.ts';
 import type { AgreementModel, EffectiveWeights } from '../../lib/analysis/agreement.ts';
 import { agreement as table, agreementSteps } from './state.ts';
 import { agreement, type AgreementResult } from './api.ts';
 
-type AheadRow = Omit<RowResult, 'site' | 'siteUnclipped' | 'sitePaperSetting'> & { site: number | null; siteUnclipped: number | null; sitePaperSetting: number | null };
 export interface AheadAgreement extends Omit<AgreementResult, 'rows' | 'weights'> {
   rows: AheadRow[];
   /** Each model's effective weights: one 8-bit image per class, each with its own scale, and the digits of each class. */
@@ -40,7 +38,7 @@ export const plan: AheadPlan = {
     const pair = (x: { clipped: number; unclipped: number }) => ({ clipped: rounded(x.clipped, 2), unclipped: rounded(x.unclipped, 2) });
     return {
       sample: r.sample,
-      rows: r.rows.map((x) => ({ ...x, site: finiteOrNull(x.site), siteUnclipped: finiteOrNull(x.siteUnclipped), sitePaperSetting: finiteOrNull(x.sitePaperSetting) })),
+      rows: encodeRows(r.rows),
       errors: { maxout: pair(r.errors.maxout), softmax: pair(r.errors.softmax), rbf: pair(r.errors.rbf) },
       weights: { maxout: weights(r.weights.maxout), softmax: weights(r.weights.softmax), rbf: weights(r.weights.rbf) },
       similarities: r.similarities.map((s) => ({ pair: s.pair, perClass: s.perClass.map((v) => rounded(v, 4)), overall: rounded(s.overall, 4) })),
@@ -56,7 +54,7 @@ export function decodeAgreement(e: AheadAgreement): AgreementResult {
   };
   return {
     ...e,
-    rows: e.rows.map((x) => ({ ...x, site: nullAsNaN(x.site), siteUnclipped: nullAsNaN(x.siteUnclipped), sitePaperSetting: nullAsNaN(x.sitePaperSetting) })),
+    rows: decodeRows(e.rows),
     weights: { maxout: weights(e.weights.maxout), softmax: weights(e.weights.softmax), rbf: weights(e.weights.rbf) },
   };
 }

@@ -3,7 +3,7 @@
  * FGSM and PGD-40, for the default state and each scroll step's network, as the figure's runners ask for them.
  * No TensorFlow.js here (page-side).
  */
-import { decodeUnit8, encodeUnit8, rounded, type AheadAsk, type AheadPlan } from '../kit/ahead.ts';
+import { uniqueAsks, decodeUnit8, encodeUnit8, rounded, type AheadAsk, type AheadPlan } from '../kit/ahead.ts';
 import { LADDER } from '../../lib/analysis/attack-ladder-rungs.ts';
 import { attackLadder as table, attackLadderSteps } from './state.ts';
 import { attackLadderDigit, attackLadderRung, type AttackLadderDigitResult, type AttackLadderResult } from './api.ts';
@@ -35,17 +35,13 @@ export const plan: AheadPlan = {
   asks: (() => {
     const d = { model: table.model.default as string, eps: table.eps.default, n: table.n.default as string, digit: table.digit.default, drawn: table.drawn.default };
     const states = [d, ...attackLadderSteps.map((s) => ({ ...d, ...s }))];
-    const seen = new Set<string>();
     const asks: AheadAsk[] = [];
     for (const s of states) {
-      const id = JSON.stringify([s.model, s.eps, s.n, s.digit, s.drawn]);
-      if (seen.has(id)) continue;
-      seen.add(id);
       const first = s === d;
       for (const r of LADDER) asks.push({ request: attackLadderRung.name, key: { model: s.model, sample: Number(s.n), epsilon: s.eps, rung: r.id }, models: [s.model], cheap: first && CHEAP.has(r.id) });
       asks.push({ request: attackLadderDigit.name, key: { model: s.model, digit: s.digit, drawn: s.drawn, epsilon: s.eps }, models: [s.model], cheap: first });
     }
-    return asks;
+    return uniqueAsks(asks);
   })(),
   encode(request, result) {
     if (request === attackLadderRung.name) {

@@ -2,13 +2,10 @@
  * ensembles' results computed ahead (`npm run ahead`, kit/ahead.ts): row 17 on the default sample at the default ε
  * and at each scroll step's, as the figure asks for them. No TensorFlow.js here (page-side).
  */
-import { finiteOrNull, nullAsNaN, rounded, type AheadPlan } from '../kit/ahead.ts';
-import type { RowResult } from '../../lib/analysis/reproduce.ts';
+import { rounded, type AheadPlan, decodeRows, encodeRows, type AheadRow } from '../kit/ahead.ts';
 import { ensembles as table, ensemblesSteps } from './state.ts';
 import { ensembles, type EnsemblesResult } from './api.ts';
 
-/** A row as JSON holds it: NaN (a setting the row does not have) as null. */
-type AheadRow = Omit<RowResult, 'site' | 'siteUnclipped' | 'sitePaperSetting'> & { site: number | null; siteUnclipped: number | null; sitePaperSetting: number | null };
 export type AheadEnsembles = Omit<EnsemblesResult, 'rows'> & { rows: AheadRow[] };
 
 export const plan: AheadPlan = {
@@ -26,7 +23,7 @@ export const plan: AheadPlan = {
       epsilon: r.epsilon,
       sample: r.sample,
       members: r.members,
-      rows: r.rows.map((x) => ({ ...x, site: finiteOrNull(x.site), siteUnclipped: finiteOrNull(x.siteUnclipped), sitePaperSetting: finiteOrNull(x.sitePaperSetting) })),
+      rows: encodeRows(r.rows),
       clean: rounded(r.clean, 2),
       memberOnItself: { clipped: rounded(r.memberOnItself.clipped, 2), unclipped: rounded(r.memberOnItself.unclipped, 2) },
     } satisfies AheadEnsembles;
@@ -34,5 +31,5 @@ export const plan: AheadPlan = {
 };
 
 export function decodeEnsembles(e: AheadEnsembles): EnsemblesResult {
-  return { ...e, rows: e.rows.map((x) => ({ ...x, site: nullAsNaN(x.site), siteUnclipped: nullAsNaN(x.siteUnclipped), sitePaperSetting: nullAsNaN(x.sitePaperSetting) })) };
+  return { ...e, rows: decodeRows(e.rows) };
 }

@@ -4,7 +4,7 @@
  * The grid's images are kept once, clipped to [0, 1] and 8-bit: the figure draws the unclipped ones clipped too.
  * No TensorFlow.js here (page-side).
  */
-import { decodeUnit8, encodeUnit8, rounded, type AheadPlan } from '../kit/ahead.ts';
+import { uniqueAsks, decodeUnit8, encodeUnit8, rounded, type AheadPlan } from '../kit/ahead.ts';
 import type { SweepPoint } from '../../lib/analysis/fgsm-sweep.ts';
 import { fgsmSweep as table, fgsmSweepSteps, SWEEP_EPSILONS } from './state.ts';
 import { fgsmSweep, fgsmSweepPoint, type FgsmSweepPointResult, type FgsmSweepResult } from './api.ts';
@@ -32,16 +32,12 @@ export const plan: AheadPlan = {
     const states = [{}, ...fgsmSweepSteps].map((s) => ({ eps: table.eps.default, model: table.model.default as string, sample, ...s }));
     // softmax is cheap (a second or two in Node): the unit test computes its answers again
     const curves = table.model.options.map((model) => ({ request: fgsmSweep.name, key: { model, revision: '', sample, epsilons: [...SWEEP_EPSILONS] }, models: [model], cheap: model === 'softmax' }));
-    const seen = new Set<string>();
-    const points = states.flatMap(({ eps, model }) => {
-      const id = `${model}@${eps}`;
-      if (seen.has(id)) return [];
-      seen.add(id);
+    const points = states.map(({ eps, model }) => {
       const key = { model, revision: '', sample, epsilon: eps, grid: GRID };
       // the curve has every step's ε: the figure reads the whole sample's numbers off it, as it asks here
-      return [{ request: fgsmSweepPoint.name, key, ask: { ...key, summary: false }, models: [model], cheap: model === 'softmax' }];
+      return { request: fgsmSweepPoint.name, key, ask: { ...key, summary: false }, models: [model], cheap: model === 'softmax' };
     });
-    return [...curves, ...points];
+    return uniqueAsks([...curves, ...points]);
   })(),
   encode(request, result) {
     if (request === fgsmSweep.name) {

@@ -8,6 +8,7 @@
  * ahead when it comes, drawn by the same code. No TensorFlow.js here (page-side).
  */
 import { fromBase64, rounded, toBase64 } from './finished.ts';
+import type { RowResult } from '../../lib/analysis/reproduce.ts';
 
 export { rounded } from './finished.ts';
 
@@ -39,6 +40,18 @@ export interface AheadAsk {
   cheap?: boolean;
 }
 
+/** Each request and key asked once, the first ask kept: a scroll step often asks what the default state or an earlier
+ *  step already does. */
+export function uniqueAsks(asks: AheadAsk[]): AheadAsk[] {
+  const seen = new Set<string>();
+  return asks.filter((a) => {
+    const id = `${a.request} ${canonical(a.key)}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
 /** A figure's part of `npm run ahead`: what to ask and how each answer is written; decoding is the figure's own. */
 export interface AheadPlan {
   figure: string;
@@ -66,6 +79,19 @@ export const finiteOrNull = (v: number, digits = 2): number | null => (Number.is
 
 /** Back from JSON: null as NaN, as the worker's answer has it. */
 export const nullAsNaN = (v: number | null): number => (v === null ? NaN : v);
+
+/** A row of the reproduction's table as JSON holds it: NaN (a setting the row does not have) as null. */
+export type AheadRow = Omit<RowResult, 'site' | 'siteUnclipped' | 'sitePaperSetting'> & { site: number | null; siteUnclipped: number | null; sitePaperSetting: number | null };
+
+/** Rows for the file: each setting's number by `round` (to 2 decimals by default), NaN as null. */
+export function encodeRows(rows: RowResult[], round: (v: number) => number | null = (v) => finiteOrNull(v)): AheadRow[] {
+  return rows.map((x) => ({ ...x, site: round(x.site), siteUnclipped: round(x.siteUnclipped), sitePaperSetting: round(x.sitePaperSetting) }));
+}
+
+/** Rows back from the file, as the worker's answer has them. */
+export function decodeRows(rows: AheadRow[]): RowResult[] {
+  return rows.map((x) => ({ ...x, site: nullAsNaN(x.site), siteUnclipped: nullAsNaN(x.siteUnclipped), sitePaperSetting: nullAsNaN(x.sitePaperSetting) }));
+}
 
 /** Values in [0, 1] (a digit's pixels) as 8-bit, base64: round(255 v), clipped to [0, 1] first. */
 export function encodeUnit8(values: ArrayLike<number>): string {

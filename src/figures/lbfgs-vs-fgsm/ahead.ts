@@ -6,7 +6,7 @@
  * out (NaN once decoded) and the figure shows them once the browser has computed the attacks. No TensorFlow.js here
  * (page-side).
  */
-import { decodeUnit8, encodeUnit8, nullAsNaN, rounded, type AheadPlan } from '../kit/ahead.ts';
+import { uniqueAsks, decodeUnit8, encodeUnit8, nullAsNaN, rounded, type AheadPlan } from '../kit/ahead.ts';
 import { decodeSigned8, encodeSigned8, type Signed8 } from '../kit/finished.ts';
 import { lbfgsVsFgsm as table, lbfgsVsFgsmSteps } from './state.ts';
 import { lbfgsVsFgsm, type LbfgsVsFgsmResult } from './api.ts';
@@ -38,15 +38,11 @@ export const plan: AheadPlan = {
   figure: 'lbfgs-vs-fgsm',
   asks: (() => {
     const d = { model: table.model.default as string, digit: table.digit.default, target: table.target.default, eps: table.eps.default };
-    const seen = new Set<string>();
-    return [d, ...lbfgsVsFgsmSteps.map((s) => ({ ...d, ...s }))].flatMap((s) => {
+    return uniqueAsks([d, ...lbfgsVsFgsmSteps.map((s) => ({ ...d, ...s }))].map((s) => {
       const key: LbfgsVsFgsmKey = { model: s.model, digit: s.digit, drawn: '', target: s.target, epsilon: s.eps };
-      const id = JSON.stringify(key);
-      if (seen.has(id)) return [];
-      seen.add(id);
       // one L-BFGS search over c on softmax regression: a second or two in Node
-      return [{ request: lbfgsVsFgsm.name, key, models: [key.model], cheap: true }];
-    });
+      return { request: lbfgsVsFgsm.name, key, models: [key.model], cheap: true };
+    }));
   })(),
   encode(_request, result) {
     const r = result as LbfgsVsFgsmResult;

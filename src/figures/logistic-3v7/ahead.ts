@@ -5,16 +5,13 @@
  * written as their length, and each attacked digit as the direction each pixel moved (−ε, 0 or +ε, clipped to
  * [0, 1] again when read). No TensorFlow.js here (page-side).
  */
-import { finiteOrNull, nullAsNaN, rounded, type AheadPlan } from '../kit/ahead.ts';
+import { uniqueAsks, finiteOrNull, rounded, type AheadPlan, decodeRows, encodeRows, type AheadRow } from '../kit/ahead.ts';
 import { decodeSigned8, encodeSigned8, type Signed8 } from '../kit/finished.ts';
 import { decodeInk, encodeInk, packTrits, unpackTrits } from '../kit/ahead-codecs.ts';
-import type { RowResult } from '../../lib/analysis/reproduce.ts';
 import type { AttackSummary } from '../../lib/analysis/batch.ts';
 import type { Logistic3v7Figure } from '../../lib/analysis/logistic-3v7.ts';
 import { logistic3v7 as table, logistic3v7Steps } from './state.ts';
 import { logistic3v7 } from './api.ts';
-
-type AheadRow = Omit<RowResult, 'site' | 'siteUnclipped' | 'sitePaperSetting'> & { site: number | null; siteUnclipped: number | null; sitePaperSetting: number | null };
 
 export interface AheadLogistic {
   model: string;
@@ -60,15 +57,11 @@ export const plan: AheadPlan = {
   figure: 'logistic-3v7',
   asks: (() => {
     const d = { eps: table.eps.default, model: table.model.default as string };
-    const seen = new Set<string>();
-    return [d, ...logistic3v7Steps.map((s) => ({ ...d, ...s }))].flatMap((s) => {
+    return uniqueAsks([d, ...logistic3v7Steps.map((s) => ({ ...d, ...s }))].map((s) => {
       const key = { model: s.model, epsilon: s.eps };
-      const id = JSON.stringify(key);
-      if (seen.has(id)) return [];
-      seen.add(id);
       // each a fraction of a second in Node: the clean step (ε = 0) is checked again
-      return [{ request: logistic3v7.name, key, models: [s.model], cheap: s.eps === 0 }];
-    });
+      return { request: logistic3v7.name, key, models: [s.model], cheap: s.eps === 0 };
+    }));
   })(),
   encode(_request, result) {
     const r = result as Logistic3v7Figure;
@@ -94,7 +87,7 @@ export const plan: AheadPlan = {
         adversarialPredicted: d.adversarialPredicted,
         adversarialConfidence: d.adversarialConfidence.map((c) => rounded(c, 3)),
       },
-      row5: r.row5 ? r.row5.map((x) => ({ ...x, site: finiteOrNull(x.site, 3), siteUnclipped: finiteOrNull(x.siteUnclipped, 3), sitePaperSetting: finiteOrNull(x.sitePaperSetting, 3) })) : null,
+      row5: r.row5 ? encodeRows(r.row5, (v) => finiteOrNull(v, 3)) : null,
     } satisfies AheadLogistic;
   },
 };
@@ -108,6 +101,6 @@ export function decodeLogistic(e: AheadLogistic): Logistic3v7Figure {
     weights: decodeSigned8(e.weights),
     sign: unpackTrits(e.sign, 784),
     digits: { ...e.digits, clean, adversarial: clean.map((c, i) => clip01(c + e.epsilon * moved[i])) },
-    row5: e.row5 ? e.row5.map((x) => ({ ...x, site: nullAsNaN(x.site), siteUnclipped: nullAsNaN(x.siteUnclipped), sitePaperSetting: nullAsNaN(x.sitePaperSetting) })) : null,
+    row5: e.row5 ? decodeRows(e.row5) : null,
   };
 }

@@ -6,7 +6,7 @@
  * x + ε·sign(∇ₓJ), are made again from those when read (the encoder checks that they come out the same). No
  * TensorFlow.js here (page-side).
  */
-import { type AheadPlan } from '../kit/ahead.ts';
+import { uniqueAsks, type AheadPlan } from '../kit/ahead.ts';
 import { decodeInk, decodeRows16, encodeInk, encodeRows16, packTrits, unpackTrits, type Rows16 } from '../kit/ahead-codecs.ts';
 import { logitSweep as table, logitSweepSteps, STRIP, SWEEP_POINTS } from './state.ts';
 import { logitSweep, type LogitSweepResult } from './api.ts';
@@ -52,15 +52,11 @@ export const plan: AheadPlan = {
   figure: 'logit-sweep',
   asks: (() => {
     const d = { digit: table.digit.default, drawn: table.drawn.default, model: table.model.default as string, range: table.range.default };
-    const seen = new Set<string>();
-    return [d, ...logitSweepSteps.map((s) => ({ ...d, ...s }))].flatMap((s) => {
+    return uniqueAsks([d, ...logitSweepSteps.map((s) => ({ ...d, ...s }))].map((s) => {
       const key = { model: s.model, digit: s.digit, drawn: s.drawn, range: s.range, points: SWEEP_POINTS, strip: STRIP };
-      const id = JSON.stringify(key);
-      if (seen.has(id)) return [];
-      seen.add(id);
       // one batch of 601 forward passes each; the shallow softmax regression's, the cheapest, is checked again
-      return [{ request: logitSweep.name, key, models: [s.model], cheap: s.model === 'softmax' }];
-    });
+      return { request: logitSweep.name, key, models: [s.model], cheap: s.model === 'softmax' };
+    }));
   })(),
   encode(_request, result) {
     const r = result as LogitSweepResult;

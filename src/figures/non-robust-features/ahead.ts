@@ -4,7 +4,7 @@
  * the figure asks for it. The eight digits shown are kept 8-bit (the clean ones are 8-bit to begin with); the
  * percentages to two decimals. No TensorFlow.js here (page-side).
  */
-import { decodeUnit8, encodeUnit8, rounded, type AheadPlan } from '../kit/ahead.ts';
+import { uniqueAsks, decodeUnit8, encodeUnit8, rounded, type AheadPlan } from '../kit/ahead.ts';
 import type { TestScore } from '../../lib/analysis/non-robust.ts';
 import { nonRobustFeatures as table, nonRobustFeaturesSteps } from './state.ts';
 import { KEEP, nonRobust, type NonRobustResult } from './api.ts';
@@ -20,16 +20,12 @@ export const plan: AheadPlan = {
   figure: 'non-robust-features',
   asks: (() => {
     const d = { n: table.n.default, epsilon: table.epsilon.default, steps: table.steps.default, student: table.student.default as string, epochs: table.epochs.default, seed: table.seed.default, test: table.test.default as string };
-    const seen = new Set<string>();
-    return [d, ...nonRobustFeaturesSteps.map((s) => ({ ...d, ...s }))].flatMap((s) => {
+    return uniqueAsks([d, ...nonRobustFeaturesSteps.map((s) => ({ ...d, ...s }))].map((s) => {
       // the figure's runner key (its settings), and the request it sends for it
       const key = { n: s.n, epsilon: s.epsilon, steps: s.steps, student: s.student, epochs: s.epochs, seed: s.seed, test: Number(s.test) };
-      const id = JSON.stringify(key);
-      if (seen.has(id)) return [];
-      seen.add(id);
       // each about 20 s in Node (the attack on maxout most of it); the linear student's, the shortest, checked again
-      return [{ request: nonRobust.name, key, ask: { ...key, keep: KEEP }, models: ['maxout'], cheap: s.student === 'softmax' }];
-    });
+      return { request: nonRobust.name, key, ask: { ...key, keep: KEEP }, models: ['maxout'], cheap: s.student === 'softmax' };
+    }));
   })(),
   encode(_request, result) {
     const r = result as NonRobustResult;

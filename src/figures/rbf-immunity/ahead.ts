@@ -5,9 +5,8 @@
  * default ε's entry: each step's entry keeps its FGSM step. Maps are 8-bit (the figure draws each point's confidence
  * as an 8-bit alpha). No TensorFlow.js here (page-side).
  */
-import { decodeUnit8, encodeUnit8, nullAsNaN, rounded, type AheadFile, type AheadPlan } from '../kit/ahead.ts';
+import { uniqueAsks, decodeUnit8, encodeUnit8, rounded, type AheadFile, type AheadPlan, decodeRows, encodeRows, type AheadRow } from '../kit/ahead.ts';
 import { fromBase64, toBase64 } from '../kit/finished.ts';
-import type { RowResult } from '../../lib/analysis/reproduce.ts';
 import type { RbfImmunity } from '../../lib/analysis/rbf-immunity.ts';
 import { rbfImmunity as table, rbfImmunitySteps } from './state.ts';
 import { rbfMnist, rbfToy, type RbfToyResult } from './api.ts';
@@ -42,7 +41,6 @@ export interface AheadToy {
   labels?: number[];
 }
 
-type AheadRow = Omit<RowResult, 'site' | 'siteUnclipped' | 'sitePaperSetting'> & { site: number | null; siteUnclipped: number | null; sitePaperSetting: number | null };
 export type AheadMnist = Omit<RbfImmunity, 'rows'> & { rows: AheadRow[] };
 
 const significant = (v: number) => Number(v.toPrecision(4));
@@ -60,15 +58,10 @@ export const plan: AheadPlan = {
   asks: (() => {
     const d = { epsilon: table.epsilon.default, point: table.point.default, seed: table.seed.default, sample: table.sample.default as string };
     const states = [d, ...rbfImmunitySteps.map((s) => ({ ...d, ...s }))];
-    const seen = new Set<string>();
-    const once = <T>(key: T) => {
-      const id = JSON.stringify(key);
-      return seen.has(id) ? [] : (seen.add(id), [key]);
-    };
     // the toy's two units trained on 120 points and drawn on an 81 × 81 grid: a second in Node
-    const toys = states.flatMap((s) => once({ seed: s.seed, epsilon: s.epsilon, point: s.point, grid: GRID })).map((key) => ({ request: rbfToy.name, key, models: [], cheap: true }));
-    const mnist = states.flatMap((s) => once({ sample: Number(s.sample) })).map((key) => ({ request: rbfMnist.name, key, models: ['rbf', 'rbf-wide', 'maxout'] }));
-    return [...toys, ...mnist];
+    const toys = states.map((s) => ({ request: rbfToy.name, key: { seed: s.seed, epsilon: s.epsilon, point: s.point, grid: GRID }, models: [], cheap: true }));
+    const mnist = states.map((s) => ({ request: rbfMnist.name, key: { sample: Number(s.sample) }, models: ['rbf', 'rbf-wide', 'maxout'] }));
+    return uniqueAsks([...toys, ...mnist]);
   })(),
   encode(request, result) {
     if (request === rbfMnist.name) {
@@ -76,7 +69,7 @@ export const plan: AheadPlan = {
       return {
         ...r,
         // four significant digits: the confidence on its mistakes can be 0.00012 %
-        rows: r.rows.map((x) => ({ ...x, site: significantOrNull(x.site), siteUnclipped: significantOrNull(x.siteUnclipped), sitePaperSetting: significantOrNull(x.sitePaperSetting) })),
+        rows: encodeRows(r.rows, significantOrNull),
         rbfCleanError: rounded(r.rbfCleanError, 2),
         maxoutCleanError: rounded(r.maxoutCleanError, 2),
         cleanMeanConfidence: rounded(r.cleanMeanConfidence, 4),
@@ -132,5 +125,5 @@ export function decodeToy(e: AheadToy, file: AheadFile | null): RbfToyResult | u
 }
 
 export function decodeMnist(e: AheadMnist): RbfImmunity {
-  return { ...e, rows: e.rows.map((x) => ({ ...x, site: nullAsNaN(x.site), siteUnclipped: nullAsNaN(x.siteUnclipped), sitePaperSetting: nullAsNaN(x.sitePaperSetting) })) };
+  return { ...e, rows: decodeRows(e.rows) };
 }

@@ -4,7 +4,7 @@
  * digit of the default sample. Kept small: the digit 8-bit, x′ − x 16-bit over its range (x′ is x plus it, made again
  * when read; the encoder checks it), the flipping angles exact (float32). No TensorFlow.js here (page-side).
  */
-import { rounded, type AheadPlan } from '../kit/ahead.ts';
+import { uniqueAsks, rounded, type AheadPlan } from '../kit/ahead.ts';
 import { decodeFloat32, decodeInk, decodeRange16, encodeFloat32, encodeInk, encodeRange16, type Range16 } from '../kit/ahead-codecs.ts';
 import { rotation as table, rotationSteps } from './state.ts';
 import { rotationExample, rotationSweep, type RotationExampleResult, type RotationSweepResult } from './api.ts';
@@ -44,23 +44,19 @@ export const plan: AheadPlan = {
   asks: (() => {
     const d = { angle: table.angle.default, atFlip: table.atFlip.default, digit: table.digit.default, drawn: table.drawn.default, model: table.model.default as string, sample: table.sample.default as string };
     const states = [d, ...rotationSteps.map((s) => ({ ...d, ...s }))];
-    const seen = new Set<string>();
-    const examples = states.flatMap((s) => {
+    const examples = states.map((s) => {
       const key = { model: s.model, digit: s.digit, drawn: s.drawn, angle: s.angle, atFlip: s.atFlip };
-      const id = JSON.stringify(key);
-      if (seen.has(id)) return [];
-      seen.add(id);
       // one digit: its flipping angle and one rotation, a fraction of a second; θ = 0 is checked again
-      return [{ request: rotationExample.name, key, models: [s.model], cheap: s.angle === 0 && !s.atFlip }];
+      return { request: rotationExample.name, key, models: [s.model], cheap: s.angle === 0 && !s.atFlip };
     });
-    const sweeps = [...new Set(states.map((s) => JSON.stringify({ model: s.model, sample: Number(s.sample) })))].map((id) => ({
+    const sweeps = states.map((s) => ({
       request: rotationSweep.name,
-      key: JSON.parse(id) as { model: string; sample: number },
-      models: [JSON.parse(id).model as string],
+      key: { model: s.model, sample: Number(s.sample) },
+      models: [s.model],
       // every digit's flipping angle on the shallow softmax regression: under a second in Node, checked again too
       cheap: true,
     }));
-    return [...examples, ...sweeps];
+    return uniqueAsks([...examples, ...sweeps]);
   })(),
   encode(request, result) {
     if (request === rotationSweep.name) {

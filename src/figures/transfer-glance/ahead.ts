@@ -4,7 +4,7 @@
  * three models, no drawing). The digits shown are 8-bit (the attacked ones are clipped to [0, 1]); a confidence keeps
  * three significant digits, as the figure writes the RBF's small ones. No TensorFlow.js here (page-side).
  */
-import { decodeUnit8, encodeUnit8, rounded, type AheadPlan } from '../kit/ahead.ts';
+import { uniqueAsks, decodeUnit8, encodeUnit8, rounded, type AheadPlan } from '../kit/ahead.ts';
 import { TRANSFER_MODELS } from '../../lib/analysis/page-values.ts';
 import { transferGlance as table, transferGlanceSteps } from './state.ts';
 import { transferGlance, type TransferGlanceResult } from './api.ts';
@@ -32,23 +32,17 @@ export const plan: AheadPlan = {
   figure: 'transfer-glance',
   asks: (() => {
     const d = { eps: table.eps.default, sample: table.sample.default as string, digit: table.digit.default };
-    const seen = new Set<string>();
-    return [d, ...transferGlanceSteps.map((s) => ({ ...d, ...s }))].flatMap((s) => {
+    return uniqueAsks([d, ...transferGlanceSteps.map((s) => ({ ...d, ...s }))].map((s) => {
       const key: TransferGlanceKey = { epsilon: s.eps, sample: Number(s.sample), digit: s.digit, drawn: '', yours: null, revision: '' };
-      const id = JSON.stringify(key);
-      if (seen.has(id)) return [];
-      seen.add(id);
-      return [
-        {
-          request: transferGlance.name,
-          key,
-          ask: { epsilon: key.epsilon, sample: key.sample, digit: key.digit },
-          models: [...TRANSFER_MODELS],
-          // three FGSM attacks on 1,000 digits, each read by three models: seconds in Node; the default state's is checked again
-          cheap: s === d,
-        },
-      ];
-    });
+      return {
+        request: transferGlance.name,
+        key,
+        ask: { epsilon: key.epsilon, sample: key.sample, digit: key.digit },
+        models: [...TRANSFER_MODELS],
+        // three FGSM attacks on 1,000 digits, each read by three models: seconds in Node; the default state's is checked again
+        cheap: s === d,
+      };
+    }));
   })(),
   encode(_request, result) {
     const r = result as TransferGlanceResult;
