@@ -10,6 +10,18 @@ export const ORIGIN = `http://127.0.0.1:${PORT}`;
 export const SUB_ORIGIN = `http://127.0.0.1:${PORT + 1}`;
 export const STRICT_ORIGIN = `http://127.0.0.1:${PORT + 2}`;
 
+/**
+ * The figures that npm test takes through the sweeps made the same way for every figure: axe and layout shift on each
+ * embed page (robustness.spec.ts), every slider dragged (drag.spec.ts) and the seeded bad URLs (robustness.spec.ts).
+ * npm run test:stress takes all 21 through them. One of each kind of figure the kit builds, so that a change to a
+ * shared part meets each kind on every commit: the hero (a poster, then digits and probability bars), fgsm-sweep (d3
+ * line charts over a grid of digits), linear-growth (two panels, one at a time on a narrow page), adversarial-slice (a
+ * heat map on a canvas), logit-surface (three.js in WebGL), adversarial-training (a training run in the browser, with
+ * pause), reproduce-table (a table computed on request) and attack-ladder (bars that arrive rung by rung, a model
+ * picker). Every figure keeps its own spec in npm test besides.
+ */
+export const CORE_FIGURES: ReadonlySet<string> = new Set(['fgsm-hero', 'fgsm-sweep', 'linear-growth', 'adversarial-slice', 'logit-surface', 'adversarial-training', 'reproduce-table', 'attack-ladder']);
+
 /** Records console errors, page errors and every request that leaves the site's origin. */
 export function watch(page: Page, origin: string) {
   const errors: string[] = [];
