@@ -93,15 +93,9 @@ async function tryBackendOnce(name: BackendName, baseUrl: string, forced: boolea
     const ok = await tf.setBackend(name);
     if (!ok) return `${name} did not initialise`;
     await tf.ready();
-    // A first tiny computation read back asynchronously: a backend that starts but cannot compute is refused.
-    const probe = tf.tidy(() => tf.sum(tf.mul(tf.tensor1d([1, 2, 3]), 2)));
-    const value = (await probe.data())[0];
-    probe.dispose();
-    if (value !== 12) return `${name} computed a wrong test sum (${value})`;
-    // a long computation on it still reads the page's cancels (yielding.ts)
-    letMessagesIn(tf.backend() as unknown as Parameters<typeof letMessagesIn>[0]);
     // Software WebGL is slower than wasm here, and its shaders hold up the page's own drawing (the compositor
-    // shares the GPU process): unless the reader asked for webgl, go on to wasm.
+    // shares the GPU process): unless the reader asked for webgl, go on to wasm. Asked before the test computation
+    // below, whose two shaders a software renderer would compile for nothing (about 0.3 s of each start here).
     if (name === 'webgl' && !forced) {
       const renderer = webglRenderer();
       if (SOFTWARE_GL.test(renderer)) {
@@ -109,6 +103,13 @@ async function tryBackendOnce(name: BackendName, baseUrl: string, forced: boolea
         return `webgl renders in software here (${renderer.slice(0, 80)}); wasm is faster`;
       }
     }
+    // A first tiny computation read back asynchronously: a backend that starts but cannot compute is refused.
+    const probe = tf.tidy(() => tf.sum(tf.mul(tf.tensor1d([1, 2, 3]), 2)));
+    const value = (await probe.data())[0];
+    probe.dispose();
+    if (value !== 12) return `${name} computed a wrong test sum (${value})`;
+    // a long computation on it still reads the page's cancels (yielding.ts)
+    letMessagesIn(tf.backend() as unknown as Parameters<typeof letMessagesIn>[0]);
     return null;
   } catch (e) {
     return `${name} failed: ${(e as Error).message}`;

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { liveFigures } from '../../src/figures/index.ts';
-import { ORIGIN, watch } from './helpers.ts';
+import { CORE_FIGURES, ORIGIN, watch } from './helpers.ts';
 
 /**
  * The slide deck on a projector (16:9 and 4:3) and on a phone: every slide's figure fills the space above
@@ -199,7 +199,13 @@ test('keys pressed inside a slide move the deck, except those its controls use',
   await expect(page.locator('.slide').nth(1)).toBeVisible();
 });
 
-test('the deck keeps at most three slides loaded: after every slide, at most three compute workers live and the memory stays within 1.5× that after the first three', async ({ page, context }) => {
+// npm test walks a deck of the core figures (helpers.ts: eight slides, five after the first three); test:stress the
+// whole deck of 21
+for (const { deck, tag } of [
+  { deck: liveFigures.filter((f) => CORE_FIGURES.has(f.name)).map((f) => f.name), tag: [] as string[] },
+  { deck: liveFigures.map((f) => f.name), tag: ['@stress'] },
+]) {
+test(`the deck keeps at most three slides loaded: after every slide of ${deck.length}, at most three compute workers live and the memory stays within 1.5× that after the first three`, { tag }, async ({ page, context }) => {
   test.setTimeout(900_000);
   await page.setViewportSize({ width: 1280, height: 800 });
   const cdp = await context.newCDPSession(page);
@@ -262,8 +268,8 @@ test('the deck keeps at most three slides loaded: after every slide, at most thr
       )
       .toBe(true);
   };
-  await page.goto('/slides/?debug=1');
-  const n = liveFigures.length;
+  await page.goto(deck.length === liveFigures.length ? '/slides/?debug=1' : `/slides/?debug=1&figures=${deck.join(',')}`);
+  const n = deck.length;
   for (let i = 0; i < 3; i++) {
     if (i > 0) await page.keyboard.press('ArrowRight');
     await settle();
@@ -298,3 +304,5 @@ test('the deck keeps at most three slides loaded: after every slide, at most thr
   expect(workersAtEnd).toBeLessThanOrEqual(3);
   expect(heapAtEnd).toBeLessThanOrEqual(1.5 * heapAfterThree);
 });
+
+}
