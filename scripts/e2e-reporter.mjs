@@ -60,7 +60,7 @@ export default class ProgressReporter {
     if (result.status !== 'skipped' && result.status !== test.expectedStatus) {
       const title = test.titlePath().slice(3).join(' › '); // [root, project, file, ...describe, title]
       const shared = (this.perLine.get(where(test)) ?? 1) > 1;
-      if (!this.failed.some((f) => f.id === test.id)) this.failed.push({ id: test.id, where: where(test), title, name: test.title, shared, status: result.status });
+      if (!this.failed.some((f) => f.id === test.id)) this.failed.push({ id: test.id, where: where(test), title, name: test.title, tags: test.tags, shared, status: result.status });
     }
   }
 

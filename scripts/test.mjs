@@ -7,7 +7,8 @@
  *   npm run test:e2e [-- ARGS]      the browser tests alone; builds only what is missing or older than the sources.
  *                                   ARGS go to Playwright: spec files (tests/e2e/x.spec.ts, x.spec.ts:42), -g TITLE,
  *                                   --repeat-each=3, --workers=1 ...
- *   npm run test:stress [-- ARGS]   the exhaustive sweeps (@stress), at full size (STRESS=1: 500 bad URL states).
+ *   npm run test:stress [-- ARGS]   the exhaustive sweeps (@stress), at full size (STRESS=1: 500 bad URL states); then,
+ *                                   one at a time, those that measure main-thread tasks (@alone).
  *   npm run test:visual [-- ARGS]   the visual regression suite (@visual): every figure and scroll step at 1280 and
  *                                   375 px, light and dark, against the references in tests/visual/; `-- --update`
  *                                   writes the references that differ again (review them in the diff). npm test runs
@@ -182,22 +183,42 @@ async function checkPorts() {
     fail(`port ${p} on 127.0.0.1 is in use; the browser tests serve on E2E_PORT, E2E_PORT + 1 and E2E_PORT + 2 (now ${base} to ${base + 2})`, [cmd], 'Other ports:');
   }
 }
-async function browser(chromium) {
-  // npm test leaves out the @stress sweeps and the visual suite beyond its core (@visual-full); test:stress runs the
-  // sweeps and the bad-URL sweep (@url-sweep) at full size; test:visual the whole visual suite
-  // (a file or a title named on the command line runs whatever it names)
-  const picks = passThrough.some((a) => /\.spec\.ts(:\d+)*$|^-g$|^--grep/.test(a));
-  const grep = stress ? ['--grep', '@stress|@url-sweep'] : visual ? ['--grep', '@visual'] : picks ? [] : ['--grep-invert', '@stress|@visual-full'];
-  const args = ['playwright', 'test', ...grep, ...passThrough];
+/** One Playwright run with these arguments; the tests that failed in it (its reporter's list), none when it passed. */
+async function playwright(args, workers) {
   say(`npx ${args.map(quote).join(' ')}`);
-  const r = await run('npx', args, { extraEnv: { CHROME_PATH: chromium, E2E_WORKERS: await workers(), ...(stress ? { STRESS: '1' } : {}) } });
-  if (r.ok) return;
+  const r = await run('npx', args, { extraEnv: { CHROME_PATH: chromiumPath, E2E_WORKERS: workers, ...(stress ? { STRESS: '1' } : {}) } });
+  if (r.ok) return { ok: true, failed: [] };
   let failed = [];
   try {
     failed = JSON.parse(readFileSync('test-results/failed-tests.json', 'utf8'));
   } catch {
     // Playwright stopped before the tests (its message is above)
   }
+  return { ok: false, failed };
+}
+let chromiumPath = '';
+async function browser(chromium) {
+  chromiumPath = chromium;
+  // npm test leaves out the @stress sweeps and the visual suite beyond its core (@visual-full); test:stress runs the
+  // sweeps and the bad-URL sweep (@url-sweep) at full size; test:visual the whole visual suite
+  // (a file or a title named on the command line runs whatever it names)
+  const picks = passThrough.some((a) => /\.spec\.ts(:\d+)*$|^-g$|^--grep/.test(a));
+  const grep = stress ? ['--grep', '@stress|@url-sweep'] : visual ? ['--grep', '@visual'] : picks ? [] : ['--grep-invert', '@stress|@visual-full'];
+  const workers = await workers_();
+  let runs;
+  if (stress && !picks) {
+    // the tests that measure the page's main-thread tasks (@alone: the drags with no long task) run after the rest,
+    // one at a time: beside another test each of their tasks also waits for a CPU, and a quiet thread is what they
+    // measure (README, Testing)
+    const first = await playwright(['playwright', 'test', '--grep', '@stress|@url-sweep', '--grep-invert', '@alone', ...passThrough], workers);
+    say('\nThe tests that measure main-thread tasks, one at a time:');
+    const second = await playwright(['playwright', 'test', '--grep', '@alone', ...passThrough], '1');
+    runs = [first, second];
+  } else {
+    runs = [await playwright(['playwright', 'test', ...grep, ...passThrough], workers)];
+  }
+  if (runs.every((r) => r.ok)) return;
+  const failed = runs.flatMap((r) => r.failed);
   if (failed.length) say(`\nFailed browser tests:\n${failed.map((f) => `  ${f.where}  ${f.title} (${f.status})`).join('\n')}`);
   const files = [...new Set(failed.map((f) => f.where))];
   // where a failed test shares its line with others (tests made in a loop), its title picks it out; so too where
@@ -207,7 +228,9 @@ async function browser(chromium) {
   const script = stress ? 'test:stress' : visual ? 'test:visual' : 'test:e2e';
   // no test listed (a spec that does not load, a browser that does not start): the same command again
   const again = passThrough.length ? `npm run ${script} -- ${passThrough.map(quote).join(' ')}` : `npm run ${script}`;
-  const rerun = files.length ? `npm run ${script} -- ${[...files, ...titles].join(' ')}` : again;
+  // a test that measures main-thread tasks is rerun alone too
+  const alone = failed.some((f) => (f.tags ?? []).includes('@alone'));
+  const rerun = files.length ? `npm run ${script} -- ${[...files, ...titles].join(' ')}${alone ? ' --workers=1' : ''}` : again;
   // a photograph that differs from its reference: the expected, actual and diff images are in test-results/; when the
   // change is meant, the same command with --update writes the references again
   const visualFailed = failed.some((f) => f.where.startsWith('tests/e2e/visual.spec.ts'));
@@ -225,7 +248,7 @@ async function busyShare() {
 }
 /** Two tests at a time, unless the machine is already busy: then each test would get a fraction of a core
  * and run into its caps, so one at a time. E2E_WORKERS chooses. */
-async function workers() {
+async function workers_() {
   if (env.E2E_WORKERS) return env.E2E_WORKERS;
   const busy = await busyShare();
   if (busy <= 0.5) return '2';

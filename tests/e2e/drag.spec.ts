@@ -194,7 +194,8 @@ const SLOW_DRAG = new Set(['adversarial-vs-weight-decay', 'adversarial-training'
 
 for (const { longTasksToo, tags } of [
   { longTasksToo: false, tags: [] as string[] },
-  { longTasksToo: true, tags: ['@stress'] },
+  // @alone: test:stress runs these one at a time, after the rest (a quiet main thread is what they measure)
+  { longTasksToo: true, tags: ['@stress', '@alone'] },
 ]) {
   for (const f of liveFigures) {
     // npm test drags the core figures (helpers.ts) whose drags are not slow; test:stress drags every figure, twice

@@ -214,7 +214,8 @@ test('before the worker answers, the answer computed ahead is drawn, said so; th
 // project's shared 2-core machine about half the runs see one task of 100 to 200 ms in a 3 s drag, the hero's drag none)
 for (const { longTasksToo, tag } of [
   { longTasksToo: false, tag: [] as string[] },
-  { longTasksToo: true, tag: ['@stress'] },
+  // @alone: test:stress runs it one at a time, after the rest (a quiet main thread is what it measures)
+  { longTasksToo: true, tag: ['@stress', '@alone'] },
 ]) {
 test(`dragging ε updates the figure while it moves${longTasksToo ? ', with no long task on the page,' : ''} and ends on the exact answer where the drag stopped`, { tag }, async ({ page }) => {
   test.setTimeout(240_000);
