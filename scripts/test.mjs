@@ -207,11 +207,11 @@ async function browser(chromium) {
   const workers = await workers_();
   let runs;
   if (stress && !picks) {
-    // the tests that measure the page's main-thread tasks (@alone: the drags with no long task) run after the rest,
-    // one at a time: beside another test each of their tasks also waits for a CPU, and a quiet thread is what they
-    // measure (README, Testing)
+    // the tests that measure time on the page (@alone: the drags, its main-thread tasks and its answers while the
+    // thumb is held) run after the rest, one at a time: beside another test each of the page's tasks also waits for a
+    // CPU, and a quiet thread is what they measure (README, Testing)
     const first = await playwright(['playwright', 'test', '--grep', '@stress|@url-sweep', '--grep-invert', '@alone', ...passThrough], workers);
-    say('\nThe tests that measure main-thread tasks, one at a time:');
+    say('\nThe tests that measure time on the page (@alone), one at a time:');
     const second = await playwright(['playwright', 'test', '--grep', '@alone', ...passThrough], '1');
     runs = [first, second];
   } else {
