@@ -59,5 +59,9 @@ export default defineConfig({
     // the chunks over Vite's 500 kB are TensorFlow.js inside the compute worker and three.js for the 3-D surface,
     // each loaded only when a figure needs it (the page-weight test checks what the first paint loads)
     build: { chunkSizeWarningLimit: 2000 },
+    // a cache of its own for each output folder: npm test runs the builds of dist/ and dist-sub/ side by side, and on a
+    // fresh install both prepared their dependencies into node_modules/.vite/deps at once, the second failing on the
+    // first's rename (ENOTEMPTY)
+    cacheDir: (process.env.OUT_DIR ?? 'dist') === 'dist' ? 'node_modules/.vite' : `node_modules/.vite-${(process.env.OUT_DIR ?? '').replace(/[^\w-]+/g, '_')}`,
   },
 });
