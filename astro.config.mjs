@@ -16,6 +16,7 @@ import { KATEX_OPTIONS, katexCss } from './scripts/lib/katex-css.ts';
 const root = fileURLToPath(new URL('./', import.meta.url));
 
 const base = process.env.BASE_PATH ?? '/';
+const outDir = process.env.OUT_DIR ?? 'dist';
 
 /**
  * `client:queue`: the article's islands hydrate one at a time, nearest the viewport first (src/figures/kit/hydrationQueue.ts).
@@ -32,7 +33,7 @@ const hydrationQueue = {
 
 export default defineConfig({
   base,
-  outDir: process.env.OUT_DIR ?? 'dist',
+  outDir,
   trailingSlash: 'ignore',
   site: process.env.SITE_URL,
   markdown: {
@@ -62,6 +63,6 @@ export default defineConfig({
     // a cache of its own for each output folder: npm test runs the builds of dist/ and dist-sub/ side by side, and on a
     // fresh install both prepared their dependencies into node_modules/.vite/deps at once, the second failing on the
     // first's rename (ENOTEMPTY)
-    cacheDir: (process.env.OUT_DIR ?? 'dist') === 'dist' ? 'node_modules/.vite' : `node_modules/.vite-${(process.env.OUT_DIR ?? '').replace(/[^\w-]+/g, '_')}`,
+    cacheDir: outDir === 'dist' ? 'node_modules/.vite' : `node_modules/.vite-${outDir.replace(/[^\w-]+/g, '_')}`,
   },
 });

@@ -184,9 +184,9 @@ async function checkPorts() {
   }
 }
 /** One Playwright run with these arguments; the tests that failed in it (its reporter's list), none when it passed. */
-async function playwright(args, workers) {
+async function playwright(args, chromium, workers) {
   say(`npx ${args.map(quote).join(' ')}`);
-  const r = await run('npx', args, { extraEnv: { CHROME_PATH: chromiumPath, E2E_WORKERS: workers, ...(stress ? { STRESS: '1' } : {}) } });
+  const r = await run('npx', args, { extraEnv: { CHROME_PATH: chromium, E2E_WORKERS: workers, ...(stress ? { STRESS: '1' } : {}) } });
   if (r.ok) return { ok: true, failed: [] };
   let failed = [];
   try {
@@ -196,26 +196,24 @@ async function playwright(args, workers) {
   }
   return { ok: false, failed };
 }
-let chromiumPath = '';
 async function browser(chromium) {
-  chromiumPath = chromium;
   // npm test leaves out the @stress sweeps and the visual suite beyond its core (@visual-full); test:stress runs the
   // sweeps and the bad-URL sweep (@url-sweep) at full size; test:visual the whole visual suite
   // (a file or a title named on the command line runs whatever it names)
   const picks = passThrough.some((a) => /\.spec\.ts(:\d+)*$|^-g$|^--grep/.test(a));
   const grep = stress ? ['--grep', '@stress|@url-sweep'] : visual ? ['--grep', '@visual'] : picks ? [] : ['--grep-invert', '@stress|@visual-full'];
-  const workers = await workers_();
+  const parallel = await workers();
   let runs;
   if (stress && !picks) {
     // the tests that measure time on the page (@alone: the drags, its main-thread tasks and its answers while the
     // thumb is held) run after the rest, one at a time: beside another test each of the page's tasks also waits for a
     // CPU, and a quiet thread is what they measure (README, Testing)
-    const first = await playwright(['playwright', 'test', '--grep', '@stress|@url-sweep', '--grep-invert', '@alone', ...passThrough], workers);
+    const first = await playwright(['playwright', 'test', ...grep, '--grep-invert', '@alone', ...passThrough], chromium, parallel);
     say('\nThe tests that measure time on the page (@alone), one at a time:');
-    const second = await playwright(['playwright', 'test', '--grep', '@alone', ...passThrough], '1');
+    const second = await playwright(['playwright', 'test', '--grep', '@alone', ...passThrough], chromium, '1');
     runs = [first, second];
   } else {
-    runs = [await playwright(['playwright', 'test', ...grep, ...passThrough], workers)];
+    runs = [await playwright(['playwright', 'test', ...grep, ...passThrough], chromium, parallel)];
   }
   if (runs.every((r) => r.ok)) return;
   const failed = runs.flatMap((r) => r.failed);
@@ -228,7 +226,7 @@ async function browser(chromium) {
   const script = stress ? 'test:stress' : visual ? 'test:visual' : 'test:e2e';
   // no test listed (a spec that does not load, a browser that does not start): the same command again
   const again = passThrough.length ? `npm run ${script} -- ${passThrough.map(quote).join(' ')}` : `npm run ${script}`;
-  // a test that measures main-thread tasks is rerun alone too
+  // a test that measures time on the page (@alone) is rerun one at a time too
   const alone = failed.some((f) => (f.tags ?? []).includes('@alone'));
   const rerun = files.length ? `npm run ${script} -- ${[...files, ...titles].join(' ')}${alone ? ' --workers=1' : ''}` : again;
   // a photograph that differs from its reference: the expected, actual and diff images are in test-results/; when the
@@ -248,7 +246,7 @@ async function busyShare() {
 }
 /** Two tests at a time, unless the machine is already busy: then each test would get a fraction of a core
  * and run into its caps, so one at a time. E2E_WORKERS chooses. */
-async function workers_() {
+async function workers() {
   if (env.E2E_WORKERS) return env.E2E_WORKERS;
   const busy = await busyShare();
   if (busy <= 0.5) return '2';

@@ -22,6 +22,9 @@ export const STRICT_ORIGIN = `http://127.0.0.1:${PORT + 2}`;
  */
 export const CORE_FIGURES: ReadonlySet<string> = new Set(['fgsm-hero', 'fgsm-sweep', 'linear-growth', 'adversarial-slice', 'logit-surface', 'adversarial-training', 'reproduce-table', 'attack-ladder']);
 
+/** A sweep's tags for one figure's test: its own in npm test for a core figure, @stress (test:stress only) otherwise. */
+export const sweepTags = (figure: string, tags: string[] = []): string[] => (CORE_FIGURES.has(figure) ? tags : ['@stress']);
+
 /** Records console errors, page errors and every request that leaves the site's origin. */
 export function watch(page: Page, origin: string) {
   const errors: string[] = [];

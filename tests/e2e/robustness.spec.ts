@@ -29,7 +29,7 @@ import { rubbishInputs } from '../../src/figures/rubbish-inputs/state.ts';
 import { nonRobustFeatures } from '../../src/figures/non-robust-features/state.ts';
 import { attackLadder } from '../../src/figures/attack-ladder/state.ts';
 import { ringDrawing } from './drawing-fixture.ts';
-import { CORE_FIGURES, heroResult, type HeroResult } from './helpers.ts';
+import { heroResult, sweepTags, type HeroResult } from './helpers.ts';
 
 const STRESS = !!process.env.STRESS && process.env.STRESS !== '0';
 const STATES = STRESS ? 500 : 50;
@@ -252,8 +252,7 @@ test.describe('bad input in the URL', { tag: '@url-sweep' }, () => {
   for (const figure of liveFigures.map((f) => f.name)) {
     const mine = states.filter((s) => s.figure === figure);
     // npm test seeds the core figures' URLs (helpers.ts); test:stress every figure's, 500 states in all
-    const tag = CORE_FIGURES.has(figure) ? [] : ['@stress'];
-    test(`${figure}: ${mine.length} seeded URL states render, refuse with a message, never inject HTML`, { tag }, async ({ page }) => {
+    test(`${figure}: ${mine.length} seeded URL states render, refuse with a message, never inject HTML`, { tag: sweepTags(figure) }, async ({ page }) => {
       test.setTimeout((STRESS ? 40 : 90) * 1000 + mine.length * 8000);
       const errors = recordErrors(page);
       for (const s of mine) {
@@ -552,10 +551,9 @@ test.describe('accessibility (axe: no serious or critical violation)', () => {
   ]) for (const f of liveFigures) {
     const size = `${phone.width}×${phone.height}`;
     // npm test opens the core figures' embed pages (helpers.ts); test:stress every figure's, at both sizes
-    const tags = CORE_FIGURES.has(f.name) ? tag : ['@stress'];
     // the layout shift is held on Lighthouse's phone (npm test); the smallest phone checks the rest
     const shifts = phone.width === 412;
-    test(`the embed page ${f.name}, light theme, then dark at ${size}${shifts ? ` with layout shift within ${SHIFT_GOAL}` : ''}, computed on wasm`, { tag: tags }, async ({ page }) => {
+    test(`the embed page ${f.name}, light theme, then dark at ${size}${shifts ? ` with layout shift within ${SHIFT_GOAL}` : ''}, computed on wasm`, { tag: sweepTags(f.name, tag) }, async ({ page }) => {
       test.setTimeout(240_000);
       const errors = recordErrors(page);
       // the §6 results figure runs PGD-40 on three networks: on 100 digits its markup is the same and it is done sooner
