@@ -147,6 +147,35 @@ test('the Export and Embed menus open one at a time, Escape closes either, and f
   await expect(page.locator('.export-menu .panel')).toBeVisible();
 });
 
+test('each menu opens inside the window, whether its button stands at the right of the caption row or has wrapped to its left', async ({ page }) => {
+  // fgsm-hero's short caption leaves the buttons at the row's right; logit-surface's long one sends them to the left
+  for (const [figure, width] of [['fgsm-hero', 1280], ['logit-surface', 1280], ['logit-surface', 375], ['fgsm-hero', 375]] as const) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.goto(`/embed/${figure}/`);
+    await hydrated(page);
+    for (const name of ['Export', 'Embed']) {
+      const button = page.getByRole('button', { name, exact: true });
+      await button.click();
+      const panel = page.locator(`.${name.toLowerCase()}-menu .panel`);
+      await expect(panel).toBeVisible();
+      const [b, p] = [(await button.boundingBox())!, (await panel.boundingBox())!];
+      const where = `${figure} at ${width} px: the ${name} panel at ${Math.round(p.x)}–${Math.round(p.x + p.width)} px, its button at ${Math.round(b.x)}`;
+      expect(p.x, where).toBeGreaterThanOrEqual(0);
+      expect(p.x + p.width, where).toBeLessThanOrEqual(width);
+      // it hangs from its button: one of its edges lines up with the button's, or, where the window is too narrow for
+      // that, it stands against the window's right edge, over its button
+      const aligned = Math.min(Math.abs(p.x - b.x), Math.abs(p.x + p.width - (b.x + b.width))) <= 1;
+      const againstEdge = Math.abs(p.x + p.width - width) <= 1 && p.x <= b.x;
+      expect(aligned || againstEdge, where).toBe(true);
+      // and what it offers can be pressed where it stands
+      const first = panel.locator('button, input').first();
+      const f = (await first.boundingBox())!;
+      expect(await page.evaluate(([x, y]) => !!document.elementFromPoint(x, y)?.closest('.panel'), [f.x + f.width / 2, f.y + f.height / 2]), where).toBe(true);
+      await page.keyboard.press('Escape');
+    }
+  }
+});
+
 test('the menus load after the figure; pressing Export or Embed before they have loaded opens that menu, its button focused', async ({ page }) => {
   // the menus' code is held back until each button has been pressed once
   const held: import('@playwright/test').Route[] = [];

@@ -118,28 +118,123 @@ test('the embed page draws the URL’s surface with Node’s numbers; the keyboa
   expect(w.foreign).toEqual([]);
 });
 
-test('a lost WebGL context, and a browser without WebGL, are said so, never a blank box', async ({ page }) => {
+/**
+ * The surface's canvas copied at 64×64, as RGB triples (the page's copy of whatever drew it, page or worker); over a
+ * paper of the colour `paper` ('rgb(…)') where given, else over nothing.
+ */
+const thumbnail = (page: Page, paper?: string) =>
+  page.evaluate((paper) => {
+    const c = document.querySelector('[data-testid="surface-canvas"]') as HTMLCanvasElement;
+    const copy = Object.assign(document.createElement('canvas'), { width: 64, height: 64 });
+    const g = copy.getContext('2d')!;
+    if (paper) {
+      g.fillStyle = paper;
+      g.fillRect(0, 0, 64, 64);
+    }
+    g.drawImage(c, 0, 0, 64, 64);
+    const d = g.getImageData(0, 0, 64, 64).data;
+    return Array.from({ length: d.length / 4 }, (_, i) => [d[4 * i], d[4 * i + 1], d[4 * i + 2]]);
+  }, paper);
+/** How many colours that copy holds (a blank canvas: one or two). */
+const colours = async (page: Page) => new Set((await thumbnail(page)).map((p) => p.join())).size;
+
+test('the 3-D view draws in a worker, on the canvas the page hands it; a browser that cannot hand it over draws on the page', async ({ page }) => {
   test.setTimeout(120_000);
+  // three.js and every WebGL call in the worker: the page's own thread makes no WebGL context
+  await page.addInitScript(() => {
+    const contexts: string[] = [];
+    (window as unknown as { __contexts: string[] }).__contexts = contexts;
+    const original = HTMLCanvasElement.prototype.getContext;
+    HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, type: string, ...rest: unknown[]) {
+      if (/webgl/.test(type)) contexts.push(type);
+      return (original as (...a: unknown[]) => unknown).call(this, type, ...rest);
+    } as typeof original;
+  });
   await page.goto('/embed/logit-surface/?backend=wasm');
   await surfaceResult(page, (x) => x.view === 'ready');
-  await page.evaluate(() => {
+  await expect.poll(() => colours(page)).toBeGreaterThan(20);
+  expect(page.workers().map((w) => new URL(w.url()).pathname).some((p) => /surface\.worker/.test(p))).toBe(true);
+  expect(await page.evaluate(() => (window as unknown as { __contexts: string[] }).__contexts)).toEqual([]);
+  // the page never loads three.js (the worker's bundle has it): no script the page fetched holds its renderer, but for
+  // the workers' own (fetched by the page to start them, run in them)
+  const workers = new Set(page.workers().map((w) => w.url()));
+  const scripts = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((u) => /\.m?js(\?|$)/.test(u)));
+  expect(scripts.length).toBeGreaterThan(2);
+  expect(scripts.filter((u) => workers.has(u)).length).toBe(2);
+  const threeOnPage: string[] = [];
+  for (const url of scripts) if (!workers.has(url) && /WebGLRenderer/.test(await (await page.request.get(url)).text())) threeOnPage.push(url);
+  expect(threeOnPage).toEqual([]);
+
+  // the PNG export holds the surface the worker drew, where the canvas stands
+  await page.getByRole('button', { name: 'Export' }).click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'PNG 1×' }).click()]);
+  const png = readFileSync(await download.path()).toString('base64');
+  const exported = await page.evaluate(async (data) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${data}`;
+    await img.decode();
+    const fig = document.querySelector('figure.figure')!.getBoundingClientRect();
+    const c = document.querySelector('[data-testid="surface-canvas"]')!.getBoundingClientRect();
+    const copy = Object.assign(document.createElement('canvas'), { width: 64, height: 64 });
+    const g = copy.getContext('2d')!;
+    g.drawImage(img, c.left - fig.left, c.top - fig.top, c.width, c.height, 0, 0, 64, 64);
+    const d = g.getImageData(0, 0, 64, 64).data;
+    return Array.from({ length: d.length / 4 }, (_, i) => [d[4 * i], d[4 * i + 1], d[4 * i + 2]]);
+  }, png);
+  expect(new Set(exported.map((p) => p.join())).size).toBeGreaterThan(20);
+  // the canvas is transparent where nothing is drawn (its top left corner): the export has the figure's paper there, and
+  // the canvas laid over that paper is the export, a few edge pixels apart
+  const shown = await thumbnail(page, `rgb(${exported[0].join(',')})`);
+  const apartInExport = shown.filter((p, i) => p.some((v, k) => Math.abs(v - exported[i][k]) > 32)).length;
+  expect(apartInExport / shown.length).toBeLessThan(0.03);
+
+  // without transferControlToOffscreen (a browser that cannot hand a canvas to a worker) the page draws it itself
+  const other = await page.context().newPage();
+  await other.addInitScript(() => {
+    delete (HTMLCanvasElement.prototype as Partial<HTMLCanvasElement>).transferControlToOffscreen;
+  });
+  await other.goto('/embed/logit-surface/?backend=wasm');
+  await surfaceResult(other, (x) => x.view === 'ready');
+  await expect.poll(() => colours(other)).toBeGreaterThan(20);
+  expect(other.workers().map((w) => w.url()).some((u) => /surface\.worker/.test(u))).toBe(false);
+  // both drew the same picture: the same surface from the same camera, in the same size (a few edge pixels apart)
+  const [a, b] = [await thumbnail(page), await thumbnail(other)];
+  const apart = a.filter((p, i) => p.some((v, k) => Math.abs(v - b[i][k]) > 24)).length;
+  expect(apart / a.length).toBeLessThan(0.02);
+  // a lost context on the page's canvas is said so there too
+  await other.evaluate(() => {
     const c = document.querySelector('[data-testid="surface-canvas"]') as HTMLCanvasElement;
     const gl = (c.getContext('webgl2') ?? c.getContext('webgl')) as WebGLRenderingContext;
     gl.getExtension('WEBGL_lose_context')!.loseContext();
   });
-  await expect(page.getByTestId('surface-message')).toContainText('lost its graphics context');
+  await expect(other.getByTestId('surface-message')).toContainText('lost its graphics context');
+  await other.close();
+});
 
-  // on a phone (Lighthouse's), its fonts cached by a first visit: the message takes the surface's place in the room
-  // the surface keeps, and nothing below moves from the first paint to the computed numbers
-  const phone = await page.context().browser()!.newContext({ viewport: { width: 412, height: 823 }, deviceScaleFactor: 1.75, isMobile: true, hasTouch: true });
-  const other = await phone.newPage();
-  await other.addInitScript(() => {
-    const original = HTMLCanvasElement.prototype.getContext;
-    HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, type: string, ...rest: unknown[]) {
-      if (type === 'webgl' || type === 'webgl2') return null;
-      return (original as (...a: unknown[]) => unknown).call(this, type, ...rest);
-    } as typeof original;
+test('a lost WebGL context, and a browser without WebGL, are said so, never a blank box', async ({ page, playwright }) => {
+  test.setTimeout(120_000);
+  await page.goto('/embed/logit-surface/?backend=wasm');
+  await surfaceResult(page, (x) => x.view === 'ready');
+  await expect.poll(() => colours(page)).toBeGreaterThan(20);
+  // the GPU reset, in the worker that draws: said so; when the browser restores the context, the surface is drawn again
+  const drawer = page.workers().find((w) => /surface\.worker/.test(w.url()));
+  expect(drawer, 'the worker that draws the 3-D view').toBeTruthy();
+  await drawer!.evaluate(() => dispatchEvent(new MessageEvent('message', { data: { type: 'loseContext', restoreAfterMs: 1500 } })));
+  await expect(page.getByTestId('surface-message')).toContainText('lost its graphics context');
+  await expect(page.getByTestId('surface-message')).toHaveCount(0, { timeout: 30_000 });
+  await surfaceResult(page, (x) => x.view === 'ready');
+  await expect.poll(() => colours(page)).toBeGreaterThan(20);
+
+  // a browser with no WebGL at all (no GPU, and its software renderer off: neither the page nor a worker can make a
+  // context), on a phone (Lighthouse's), its fonts cached by a first visit: the message takes the surface's place in
+  // the room the surface keeps, and nothing below moves from the first paint to the computed numbers
+  const noGpu = await playwright.chromium.launch({
+    ...test.info().project.use.launchOptions,
+    args: [...(test.info().project.use.launchOptions?.args ?? []), '--disable-gpu', '--disable-software-rasterizer'],
   });
+  const phone = await noGpu.newContext({ baseURL: test.info().project.use.baseURL, viewport: { width: 412, height: 823 }, deviceScaleFactor: 1.75, isMobile: true, hasTouch: true, serviceWorkers: 'block' });
+  const other = await phone.newPage();
+  expect(await other.evaluate(() => !!document.createElement('canvas').getContext('webgl2') || !!new OffscreenCanvas(1, 1).getContext('webgl2'))).toBe(false);
   await other.goto('/embed/logit-surface/?backend=wasm');
   await other.evaluate(() => document.fonts.ready.then(() => undefined));
   await other.addInitScript(() => {
@@ -168,7 +263,7 @@ test('a lost WebGL context, and a browser without WebGL, are said so, never a bl
   expect(message!.y + message!.height).toBeLessThanOrEqual(room!.y + room!.height);
   const shift = await other.evaluate(() => (window as unknown as { __shift: { total: number; shifts: string[] } }).__shift);
   expect(shift.total, shift.shifts.join('\n')).toBeLessThanOrEqual(0.05);
-  await phone.close();
+  await noGpu.close();
 });
 
 test('a bad URL value is refused with a message; ?step=N gives that step', async ({ page }) => {
@@ -242,15 +337,8 @@ test('before the worker answers, the surface is the one computed ahead in Node, 
     await expect(root.locator('.live')).toContainText('maxout, test digit 0');
     await expect(root.locator('.live')).toContainText('Computed ahead in Node with the same code');
     // the drawing is not blank
-    const drawn = await page.evaluate(() => {
-      const c = document.querySelector('[data-testid="surface-canvas"]') as HTMLCanvasElement;
-      const copy = Object.assign(document.createElement('canvas'), { width: 64, height: 64 });
-      const g = copy.getContext('2d')!;
-      g.drawImage(c, 0, 0, 64, 64);
-      const d = g.getImageData(0, 0, 64, 64).data;
-      return new Set(Array.from({ length: d.length / 4 }, (_, i) => `${d[4 * i]},${d[4 * i + 1]},${d[4 * i + 2]}`)).size;
-    });
-    expect(drawn).toBeGreaterThan(20);
+    // (the worker's frame reaches the page's canvas a moment after the worker says it drew)
+    await expect.poll(() => colours(page)).toBeGreaterThan(20);
   });
 
   const canvas = await recordBoxEveryFrame(page, '.logit-surface [data-testid="surface-canvas"]');

@@ -98,21 +98,21 @@ async function measureCurrent(page: Page): Promise<Measure> {
   });
 }
 
-// Every slide at each size, the projectors' in one test and the phone's in another (a figure that sizes its charts in
+// Every slide at each size, each slide loaded once and measured at the three in turn (a figure that sizes its charts in
 // script from its own width, such as maxout-filters or logistic-3v7, is told its width by deckFit.ts at each size it
 // tries, and laid out at it, before the size is measured). Measured once no fit is in progress: while one is, the figure
-// passes through the sizes tried.
-for (const [group, sizes] of [
-  ['a 16:9 and a 4:3 projector', SIZES.filter((s) => s.width > 800)],
-  ['a phone', SIZES.filter((s) => s.width <= 800)],
-] as const) {
-test(`on ${group}, every slide shows its whole figure filling the slide, the navigation fixed below; keys move the deck`, async ({ page }) => {
-  const SIZES = sizes;
+// passes through the sizes tried. npm test walks the deck of the core figures (helpers.ts: one of each kind the kit
+// builds), test:stress the whole deck of 21.
+for (const { deck, tag } of [
+  { deck: liveFigures.filter((f) => CORE_FIGURES.has(f.name)), tag: [] as string[] },
+  { deck: liveFigures, tag: ['@stress'] },
+]) {
+test(`on a 16:9 and a 4:3 projector and on a phone, every slide of ${deck.length} shows its whole figure filling the slide, the navigation fixed below; keys move the deck`, { tag }, async ({ page }) => {
   test.setTimeout(1_200_000);
   const w = watch(page, ORIGIN);
   await page.setViewportSize(SIZES[0]);
-  await page.goto('/slides/');
-  const n = liveFigures.length;
+  await page.goto(deck.length === liveFigures.length ? '/slides/' : `/slides/?figures=${deck.map((f) => f.name).join(',')}`);
+  const n = deck.length;
   const navAt = new Map<string, Measure['nav']>();
   const zooms = new Map<string, string[]>();
   const narrow: string[] = [];
@@ -125,13 +125,13 @@ test(`on ${group}, every slide shows its whole figure filling the slide, the nav
       const key = `${size.width}×${size.height}`;
       const m = await measureCurrent(page);
       const what = `${m.slide} at ${key}`;
-      expect(m.slide, what).toBe(liveFigures[i].name);
+      expect(m.slide, what).toBe(deck[i].name);
       // the navigation: whole, at the bottom, at the same place on every slide
       expect(m.nav.bottom, what).toBeLessThanOrEqual(size.height + 0.5);
       expect(m.nav.top, what).toBeGreaterThan(size.height * 0.8);
       if (!navAt.has(key)) navAt.set(key, m.nav);
       expect(m.nav, what).toEqual(navAt.get(key));
-      // the slides take the rest of the window (the message row is empty: no ?figures=)
+      // the slides take the rest of the window (the message row is empty: every figure named exists)
       expect(m.area.width, what).toBe(size.width);
       expect(m.area.height, what).toBeCloseTo(m.nav.top, 0);
       // the figure fills at least 80 % of that area, or, a picture taller than the slide is wide, its whole height;

@@ -1,8 +1,10 @@
 /**
- * The logit-surface figure's 3-D view (three.js, loaded by the island on demand
- * so that the article's first load does not carry it): a surface over the plane
- * of the slice, coloured by the class that wins at each point, with the FGSM
- * step drawn on it, orbited by a camera on a sphere around the plane's centre.
+ * The logit-surface figure's 3-D view (three.js, loaded on demand so that the
+ * article's first load does not carry it): a surface over the plane of the
+ * slice, coloured by the class that wins at each point, with the FGSM step
+ * drawn on it, orbited by a camera on a sphere around the plane's centre.
+ * It draws on a page's canvas or, in surface.worker.ts, on an OffscreenCanvas
+ * the page's canvas handed over, so that three.js runs off the page's thread.
  */
 import * as THREE from 'three';
 import { DEFAULT_CAMERA, type Camera } from './camera.ts';
@@ -44,6 +46,15 @@ export interface SurfaceScene {
   dispose(): void;
 }
 
+/** A canvas of the page, or one handed to a worker (transferControlToOffscreen). */
+export type SurfaceCanvas = HTMLCanvasElement | OffscreenCanvas;
+
+/** A canvas to draw a label or a texture on: the page's where there is one, an OffscreenCanvas in a worker. */
+function scratchCanvas(width: number, height: number): SurfaceCanvas {
+  if (typeof document === 'undefined') return new OffscreenCanvas(width, height);
+  return Object.assign(document.createElement('canvas'), { width, height });
+}
+
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** The triangles of an n × n grid of points, two a cell (one array per size, made once). */
@@ -65,10 +76,8 @@ function gridIndex(n: number): Uint16Array | Uint32Array {
 }
 
 function label(text: string, color: string): THREE.Sprite {
-  const canvas = document.createElement('canvas');
-  canvas.width = 256;
-  canvas.height = 64;
-  const ctx = canvas.getContext('2d')!;
+  const canvas = scratchCanvas(256, 64);
+  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
   ctx.font = 'italic 600 34px system-ui, sans-serif';
   ctx.fillStyle = color;
   ctx.textAlign = 'center';
@@ -87,11 +96,10 @@ function label(text: string, color: string): THREE.Sprite {
  * new surface held the page's thread 90 to 175 ms on a loaded 2-core machine, without it 45 to 80 ms.
  */
 function softwareWebGl(): boolean {
-  const probe = document.createElement('canvas');
-  probe.width = probe.height = 1;
+  const probe = scratchCanvas(1, 1);
   // the least a context can be (no multisampled, depth or stencil buffers): only its renderer's name is read
   const attributes: WebGLContextAttributes = { antialias: false, depth: false, stencil: false, alpha: false };
-  const gl = probe.getContext('webgl2', attributes) ?? probe.getContext('webgl', attributes);
+  const gl = (probe.getContext('webgl2', attributes) ?? probe.getContext('webgl', attributes)) as WebGLRenderingContext | null;
   if (!gl) return false;
   const info = gl.getExtension('WEBGL_debug_renderer_info');
   const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
@@ -99,14 +107,17 @@ function softwareWebGl(): boolean {
   return /swiftshader|llvmpipe|softpipe|software/i.test(name);
 }
 
-/** Rejects when the browser cannot make a WebGL context. */
-export async function createSurfaceScene(canvas: HTMLCanvasElement, width: number, height: number): Promise<SurfaceScene> {
+/**
+ * Rejects when the browser cannot make a WebGL context. pixelRatio: the page's devicePixelRatio (a worker has none),
+ * at most 2.
+ */
+export async function createSurfaceScene(canvas: SurfaceCanvas, width: number, height: number, pixelRatio: number): Promise<SurfaceScene> {
   const software = softwareWebGl();
   // the renderer's context in a task of its own: each context made waits on the GPU's process
   await nextTask();
   // multisampled edges where a GPU draws them; none where the CPU does (softwareWebGl)
   const renderer = new THREE.WebGLRenderer({ canvas, antialias: !software, alpha: true, preserveDrawingBuffer: true });
-  renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
+  renderer.setPixelRatio(Math.min(2, pixelRatio || 1));
   renderer.setSize(width, height, false);
   const scene = new THREE.Scene();
   const camera = new THREE.PerspectiveCamera(40, width / height, 0.05, 50);
@@ -155,7 +166,7 @@ export async function createSurfaceScene(canvas: HTMLCanvasElement, width: numbe
       g.setAttribute('color', g.getAttribute('position').clone());
       return g;
     };
-    const texture = new THREE.CanvasTexture(document.createElement('canvas'));
+    const texture = new THREE.CanvasTexture(scratchCanvas(1, 1));
     const kinds: (() => THREE.Object3D)[] = [
       () => new THREE.Mesh(square(), new THREE.MeshLambertMaterial({ vertexColors: true, side: THREE.DoubleSide })),
       () => new THREE.LineSegments(square(), new THREE.LineBasicMaterial({ color: 0x000000, transparent: true, opacity: 0.5 })),

@@ -1,10 +1,13 @@
 /**
  * The life of the 3-D view, apart from what it shows: three.js loaded on first
- * use (never with the page), a browser without WebGL or a lost context said so
- * in words, the last surface and camera redrawn whenever the scene is (re)made.
+ * use (never with the page), in a worker that draws on the canvas the page hands
+ * it (remote.ts) or, where the browser cannot, on the page's thread; a browser
+ * without WebGL or a lost context said so in words, the last surface and camera
+ * redrawn whenever the scene is (re)made.
  */
 import type { Camera } from './camera.ts';
 import type { SurfaceData, SurfaceScene } from './scene.ts';
+import { canDrawOffThread, openRemoteScene } from './remote.ts';
 
 export class SurfaceView {
   status = $state<'loading' | 'ready' | 'no-webgl' | 'lost'>('loading');
@@ -17,6 +20,8 @@ export class SurfaceView {
   private opening = false;
   private scene: SurfaceScene | null = null;
   private module: Promise<typeof import('./scene.ts')> | null = null;
+  /** Whether a worker draws the scene on the canvas handed to it: null until the first open() decides. */
+  private offThread: boolean | null = null;
   private data: SurfaceData | null = null;
   /** The surface the scene shows now, and how many updates of the scene are being built. */
   private shown: SurfaceData | null = null;
@@ -28,25 +33,43 @@ export class SurfaceView {
     return this.status === 'no-webgl' || this.status === 'lost';
   }
 
-  /** Loads three.js and makes the scene on this canvas (once). */
+  /**
+   * Makes the scene on this canvas (once): in a worker where the browser can hand the canvas to one, which then
+   * loads three.js; otherwise three.js loaded here.
+   */
   async open(canvas: HTMLCanvasElement): Promise<void> {
-    if (this.scene) return;
-    this.module ??= import('./scene.ts');
-    let mod: typeof import('./scene.ts');
-    try {
-      mod = await this.module;
-    } catch (e) {
-      this.module = null;
-      return this.fail('no-webgl', `The 3-D view could not be loaded (${(e as Error).message}).`);
-    }
     if (this.scene || this.opening) return;
     const opened = ++this.opened;
     this.opening = true;
-    let scene: SurfaceScene;
+    const noWebGl = () => this.fail('no-webgl', 'This browser could not start WebGL, so the 3-D surface cannot be drawn here. The numbers below are computed all the same.');
+    let scene: SurfaceScene | null = null;
     try {
-      scene = await mod.createSurfaceScene(canvas, ...this.size);
-    } catch {
-      return this.fail('no-webgl', 'This browser could not start WebGL, so the 3-D surface cannot be drawn here. The numbers below are computed all the same.');
+      if (this.offThread === null) this.offThread = canDrawOffThread(canvas);
+      if (this.offThread) {
+        try {
+          scene = await openRemoteScene(canvas, ...this.size, { lost: () => this.lost(), restored: () => this.remoteRestored() });
+        } catch {
+          // the canvas was handed over and its worker could not start WebGL: the page cannot draw on it either
+          return noWebGl();
+        }
+        // the worker cannot draw WebGL here: the canvas is still the page's
+        if (!scene) this.offThread = false;
+      }
+      if (!scene) {
+        this.module ??= import('./scene.ts');
+        let mod: typeof import('./scene.ts');
+        try {
+          mod = await this.module;
+        } catch (e) {
+          this.module = null;
+          return this.fail('no-webgl', `The 3-D view could not be loaded (${(e as Error).message}).`);
+        }
+        try {
+          scene = await mod.createSurfaceScene(canvas, ...this.size, window.devicePixelRatio || 1);
+        } catch {
+          return noWebGl();
+        }
+      }
     } finally {
       this.opening = false;
     }
@@ -100,18 +123,26 @@ export class SurfaceView {
     this.scene?.resize(...this.size);
   }
 
-  /** webglcontextlost: said so until the browser restores it. */
-  lost = (e: Event): void => {
-    e.preventDefault();
+  /** webglcontextlost (on the page's canvas, or said by the worker that draws): said so until the browser restores it. */
+  lost = (e?: Event): void => {
+    e?.preventDefault();
     this.fail('lost', 'The 3-D view lost its graphics context (the GPU was reset or is busy elsewhere). It will be redrawn when the browser restores it.');
   };
 
-  /** webglcontextrestored: the scene is made again. */
+  /** webglcontextrestored on the page's canvas: the scene is made again (a worker that draws makes its own again). */
   restored = (canvas: HTMLCanvasElement): void => {
+    if (this.offThread) return;
     this.close();
     this.status = 'loading';
     void this.open(canvas);
   };
+
+  /** The worker that draws made its scene again with the last surface, size and camera. */
+  private remoteRestored(): void {
+    if (!this.scene) return;
+    this.status = 'ready';
+    this.message = '';
+  }
 
   close(): void {
     this.opened++;
