@@ -20,9 +20,16 @@ test('under the site’s strict Content-Security-Policy nothing is refused while
   expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
   await heroResult(page);
   await page.getByRole('button', { name: /theme/i }).click();
-  for (const path of ['/embed/fgsm-hero/?backend=wasm&eps=0.3', '/embed/fgsm-hero/?backend=cpu', '/reproduce/', '/figures/', '/slides/']) {
+  for (const path of ['/embed/fgsm-hero/?backend=wasm&eps=0.3', '/embed/fgsm-hero/?backend=cpu', '/embed/logit-surface/?backend=wasm', '/reproduce/', '/figures/', '/slides/']) {
     await page.goto(`${STRICT}${path}`);
     if (path.includes('fgsm-hero')) await heroResult(page, path.includes('0.3') ? 0.3 : 0.2);
+    // the 3-D view drawn by its own worker, under the same policy
+    if (path.includes('logit-surface')) {
+      await expect
+        .poll(async () => JSON.parse((await page.locator('.logit-surface').getAttribute('data-result')) ?? '{}').view, { timeout: 60_000 })
+        .toBe('ready');
+      expect(page.workers().some((wk) => /surface\.worker/.test(wk.url()))).toBe(true);
+    }
   }
   expect(violations).toEqual([]);
   expect(w.errors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
