@@ -115,6 +115,8 @@ if (inDeck()) {
   };
 
   let busy = false;
+  /** A change (a resize, new content) came while a fit was under way: it is looked at once that fit ends. */
+  let again = false;
   /**
    * Fits at once, from the layout as it stands (the figure's charts sized in script from its width told each width
    * tried, and laid out at it); two frames later, a figure that has still come out taller than measured and runs past
@@ -134,6 +136,12 @@ if (inDeck()) {
     } finally {
       busy = false;
       root.removeAttribute('data-deck-busy');
+      // a window resized during the fit was fitted for the size before: it would stay under-filled, since only an
+      // overflow asks again
+      if (again) {
+        again = false;
+        refit();
+      }
     }
   }
 
@@ -141,11 +149,18 @@ if (inDeck()) {
   /** Fits in a row forced by an overflow alone: bounded, so a figure that cannot fit does not refit every frame. */
   let overflowFits = 0;
   function refit() {
-    if (queued || busy) return;
+    if (busy) {
+      again = true;
+      return;
+    }
+    if (queued) return;
     queued = true;
     requestAnimationFrame(async () => {
       queued = false;
-      if (busy) return;
+      if (busy) {
+        again = true;
+        return;
+      }
       // nothing changed since the last fit (this also ends the loop of observing our own zoom)
       if (signature() !== fitted) {
         overflowFits = 0;
