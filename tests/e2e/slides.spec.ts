@@ -9,6 +9,13 @@ import { CORE_FIGURES, ORIGIN, watch } from './helpers.ts';
  * so that the memory after visiting every slide stays near that after the first three.
  */
 
+/** The decks the walks go through: the core figures' (helpers.ts: one of each kind the kit builds) in npm test, all 21 in
+ * test:stress. */
+const DECKS = [
+  { deck: liveFigures.filter((f) => CORE_FIGURES.has(f.name)).map((f) => f.name), tag: [] as string[] },
+  { deck: liveFigures.map((f) => f.name), tag: ['@stress'] },
+];
+
 const SIZES = [
   { width: 1920, height: 1080 },
   { width: 1024, height: 768 },
@@ -101,17 +108,13 @@ async function measureCurrent(page: Page): Promise<Measure> {
 // Every slide at each size, each slide loaded once and measured at the three in turn (a figure that sizes its charts in
 // script from its own width, such as maxout-filters or logistic-3v7, is told its width by deckFit.ts at each size it
 // tries, and laid out at it, before the size is measured). Measured once no fit is in progress: while one is, the figure
-// passes through the sizes tried. npm test walks the deck of the core figures (helpers.ts: one of each kind the kit
-// builds), test:stress the whole deck of 21.
-for (const { deck, tag } of [
-  { deck: liveFigures.filter((f) => CORE_FIGURES.has(f.name)), tag: [] as string[] },
-  { deck: liveFigures, tag: ['@stress'] },
-]) {
+// passes through the sizes tried. Through each of DECKS.
+for (const { deck, tag } of DECKS) {
 test(`on a 16:9 and a 4:3 projector and on a phone, every slide of ${deck.length} shows its whole figure filling the slide, the navigation fixed below; keys move the deck`, { tag }, async ({ page }) => {
   test.setTimeout(1_200_000);
   const w = watch(page, ORIGIN);
   await page.setViewportSize(SIZES[0]);
-  await page.goto(deck.length === liveFigures.length ? '/slides/' : `/slides/?figures=${deck.map((f) => f.name).join(',')}`);
+  await page.goto(deck.length === liveFigures.length ? '/slides/' : `/slides/?figures=${deck.join(',')}`);
   const n = deck.length;
   const navAt = new Map<string, Measure['nav']>();
   const zooms = new Map<string, string[]>();
@@ -125,7 +128,7 @@ test(`on a 16:9 and a 4:3 projector and on a phone, every slide of ${deck.length
       const key = `${size.width}×${size.height}`;
       const m = await measureCurrent(page);
       const what = `${m.slide} at ${key}`;
-      expect(m.slide, what).toBe(deck[i].name);
+      expect(m.slide, what).toBe(deck[i]);
       // the navigation: whole, at the bottom, at the same place on every slide
       expect(m.nav.bottom, what).toBeLessThanOrEqual(size.height + 0.5);
       expect(m.nav.top, what).toBeGreaterThan(size.height * 0.8);
@@ -199,12 +202,8 @@ test('keys pressed inside a slide move the deck, except those its controls use',
   await expect(page.locator('.slide').nth(1)).toBeVisible();
 });
 
-// npm test walks a deck of the core figures (helpers.ts: eight slides, five after the first three); test:stress the
-// whole deck of 21
-for (const { deck, tag } of [
-  { deck: liveFigures.filter((f) => CORE_FIGURES.has(f.name)).map((f) => f.name), tag: [] as string[] },
-  { deck: liveFigures.map((f) => f.name), tag: ['@stress'] },
-]) {
+// npm test walks a deck of the core figures (eight slides, five after the first three); test:stress the whole deck
+for (const { deck, tag } of DECKS) {
 test(`the deck keeps at most three slides loaded: after every slide of ${deck.length}, at most three compute workers live and the memory stays within 1.5× that after the first three`, { tag }, async ({ page, context }) => {
   test.setTimeout(900_000);
   await page.setViewportSize({ width: 1280, height: 800 });
@@ -217,7 +216,7 @@ test(`the deck keeps at most three slides loaded: after every slide of ${deck.le
     wk.on('close', () => ended++);
   });
   /** The compute workers live (src/compute/worker.ts's bundle), apart from a figure's own (logit-surface draws in one). */
-  const computeWorkers = () => page.workers().filter((wk) => /\/worker-[^/]*\.js(\?|$)/.test(new URL(wk.url()).pathname + new URL(wk.url()).search)).length;
+  const computeWorkers = () => page.workers().filter((wk) => /\/worker-[^/]*\.js$/.test(new URL(wk.url()).pathname)).length;
   /** The deck's JavaScript heap (the deck and its slides' pages share one renderer) after a full collection. */
   const heap = async () => {
     await cdp.send('HeapProfiler.collectGarbage');

@@ -11,7 +11,6 @@ export type ToSurfaceWorker =
   | { type: 'probe' }
   | { type: 'open'; canvas: OffscreenCanvas; width: number; height: number; pixelRatio: number }
   | { type: 'update'; id: number; data: SurfaceData }
-  | { type: 'prepare' }
   | { type: 'camera'; camera: Camera }
   | { type: 'resize'; width: number; height: number }
   | { type: 'loseContext'; restoreAfterMs?: number }
@@ -99,10 +98,8 @@ export async function openRemoteScene(canvas: HTMLCanvasElement, width: number, 
         send({ type: 'update', id, data });
       });
     },
-    prepare() {
-      send({ type: 'prepare' });
-      return Promise.resolve();
-    },
+    // the worker makes the shader programs as it opens the scene
+    prepare: () => Promise.resolve(),
     setCamera(camera) {
       if (!disposed) send({ type: 'camera', camera });
     },

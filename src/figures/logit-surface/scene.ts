@@ -90,21 +90,31 @@ function label(text: string, color: string): THREE.Sprite {
 }
 
 /**
- * Whether this browser's WebGL is drawn by the CPU (SwiftShader, llvmpipe: a machine without a usable GPU), asked of a
- * throwaway context since a canvas keeps the attributes of its first one. There each frame is rasterised in software
- * and read back for the page's compositor while the page's thread waits: with 4× multisampling the frame after each
- * new surface held the page's thread 90 to 175 ms on a loaded 2-core machine, without it 45 to 80 ms.
+ * Whether this browser (or this worker) can make a WebGL context at all, and whether its WebGL is drawn by the CPU
+ * (SwiftShader, llvmpipe: a machine without a usable GPU), asked once of a throwaway context since a canvas keeps the
+ * attributes of its first one. Where the CPU draws, each frame is rasterised in software and read back for the page's
+ * compositor while the page's thread waits: with 4× multisampling the frame after each new surface held the page's
+ * thread 90 to 175 ms on a loaded 2-core machine, without it 45 to 80 ms.
  */
-function softwareWebGl(): boolean {
-  const probe = scratchCanvas(1, 1);
-  // the least a context can be (no multisampled, depth or stencil buffers): only its renderer's name is read
-  const attributes: WebGLContextAttributes = { antialias: false, depth: false, stencil: false, alpha: false };
-  const gl = (probe.getContext('webgl2', attributes) ?? probe.getContext('webgl', attributes)) as WebGLRenderingContext | null;
-  if (!gl) return false;
-  const info = gl.getExtension('WEBGL_debug_renderer_info');
-  const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
-  gl.getExtension('WEBGL_lose_context')?.loseContext();
-  return /swiftshader|llvmpipe|softpipe|software/i.test(name);
+let probed: { webgl: boolean; software: boolean } | null = null;
+export function probeWebGl(): { webgl: boolean; software: boolean } {
+  if (probed) return probed;
+  probed = { webgl: false, software: false };
+  try {
+    const probe = scratchCanvas(1, 1);
+    // the least a context can be (no multisampled, depth or stencil buffers): only its renderer's name is read
+    const attributes: WebGLContextAttributes = { antialias: false, depth: false, stencil: false, alpha: false };
+    const gl = (probe.getContext('webgl2', attributes) ?? probe.getContext('webgl', attributes)) as WebGLRenderingContext | null;
+    if (gl) {
+      const info = gl.getExtension('WEBGL_debug_renderer_info');
+      const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+      gl.getExtension('WEBGL_lose_context')?.loseContext();
+      probed = { webgl: true, software: /swiftshader|llvmpipe|softpipe|software/i.test(name) };
+    }
+  } catch {
+    // no WebGL here (an OffscreenCanvas without it)
+  }
+  return probed;
 }
 
 /**
@@ -112,10 +122,10 @@ function softwareWebGl(): boolean {
  * at most 2.
  */
 export async function createSurfaceScene(canvas: SurfaceCanvas, width: number, height: number, pixelRatio: number): Promise<SurfaceScene> {
-  const software = softwareWebGl();
+  const { software } = probeWebGl();
   // the renderer's context in a task of its own: each context made waits on the GPU's process
   await nextTask();
-  // multisampled edges where a GPU draws them; none where the CPU does (softwareWebGl)
+  // multisampled edges where a GPU draws them; none where the CPU does (probeWebGl)
   const renderer = new THREE.WebGLRenderer({ canvas, antialias: !software, alpha: true, preserveDrawingBuffer: true });
   renderer.setPixelRatio(Math.min(2, pixelRatio || 1));
   renderer.setSize(width, height, false);

@@ -8,7 +8,7 @@
  * the last size, camera and surface, and the page is told.
  */
 import type { Camera } from './camera.ts';
-import { createSurfaceScene, type SurfaceScene } from './scene.ts';
+import { createSurfaceScene, probeWebGl, type SurfaceData, type SurfaceScene } from './scene.ts';
 import type { FromSurfaceWorker, ToSurfaceWorker } from './remote.ts';
 
 const post = (message: FromSurfaceWorker) => postMessage(message);
@@ -18,27 +18,15 @@ let scene: Promise<SurfaceScene | null> = Promise.resolve(null);
 let size: [number, number] = [1, 1];
 let pixelRatio = 1;
 let camera: Camera | null = null;
-let last: Parameters<SurfaceScene['update']>[0] | null = null;
+let last: SurfaceData | null = null;
 
-/** Whether a WebGL context can be made on an OffscreenCanvas here (Safari before 17 has the canvas, not WebGL on it). */
-function webglHere(): boolean {
-  try {
-    const probe = new OffscreenCanvas(1, 1);
-    const attributes: WebGLContextAttributes = { antialias: false, depth: false, stencil: false, alpha: false };
-    const gl = (probe.getContext('webgl2', attributes) ?? probe.getContext('webgl', attributes)) as WebGLRenderingContext | null;
-    if (!gl) return false;
-    gl.getExtension('WEBGL_lose_context')?.loseContext();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Makes the scene on the canvas; null (and the page told why) when WebGL cannot start. */
+/**
+ * Makes the scene on the canvas, at the last size and camera (when the context is restored), and its shader programs
+ * ahead of the first surface; null (and the page told why) when WebGL cannot start.
+ */
 function open(): Promise<SurfaceScene | null> {
-  const made = createSurfaceScene(canvas!, ...size, pixelRatio).then(
+  return createSurfaceScene(canvas!, ...size, pixelRatio).then(
     (s) => {
-      s.resize(...size);
       if (camera) s.setCamera(camera);
       void s.prepare();
       return s;
@@ -48,14 +36,14 @@ function open(): Promise<SurfaceScene | null> {
       return null;
     },
   );
-  return made;
 }
 
 onmessage = async (event: MessageEvent<ToSurfaceWorker>) => {
   const m = event.data;
   switch (m.type) {
     case 'probe':
-      post({ type: 'probe', webgl: webglHere() });
+      // Safari before 17 has OffscreenCanvas but no WebGL on it
+      post({ type: 'probe', webgl: probeWebGl().webgl });
       return;
     case 'open': {
       canvas = m.canvas;
@@ -89,9 +77,6 @@ onmessage = async (event: MessageEvent<ToSurfaceWorker>) => {
       setTimeout(() => post({ type: 'updated', id: m.id, drawn }), 0);
       return;
     }
-    case 'prepare':
-      void (await scene)?.prepare();
-      return;
     case 'camera':
       camera = m.camera;
       (await scene)?.setCamera(m.camera);
@@ -104,11 +89,8 @@ onmessage = async (event: MessageEvent<ToSurfaceWorker>) => {
       // what a GPU reset does, on request (the figure's tests): the browser restores the context when asked to
       const gl = (canvas?.getContext('webgl2') ?? canvas?.getContext('webgl')) as WebGLRenderingContext | null | undefined;
       const lose = gl?.getExtension('WEBGL_lose_context');
-      if (m.restoreAfterMs === undefined) lose?.loseContext();
-      else {
-        lose?.loseContext();
-        setTimeout(() => lose?.restoreContext(), m.restoreAfterMs);
-      }
+      lose?.loseContext();
+      if (m.restoreAfterMs !== undefined) setTimeout(() => lose?.restoreContext(), m.restoreAfterMs);
       return;
     }
     case 'dispose':
