@@ -3,9 +3,9 @@
  * each listed figure's own worker handlers (its compute.ts) in Node, with a Node RequestContext on the shipped models
  * and the official test digits, for its default state's requests (and, where cheap, each scroll step's), and writes
  * them to the figure's folder as `ahead.json`: numbers rounded, images 8-bit, with what made them and the hashes of
- * the weights they were computed from. The figure loads the file as its own chunk at hydration
- * (`kit/ahead.svelte.ts`) and gives its runners the `ahead` option; the live answer replaces what was computed
- * ahead when it comes, drawn by the same code. No TensorFlow.js here (page-side).
+ * the weights they were computed from. The figure imports the file with its code
+ * (`kit/ahead.svelte.ts`) and gives its runners the `ahead` option: the page is served with those results drawn,
+ * and the live answer replaces them when it comes, drawn by the same code. No TensorFlow.js here (page-side).
  */
 import { fromBase64, rounded, toBase64 } from './finished.ts';
 import type { RowResult } from '../../lib/analysis/reproduce.ts';
