@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { heroResult, hydrated, saveDownloads, scoreExportedModel, setSlider, watch } from './helpers.ts';
+import { heroResult, hydrated, saveDownloads, scoreExportedModel, setSlider, watch, figureResult } from './helpers.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
@@ -21,7 +21,7 @@ interface Shown {
 }
 
 async function shown(page: Page): Promise<Shown> {
-  return JSON.parse((await page.locator('.adversarial-training').first().getAttribute('data-result'))!) as Shown;
+  return figureResult<Shown>(page.locator('.adversarial-training').first());
 }
 
 /** Waits until the figure has trained `count` epochs with these settings. */

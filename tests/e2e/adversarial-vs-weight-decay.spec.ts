@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { hydrated, saveDownloads, scoreExportedModel, watch } from './helpers.ts';
+import { hydrated, saveDownloads, scoreExportedModel, watch, figureResult } from './helpers.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
@@ -29,7 +29,7 @@ interface RaceResult {
 
 const root = (page: Page) => page.locator('.adversarial-vs-weight-decay').first();
 async function result(page: Page): Promise<RaceResult> {
-  return JSON.parse((await root(page).getAttribute('data-result'))!) as RaceResult;
+  return figureResult<RaceResult>(root(page));
 }
 /** Waits until `epochs` epochs are trained and training has stopped. */
 async function trained(page: Page, epochs: number, timeout = 120_000): Promise<RaceResult> {

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { hydrated, holdWorker, recordBoxEveryFrame, setSlider, watch } from './helpers.ts';
+import { hydrated, holdWorker, recordBoxEveryFrame, setSlider, watch, figureResult } from './helpers.ts';
 
 const origin = () => new URL(String(test.info().project.use.baseURL)).origin;
 
@@ -31,7 +31,7 @@ interface Shown {
 }
 
 async function shown(page: Page): Promise<Shown> {
-  return JSON.parse((await page.locator('.non-robust').first().getAttribute('data-result'))!) as Shown;
+  return figureResult<Shown>(page.locator('.non-robust').first());
 }
 
 /** Waits until the figure shows a finished run at ε = epsilon, computed here (`ahead`: or the one computed ahead). */
