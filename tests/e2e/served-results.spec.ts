@@ -26,6 +26,8 @@ async function shown(page: Page) {
       cells: text('td, th'),
       canvases: (frame?.querySelectorAll('canvas') ?? []).length,
       charts: (frame?.querySelectorAll('svg.chart, .chart-room') ?? []).length,
+      // a chart's room left empty (no figure served with a result computed ahead leaves one the hydrated figure fills)
+      emptyCharts: (frame?.querySelectorAll('div.chart-room') ?? []).length,
     };
   });
 }
