@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { hydrated, recordBoxEveryFrame, setSlider, watch, holdWorker } from './helpers.ts';
+import { hydrated, recordBoxEveryFrame, setSlider, watch, holdWorker, figureResult } from './helpers.ts';
 import type { RowResult } from '../../src/lib/analysis/reproduce.ts';
 
 // a route that rewrites a fetched file (route.fetch) may still be waiting when the test ends (the page's worker asks
@@ -135,7 +135,7 @@ test('moving ε moves the error as FGSM says, and ε = 0.25 equals row 1 of the 
   if (await shipsMaxout(page)) {
     await page.getByTestId('model-maxout').check();
     const mx = await sweepResult(page, 0.1, 'maxout');
-    await expect.poll(async () => JSON.parse((await page.locator('.fgsm-sweep').getAttribute('data-result'))!).curves.maxout?.clipped.length ?? 0, { timeout: 200_000 }).toBe(21);
+    await expect.poll(async () => (await figureResult<SweepResult>(page.locator('.fgsm-sweep'))).curves.maxout?.clipped.length ?? 0, { timeout: 200_000 }).toBe(21);
     expect(mx.points.maxout.clipped.error).toBeGreaterThan(0);
     await expect(page.locator('.fgsm-sweep .figure-error')).toHaveCount(0);
   }
@@ -203,7 +203,7 @@ test('a model missing from the build is named, and the other model’s curves st
   const r = await sweepResult(page, 0.25);
   expect(r.curves.softmax.clipped).toHaveLength(21);
   expect(r.curves.maxout).toBeUndefined();
-  await expect.poll(async () => JSON.parse((await page.locator('.fgsm-sweep').getAttribute('data-result'))!).errors).toContain('maxout');
+  await expect.poll(async () => (await figureResult<SweepResult>(page.locator('.fgsm-sweep'))).errors).toContain('maxout');
   await expect(page.locator('.fgsm-sweep .figure-error').getByRole('button', { name: 'Retry' })).toBeVisible();
 });
 
@@ -217,7 +217,7 @@ test('maxout-adv and maxout-pgd (when shipped) are curves beside softmax and max
   const root = page.locator('.fgsm-sweep');
   await expect
     .poll(async () => {
-      const r = JSON.parse((await root.getAttribute('data-result'))!) as SweepResult;
+      const r = await figureResult<SweepResult>(root);
       return expected.filter((m) => r.curves[m]?.sample === 100 && r.curves[m].clipped.length === 21).length;
     }, { timeout: 300_000 })
     .toBe(expected.length);
@@ -302,7 +302,7 @@ test('before the worker answers, the curves and the grid are those computed ahea
   await hydrated(page);
   await worker.requested();
   const root = page.locator('.fgsm-sweep');
-  const result = async () => JSON.parse((await root.getAttribute('data-result'))!) as SweepResult;
+  const result = async () => await figureResult<SweepResult>(root);
 
   await test.step('every network’s curves and softmax’s digits at ε = 0.25 as computed ahead, said so', async () => {
     await expect(root).toHaveAttribute('data-source', 'ahead');
