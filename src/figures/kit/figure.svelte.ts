@@ -136,17 +136,6 @@ export class Figure<T extends StateTable> {
       far: () => (this.near = false),
     });
 
-  /**
-   * use:fig.result={json} on the figure's root: the figure's numbers as `data-result`, which the tests, the bench and
-   * the figure renderer read. Written in the browser only: the page as served draws the same numbers and need not
-   * carry them twice (56 KB of the article's HTML once every figure is served with its results computed ahead).
-   */
-  result = (node: HTMLElement, json: string | undefined) => {
-    const write = (v: string | undefined) => (v === undefined ? node.removeAttribute('data-result') : node.setAttribute('data-result', v));
-    write(json);
-    return { update: write };
-  };
-
   permalink = (): string => embedPermalink(this.meta.name, this.table, untrack(() => this.state));
 
   /** The worker's start error, else the first runner's. */

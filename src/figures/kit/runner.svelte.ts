@@ -63,20 +63,18 @@ export class Runner<K, R> {
    */
   private live = $state.raw<R | null>(null);
   private liveKey = $state.raw<K | null>(null);
-  /** The result computed ahead for the key asked for now, if there is one. */
-  private aheadNow = $state.raw<{ k: string; key: K; result: R } | null>(null);
-  /** Whether the runner's effect has followed its key yet (never on the server). */
-  private followed = $state(false);
   /**
-   * Before that, the result computed ahead for the key asked for: the page as served draws it, and hydration finds
-   * the same.
+   * The result computed ahead for the key asked for now, if there is one; undefined until the runner's effect has
+   * followed its key (never on the server, not yet while hydrating), when `ahead` is read from the key as the figure
+   * renders: the page is served with that result drawn, and hydration finds the same.
    */
-  private aheadAtStart = $derived.by(() => {
-    if (this.followed || !this.o.ahead) return null;
+  private aheadNow = $state.raw<{ k: string; key: K; result: R } | null | undefined>(undefined);
+  private get aheadShown(): { k: string; key: K; result: R } | null {
+    if (this.aheadNow !== undefined) return this.aheadNow;
     const key = this.o.key();
-    const result = key !== null ? this.o.ahead(key) : undefined;
+    const result = key !== null ? this.o.ahead?.(key) : undefined;
     return result !== undefined ? { k: JSON.stringify(key), key: key!, result } : null;
-  });
+  }
   /** When the shown result was shown, as a count over every runner: the larger, the newer. */
   shownAt = $state(0);
   progress = $state<Progress | null>(null);
@@ -116,7 +114,6 @@ export class Runner<K, R> {
   follow(key: K | null, allowed: boolean, near = true, ahead: R | undefined = key !== null ? this.o.ahead?.(key) : undefined): void {
     // no key (nothing to compute now): what is shown stays, as a live result does
     if (key !== null) this.aheadNow = ahead !== undefined ? { k: JSON.stringify(key), key, result: ahead } : null;
-    this.followed = true;
     if (allowed && key !== null) this.wish(key);
     else if (this.inflight !== null && !near) this.cancel();
     else if (this.o.cancelStale && this.inflight !== null && (key === null || JSON.stringify(key) !== this.inflight)) this.cancel();
@@ -124,19 +121,19 @@ export class Runner<K, R> {
 
   /** The shown result: the live one for the key asked for, else the one computed ahead for it, else the last live one. */
   get result(): R | null {
-    const a = this.followed ? this.aheadNow : this.aheadAtStart;
+    const a = this.aheadShown;
     return a !== null && a.k !== this.shown ? a.result : this.live;
   }
 
   /** The key of the shown result. */
   get resultKey(): K | null {
-    const a = this.followed ? this.aheadNow : this.aheadAtStart;
+    const a = this.aheadShown;
     return a !== null && a.k !== this.shown ? a.key : this.liveKey;
   }
 
   /** Where the shown result was computed: ahead (in Node, shipped with the page), here in the browser, or none yet. */
   get source(): 'ahead' | 'browser' | null {
-    const a = this.followed ? this.aheadNow : this.aheadAtStart;
+    const a = this.aheadShown;
     return a !== null && a.k !== this.shown ? 'ahead' : this.live !== null ? 'browser' : null;
   }
 
