@@ -175,7 +175,7 @@ export async function holdWorker(page: Page): Promise<{ requested: () => Promise
 
 /**
  * A figure's numbers, as it writes them in `data-result` once it runs in the browser (the page as served does not
- * carry them: `use:fig.result`): waits until the figure has written them, then reads them.
+ * carry them: `data-result={import.meta.env.SSR ? undefined : …}`): waits until the figure has written them, then reads them.
  */
 export async function figureResult<T>(root: Locator): Promise<T> {
   await expect(root).toHaveAttribute('data-result', /./, { timeout: 60_000 });
