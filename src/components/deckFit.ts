@@ -125,6 +125,7 @@ if (inDeck()) {
   async function fit() {
     if (busy) return;
     busy = true;
+    const size = `${root.clientWidth}×${root.clientHeight}`;
     // while it fits, the figure passes through the sizes tried: a measure of the slide waits for this to go
     root.setAttribute('data-deck-busy', '');
     try {
@@ -137,9 +138,11 @@ if (inDeck()) {
       busy = false;
       root.removeAttribute('data-deck-busy');
       // a window resized during the fit was fitted for the size before: it would stay under-filled, since only an
-      // overflow asks again
+      // overflow asks again. The signature the fit ended on was read after the resize, so it must not stand for a
+      // fit at the new size (refit would find nothing changed); the fit's own changes to the figure leave the size
       if (again) {
         again = false;
+        if (`${root.clientWidth}×${root.clientHeight}` !== size) fitted = '';
         refit();
       }
     }
