@@ -47,8 +47,8 @@ export interface RunnerOptions<K, R> {
   /**
    * The result computed ahead for a key (`kit/ahead.svelte.ts`: the default state's, and each scroll step's, computed
    * in Node by `npm run ahead`), or undefined. While the runner has no live result for its key it shows this one
-   * (`source` 'ahead'), and the live answer replaces it when it comes, drawn by the same code. Read in the runner's
-   * effect: a file that loads later is shown once it is there.
+   * (`source` 'ahead'), and the live answer replaces it when it comes, drawn by the same code. Read from the key as
+   * the figure renders until the runner's effect has followed it, so that the page is served with it.
    */
   ahead?: (key: K) => R | undefined;
 }
